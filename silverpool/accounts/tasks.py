@@ -1,0 +1,13 @@
+"""Background work of the accounts app."""
+
+from crontask import cron
+from django.contrib.sessions.models import Session
+from django.tasks import task
+from django.utils import timezone
+
+
+@cron("15 3 * * *")
+@task()
+def clear_expired_sessions() -> None:
+    """Delete expired login sessions every night."""
+    Session.objects.filter(expire_date__lt=timezone.now()).delete()

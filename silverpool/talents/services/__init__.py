@@ -1,0 +1,77 @@
+"""The talents app's use cases: the only way other code changes talents."""
+
+from .access import (
+    get_document_for,
+    get_pool_for,
+    get_talent_for,
+    pools_visible_to,
+    require_admin,
+    require_editor,
+)
+from .bulk import (
+    bulk_add_tag,
+    bulk_add_to_pool,
+    bulk_delete,
+    bulk_remove_tag,
+    bulk_set_owner,
+    bulk_set_status,
+)
+from .catalog import delete_pool, delete_tag, get_or_create_tag, save_pool, save_tag
+from .documents import (
+    add_document,
+    delete_document,
+    extract_document_text,
+    stalled_extractions,
+)
+from .duplicates import flag_duplicates, open_duplicate_flags
+from .events import record_event
+from .intake import IntakeResult, find_by_email, intake_talent, update_talent
+from .lifecycle import delete_talent, delete_talents
+from .membership import add_tag, add_to_pool, remove_from_pool, remove_tag, set_owner, set_status
+from .merge import merge_talents, undo_merge
+from .notes import add_note, can_change_note, delete_note, edit_note
+
+__all__ = [
+    "IntakeResult",
+    "add_document",
+    "add_note",
+    "add_tag",
+    "add_to_pool",
+    "bulk_add_tag",
+    "bulk_add_to_pool",
+    "bulk_delete",
+    "bulk_remove_tag",
+    "bulk_set_owner",
+    "bulk_set_status",
+    "can_change_note",
+    "delete_document",
+    "delete_note",
+    "delete_pool",
+    "delete_tag",
+    "delete_talent",
+    "delete_talents",
+    "edit_note",
+    "extract_document_text",
+    "find_by_email",
+    "flag_duplicates",
+    "get_document_for",
+    "get_or_create_tag",
+    "get_pool_for",
+    "get_talent_for",
+    "intake_talent",
+    "merge_talents",
+    "open_duplicate_flags",
+    "pools_visible_to",
+    "record_event",
+    "remove_from_pool",
+    "remove_tag",
+    "require_admin",
+    "require_editor",
+    "save_pool",
+    "save_tag",
+    "set_owner",
+    "set_status",
+    "stalled_extractions",
+    "undo_merge",
+    "update_talent",
+]

@@ -1,0 +1,56 @@
+"""Who may see and change what. A thing a user may not see answers 404, even by guessed id."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils.translation import gettext as _
+
+from ...accounts.models import User
+from ..models import Document, Pool, Talent
+
+
+def require_editor(user: User) -> None:
+    if not user.can_edit:
+        raise PermissionDenied(_("Your role can only read."))
+
+
+def require_admin(user: User) -> None:
+    if not user.is_admin:
+        raise PermissionDenied(_("Only admins can do this."))
+
+
+def get_talent_for(user: User, pk: int, *, write: bool = False) -> Talent:
+    talent = Talent.objects.visible_to(user).select_related("status", "owner").filter(pk=pk).first()
+    if talent is None:
+        raise Http404(_("No such talent."))
+    if write:
+        require_editor(user)
+    return talent
+
+
+def pools_visible_to(user: User) -> QuerySet[Pool]:
+    if user.is_admin:
+        return Pool.objects.all()
+    return Pool.objects.filter(Q(is_private=False) | Q(members=user)).distinct()
+
+
+def get_pool_for(user: User, pk: int, *, write: bool = False) -> Pool:
+    pool = pools_visible_to(user).filter(pk=pk).first()
+    if pool is None:
+        raise Http404(_("No such pool."))
+    if write:
+        require_editor(user)
+    return pool
+
+
+def get_document_for(user: User, pk: int, *, write: bool = False) -> Document:
+    document = (
+        Document.objects.filter(pk=pk, talent__in=Talent.objects.visible_to(user))
+        .select_related("talent")
+        .first()
+    )
+    if document is None:
+        raise Http404(_("No such document."))
+    if write:
+        require_editor(user)
+    return document

@@ -1,0 +1,82 @@
+"""Bulk actions on a selection of talents; each talent still gets its own timeline event."""
+
+from django.db import transaction
+from django.db.models import QuerySet
+
+from ...accounts.models import User
+from ..models import Event, Pool, PoolMembership, Status, Tag, Talent, TalentTag
+from .derived import refresh_restriction
+from .events import record_events
+from .lifecycle import delete_talents
+
+
+def _ids(talents: QuerySet[Talent]) -> list[int]:
+    return list(talents.order_by().values_list("pk", flat=True))
+
+
+@transaction.atomic
+def bulk_add_to_pool(talents: QuerySet[Talent], pool: Pool, *, actor: User) -> int:
+    already = PoolMembership.objects.filter(pool=pool).values("talent_id")
+    ids = _ids(talents.exclude(pk__in=already))
+    PoolMembership.objects.bulk_create(
+        PoolMembership(talent_id=pk, pool=pool, added_by=actor) for pk in ids
+    )
+    record_events(ids, Event.Kind.POOL_ADDED, actor=actor, pool_id=pool.pk, pool=pool.name)
+    if pool.is_private:
+        refresh_restriction(ids)
+    return len(ids)
+
+
+@transaction.atomic
+def bulk_add_tag(talents: QuerySet[Talent], tag: Tag, *, actor: User) -> int:
+    ids = _ids(talents.exclude(pk__in=TalentTag.objects.filter(tag=tag).values("talent_id")))
+    TalentTag.objects.bulk_create(TalentTag(talent_id=pk, tag=tag, added_by=actor) for pk in ids)
+    record_events(ids, Event.Kind.TAG_ADDED, actor=actor, tag=tag.name)
+    return len(ids)
+
+
+@transaction.atomic
+def bulk_remove_tag(talents: QuerySet[Talent], tag: Tag, *, actor: User) -> int:
+    links = TalentTag.objects.filter(tag=tag, talent__in=talents.order_by().values("pk"))
+    ids = list(links.values_list("talent_id", flat=True))
+    links.delete()
+    record_events(ids, Event.Kind.TAG_REMOVED, actor=actor, tag=tag.name)
+    return len(ids)
+
+
+@transaction.atomic
+def bulk_set_status(talents: QuerySet[Talent], status: Status, *, actor: User) -> int:
+    changing = talents.exclude(status=status)
+    # One event per previous status, so each timeline shows old -> new.
+    by_old: dict[str, list[int]] = {}
+    for pk, key in changing.order_by().values_list("pk", "status__key"):
+        by_old.setdefault(key, []).append(pk)
+    ids = [pk for group in by_old.values() for pk in group]
+    Talent.objects.filter(pk__in=ids).update(status=status)
+    for old, group in by_old.items():
+        record_events(group, Event.Kind.STATUS_CHANGED, actor=actor, old=old, new=status.key)
+    return len(ids)
+
+
+@transaction.atomic
+def bulk_set_owner(talents: QuerySet[Talent], owner: User | None, *, actor: User) -> int:
+    changing = talents.exclude(owner=owner) if owner else talents.exclude(owner__isnull=True)
+    by_old: dict[int | None, list[int]] = {}
+    for pk, old_owner in changing.order_by().values_list("pk", "owner_id"):
+        by_old.setdefault(old_owner, []).append(pk)
+    names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in by_old if k])}
+    ids = [pk for group in by_old.values() for pk in group]
+    Talent.objects.filter(pk__in=ids).update(owner=owner)
+    for old, group in by_old.items():
+        record_events(
+            group,
+            Event.Kind.OWNER_CHANGED,
+            actor=actor,
+            old=names.get(old, "") if old else "",
+            new=str(owner) if owner else "",
+        )
+    return len(ids)
+
+
+def bulk_delete(talents: QuerySet[Talent], *, actor: User) -> int:
+    return delete_talents(_ids(talents), actor=actor)

@@ -1,0 +1,82 @@
+"""Documents on a talent: upload (checked by content), text extraction, deletion."""
+
+import datetime
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+
+from ...accounts.models import User
+from .. import documents
+from ..models import Document, Event, Talent
+from .derived import refresh_search_text
+from .events import record_event
+
+
+@transaction.atomic
+def add_document(talent: Talent, upload: UploadedFile, *, actor: User | None) -> Document:
+    """Store an uploaded CV or other document; raises ValidationError for bad files."""
+    content_type = documents.detect_type(upload.file, upload.size or 0)
+    name = get_valid_filename((upload.name or "document").rsplit("/", 1)[-1])[:200]
+    document = Document(
+        talent=talent,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size or 0,
+        uploaded_by=actor,
+    )
+    document.file.save(name, upload, save=False)
+    document.save()
+    record_event(
+        talent, Event.Kind.DOCUMENT_ADDED, actor=actor, document_id=document.pk, name=name
+    )
+    from ..tasks import extract_document_text
+
+    transaction.on_commit(lambda: extract_document_text.enqueue(document.pk))
+    return document
+
+
+def extract_document_text(document_id: int) -> None:
+    """Fill in a document's text and make the talent searchable by it. Idempotent."""
+    document = Document.objects.filter(pk=document_id).select_related("talent").first()
+    if document is None or document.extraction != Document.Extraction.PENDING:
+        return
+    text = documents.extract_text(document.file.path, document.content_type)
+    with transaction.atomic():
+        document.text = text or ""
+        document.extraction = (
+            Document.Extraction.DONE if text is not None else Document.Extraction.FAILED
+        )
+        document.save(update_fields=["text", "extraction"])
+        refresh_search_text(document.talent)
+
+
+STALLED_AFTER = datetime.timedelta(minutes=10)
+
+
+def stalled_extractions() -> list[int]:
+    """Documents whose text extraction should have finished long ago."""
+    cutoff = timezone.now() - STALLED_AFTER
+    return list(
+        Document.objects.filter(
+            extraction=Document.Extraction.PENDING, created_at__lt=cutoff
+        ).values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def delete_document(document: Document, *, actor: User) -> None:
+    talent = document.talent
+    record_event(
+        talent,
+        Event.Kind.DOCUMENT_DELETED,
+        actor=actor,
+        document_id=document.pk,
+        name=document.original_name,
+    )
+    storage, path = document.file.storage, document.file.name
+    document.delete()
+    refresh_search_text(talent)
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(path))

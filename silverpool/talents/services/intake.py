@@ -1,0 +1,181 @@
+"""The one way talents enter or change: every channel calls `intake_talent` or `update_talent`."""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+
+from ...accounts.models import User
+from ..models import Event, Pool, Status, Tag, Talent
+from ..validation import clean_talent_fields
+from .derived import name_key, refresh_search_text
+from .duplicates import flag_duplicates
+from .events import jsonable, record_event
+from .membership import add_tag, add_to_pool, set_owner, set_status
+
+DUPLICATE_RELEVANT = {"first_name", "last_name", "phone", "linkedin_url"}
+
+
+@dataclass
+class IntakeResult:
+    """What intake did: the talent, whether it is new, and which fields changed."""
+
+    talent: Talent
+    created: bool
+    changed: list[str] = field(default_factory=list)
+
+
+def find_by_email(email: str) -> Talent | None:
+    if not email:
+        return None
+    return Talent.objects.annotate(e=Lower("email")).filter(e=email.lower()).first()
+
+
+def default_status() -> Status:
+    return Status.objects.filter(is_default=True).first() or Status.objects.earliest("position")
+
+
+@transaction.atomic
+def intake_talent(
+    raw: Mapping[str, Any],
+    *,
+    actor: User | None,
+    actor_label: str = "",
+    source_kind: Talent.SourceKind,
+    source_label: str = "",
+    status: Status | None = None,
+    owner: User | None = None,
+    pools: Iterable[Pool] = (),
+    tags: Iterable[Tag] = (),
+) -> IntakeResult:
+    """Create a talent, or update the existing one with the same email (case ignored).
+
+    Raises ValidationError naming each invalid field.
+    """
+    fields = clean_talent_fields(raw, partial=False)
+    existing = find_by_email(fields.get("email", ""))
+    if existing is None:
+        try:
+            with transaction.atomic():
+                result = _create(fields, actor, actor_label, source_kind, source_label, status)
+        except IntegrityError:
+            # Another request created the same email between our lookup and insert.
+            existing = find_by_email(fields["email"])
+            if existing is None:
+                raise
+    if existing is not None:
+        result = _update_from_channel(existing, fields, actor, actor_label, source_kind, source_label)
+        if status is not None:
+            set_status(existing, status, actor=actor, actor_label=actor_label)
+    talent = result.talent
+    if owner is not None:
+        set_owner(talent, owner, actor=actor, actor_label=actor_label)
+    for pool in pools:
+        add_to_pool(talent, pool, actor=actor, actor_label=actor_label)
+    for tag in tags:
+        add_tag(talent, tag, actor=actor, actor_label=actor_label)
+    return result
+
+
+def _create(
+    fields: dict[str, Any],
+    actor: User | None,
+    actor_label: str,
+    source_kind: Talent.SourceKind,
+    source_label: str,
+    status: Status | None,
+) -> IntakeResult:
+    talent = Talent(
+        **fields,
+        status=status or default_status(),
+        source_kind=source_kind,
+        source_label=source_label or (str(actor) if actor else ""),
+    )
+    talent.name_key = name_key(talent.first_name, talent.last_name)
+    talent.save()
+    refresh_search_text(talent)
+    record_event(
+        talent,
+        Event.Kind.CREATED,
+        actor=actor,
+        actor_label=actor_label,
+        source_kind=talent.source_kind,
+        source_label=talent.source_label,
+    )
+    flag_duplicates(talent, actor=actor)
+    return IntakeResult(talent=talent, created=True, changed=list(fields))
+
+
+def _update_from_channel(
+    talent: Talent,
+    fields: dict[str, Any],
+    actor: User | None,
+    actor_label: str,
+    source_kind: Talent.SourceKind,
+    source_label: str,
+) -> IntakeResult:
+    # A channel only brings values; empty ones never blank out what a recruiter entered.
+    provided = {k: v for k, v in fields.items() if v not in ("", None, [], {})}
+    if provided.get("email", "").lower() == talent.email.lower():
+        del provided["email"]
+    record_event(
+        talent,
+        Event.Kind.UPDATED,
+        actor=actor,
+        actor_label=actor_label,
+        source_kind=source_kind,
+        source_label=source_label,
+    )
+    changed = _apply_changes(talent, provided, actor=actor, actor_label=actor_label)
+    return IntakeResult(talent=talent, created=False, changed=changed)
+
+
+@transaction.atomic
+def update_talent(
+    talent: Talent, raw: Mapping[str, Any], *, actor: User | None, actor_label: str = ""
+) -> list[str]:
+    """Change fields of a talent; each changed field becomes a timeline event (old -> new).
+
+    Returns the names of the fields that changed. Raises ValidationError naming bad fields.
+    """
+    fields = clean_talent_fields(raw, partial=True)
+    return _apply_changes(talent, fields, actor=actor, actor_label=actor_label)
+
+
+def _apply_changes(
+    talent: Talent, fields: dict[str, Any], *, actor: User | None, actor_label: str
+) -> list[str]:
+    changed = [name for name, value in fields.items() if getattr(talent, name) != value]
+    if not changed:
+        return []
+    if "email" in changed and fields["email"]:
+        other = find_by_email(fields["email"])
+        if other is not None and other.pk != talent.pk:
+            raise ValidationError(
+                {"email": [_("Another talent already has this email address.")]}
+            )
+    old = {name: getattr(talent, name) for name in changed}
+    for name in changed:
+        setattr(talent, name, fields[name])
+    talent.name_key = name_key(talent.first_name, talent.last_name)
+    talent.save()
+    refresh_search_text(talent)
+    for name in changed:
+        record_event(
+            talent,
+            Event.Kind.FIELD_CHANGED,
+            actor=actor,
+            actor_label=actor_label,
+            field=name,
+            old=jsonable(old[name]),
+            new=jsonable(fields[name]),
+        )
+    if DUPLICATE_RELEVANT.intersection(changed):
+        flag_duplicates(talent, actor=actor)
+    return changed
+
+

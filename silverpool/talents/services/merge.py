@@ -1,0 +1,143 @@
+"""Merging a duplicate into a primary talent, and undoing that merge from the timeline.
+
+The secondary talent is kept, hidden (merged_into), so that an undo can give back exactly
+what moved: its notes, events, documents, pool memberships and tags, and the primary's
+field values from before the merge.
+"""
+
+from collections.abc import Mapping
+from typing import Any, Literal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ...accounts.models import User
+from ..models import Document, DuplicateFlag, Event, Merge, Note, PoolMembership, Talent, TalentTag
+from ..validation import EDITABLE_FIELDS
+from .derived import name_key, refresh_restriction, refresh_search_text
+from .events import jsonable, record_event
+
+Choice = Literal["primary", "secondary"]
+MERGE_FIELDS = (*EDITABLE_FIELDS, "status_id", "owner_id")
+
+
+def _field_values(talent: Talent) -> dict[str, Any]:
+    return {name: jsonable(getattr(talent, name)) for name in MERGE_FIELDS}
+
+
+def _restore(talent: Talent, values: Mapping[str, Any]) -> None:
+    for name, value in values.items():
+        field = Talent._meta.get_field(name.removesuffix("_id"))
+        setattr(talent, name, field.to_python(value) if value is not None else None)
+
+
+@transaction.atomic
+def merge_talents(
+    primary: Talent, secondary: Talent, *, choices: Mapping[str, Choice], actor: User
+) -> Merge:
+    """Merge `secondary` into `primary`, taking the fields chosen as "secondary" from it."""
+    if primary.pk == secondary.pk:
+        raise ValidationError(_("A talent cannot be merged with itself."))
+    if primary.merged_into_id or secondary.merged_into_id:
+        raise ValidationError(_("One of these talents has already been merged."))
+    unknown = set(choices) - set(MERGE_FIELDS)
+    if unknown:
+        raise ValidationError(_("Unknown fields: %(f)s") % {"f": ", ".join(sorted(unknown))})
+
+    primary_memberships = PoolMembership.objects.filter(talent=primary).values("pool_id")
+    primary_tags = TalentTag.objects.filter(talent=primary).values("tag_id")
+    moved = {
+        "notes": list(Note.objects.filter(talent=secondary).values_list("pk", flat=True)),
+        "events": list(Event.objects.filter(talent=secondary).values_list("pk", flat=True)),
+        "documents": list(Document.objects.filter(talent=secondary).values_list("pk", flat=True)),
+        "memberships": list(
+            PoolMembership.objects.filter(talent=secondary)
+            .exclude(pool_id__in=primary_memberships)
+            .values_list("pk", flat=True)
+        ),
+        "tags": list(
+            TalentTag.objects.filter(talent=secondary)
+            .exclude(tag_id__in=primary_tags)
+            .values_list("pk", flat=True)
+        ),
+    }
+    snapshot = {
+        "primary": _field_values(primary),
+        "secondary_email": secondary.email,
+        "moved": moved,
+    }
+    taken = {name: getattr(secondary, name) for name, c in choices.items() if c == "secondary"}
+
+    secondary.merged_into = primary
+    secondary.email = ""
+    secondary.save(update_fields=["merged_into", "email", "updated_at"])
+    for name, value in taken.items():
+        setattr(primary, name, value)
+    primary.name_key = name_key(primary.first_name, primary.last_name)
+    primary.save()
+
+    Note.objects.filter(pk__in=moved["notes"]).update(talent=primary)
+    Event.objects.filter(pk__in=moved["events"]).update(talent=primary)
+    Document.objects.filter(pk__in=moved["documents"]).update(talent=primary)
+    PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=primary)
+    TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=primary)
+    DuplicateFlag.objects.filter(talent__in=[primary, secondary], other__in=[primary, secondary]).update(
+        dismissed_at=timezone.now()
+    )
+    refresh_restriction([primary.pk, secondary.pk])
+    refresh_search_text(primary)
+
+    merge = Merge.objects.create(
+        primary=primary, secondary=secondary, snapshot=snapshot, merged_by=actor
+    )
+    record_event(
+        primary,
+        Event.Kind.MERGED,
+        actor=actor,
+        merge_id=merge.pk,
+        other_id=secondary.pk,
+        other_name=secondary.full_name,
+        fields_taken=sorted(taken),
+    )
+    return merge
+
+
+@transaction.atomic
+def undo_merge(merge: Merge, *, actor: User) -> Talent:
+    """Split a merge again: the secondary comes back with everything it brought."""
+    merge = Merge.objects.select_for_update().get(pk=merge.pk)
+    if merge.undone_at is not None:
+        raise ValidationError(_("This merge has already been undone."))
+    primary, secondary = merge.primary, merge.secondary
+    moved = merge.snapshot["moved"]
+
+    _restore(primary, merge.snapshot["primary"])
+    primary.name_key = name_key(primary.first_name, primary.last_name)
+    primary.save()
+    secondary.merged_into = None
+    secondary.email = merge.snapshot["secondary_email"]
+    secondary.save(update_fields=["merged_into", "email", "updated_at"])
+
+    Note.objects.filter(pk__in=moved["notes"]).update(talent=secondary)
+    Event.objects.filter(pk__in=moved["events"]).update(talent=secondary)
+    Document.objects.filter(pk__in=moved["documents"]).update(talent=secondary)
+    PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=secondary)
+    TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=secondary)
+    refresh_restriction([primary.pk, secondary.pk])
+    refresh_search_text(primary)
+    refresh_search_text(secondary)
+
+    merge.undone_at = timezone.now()
+    merge.save(update_fields=["undone_at"])
+    for one, two in ((primary, secondary), (secondary, primary)):
+        record_event(
+            one,
+            Event.Kind.MERGE_UNDONE,
+            actor=actor,
+            merge_id=merge.pk,
+            other_id=two.pk,
+            other_name=two.full_name,
+        )
+    return secondary

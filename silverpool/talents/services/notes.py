@@ -1,0 +1,58 @@
+"""Notes on a talent. Only the author or an admin may change or delete a note."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ...accounts.models import User
+from ..models import Event, Note, Talent
+from .derived import refresh_search_text
+from .events import record_event
+
+MAX_NOTE_LENGTH = 20_000
+
+
+def _clean_text(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": [_("A note needs some text.")]})
+    if len(text) > MAX_NOTE_LENGTH:
+        raise ValidationError({"text": [_("At most %(n)d characters.") % {"n": MAX_NOTE_LENGTH}]})
+    return text
+
+
+def can_change_note(user: User, note: Note) -> bool:
+    return user.is_admin or (user.can_edit and note.author_id == user.pk)
+
+
+@transaction.atomic
+def add_note(talent: Talent, text: str, *, author: User) -> Note:
+    note = Note.objects.create(talent=talent, author=author, text=_clean_text(text))
+    refresh_search_text(talent)
+    record_event(talent, Event.Kind.NOTE_ADDED, actor=author, note_id=note.pk, text=note.text)
+    return note
+
+
+@transaction.atomic
+def edit_note(note: Note, text: str, *, actor: User) -> Note:
+    if not can_change_note(actor, note):
+        raise PermissionDenied(_("Only the author or an admin can change this note."))
+    old = note.text
+    note.text = _clean_text(text)
+    if note.text != old:
+        note.save(update_fields=["text", "updated_at"])
+        refresh_search_text(note.talent)
+        record_event(
+            note.talent, Event.Kind.NOTE_EDITED, actor=actor, note_id=note.pk, old=old, new=note.text
+        )
+    return note
+
+
+@transaction.atomic
+def delete_note(note: Note, *, actor: User) -> None:
+    if not can_change_note(actor, note):
+        raise PermissionDenied(_("Only the author or an admin can delete this note."))
+    talent = note.talent
+    record_event(talent, Event.Kind.NOTE_DELETED, actor=actor, note_id=note.pk)
+    note.delete()
+    refresh_search_text(talent)

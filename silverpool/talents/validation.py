@@ -1,0 +1,248 @@
+"""Cleaning of talent field values, shared by every channel (pages, API, import, forms).
+
+`clean_talent_fields` raises one ValidationError whose error_dict names each bad field,
+so a page shows the message on the field and the API answers 422 naming it.
+"""
+
+import datetime
+import re
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.utils.translation import gettext as _
+from django_countries import countries
+
+# Fields a channel may set directly on a talent. Status, owner, pools and tags have
+# their own services because each change is a distinct timeline event.
+EDITABLE_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "city",
+    "country",
+    "job_title",
+    "skills",
+    "linkedin_url",
+    "profile_urls",
+    "salary_amount",
+    "salary_currency",
+    "salary_period",
+    "available_from",
+    "custom_values",
+)
+
+MAX_LENGTHS = {
+    "first_name": 100,
+    "last_name": 100,
+    "postcode": 20,
+    "city": 100,
+    "job_title": 200,
+}
+MAX_SKILLS = 100
+MAX_SKILL_LENGTH = 80
+_url_validator = URLValidator(schemes=["http", "https"])
+
+
+def normalize_email(value: str) -> str:
+    """The form every email is stored and compared in: trimmed, domain lower-cased."""
+    value = value.strip()
+    if not value:
+        return ""
+    validate_email(value)
+    local, _sep, domain = value.rpartition("@")
+    return f"{local}@{domain.lower()}"
+
+
+def normalize_phone(value: str, default_region: str | None = None) -> str:
+    """Parse a phone number written any common way; return it in E.164 (+4930123456)."""
+    value = value.strip()
+    if not value:
+        return ""
+    region = default_region or getattr(settings, "PHONE_DEFAULT_REGION", "DE")
+    try:
+        number = phonenumbers.parse(value, region)
+    except phonenumbers.NumberParseException as exc:
+        raise ValidationError(_("This is not a phone number.")) from exc
+    if not phonenumbers.is_valid_number(number):
+        raise ValidationError(_("This phone number is not valid."))
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def format_phone(value: str) -> str:
+    """E.164 shown the international way a person reads it: +49 30 123456."""
+    if not value:
+        return ""
+    try:
+        number = phonenumbers.parse(value, None)
+    except phonenumbers.NumberParseException:
+        return value
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+def normalize_url(value: str) -> str:
+    value = value.strip()
+    if not value:
+        return ""
+    if "://" not in value:
+        value = "https://" + value
+    _url_validator(value)
+    return value
+
+
+def normalize_linkedin(value: str) -> str:
+    """LinkedIn URLs compared for duplicates: https, no query, no trailing slash."""
+    value = normalize_url(value)
+    if not value:
+        return ""
+    value = re.sub(r"^https?://(www\.|[a-z]{2}\.)?", "https://www.", value.split("?")[0])
+    return value.rstrip("/").lower()
+
+
+def split_skills(value: str | Iterable[str]) -> list[str]:
+    """Skills from a list or a string separated by commas, semicolons, slashes or lines."""
+    items = re.split(r"[,;/\n]", value) if isinstance(value, str) else list(value)
+    skills: list[str] = []
+    seen: set[str] = set()
+    for item in items:
+        skill = str(item).strip()
+        if skill and skill.lower() not in seen:
+            seen.add(skill.lower())
+            skills.append(skill)
+    return skills
+
+
+def parse_salary(value: Any) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        amount = Decimal(str(value).replace(" ", ""))
+    except InvalidOperation as exc:
+        raise ValidationError(_("Enter the salary as a number, e.g. 65000.")) from exc
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise ValidationError(_("Enter a salary between 0 and 9,999,999,999."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def parse_date(value: Any) -> datetime.date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value).strip())
+    except ValueError as exc:
+        raise ValidationError(_("Enter a date as YYYY-MM-DD.")) from exc
+
+
+def _clean_custom_values(value: Any) -> dict[str, Any]:
+    from .models import CustomField
+
+    if not isinstance(value, Mapping):
+        raise ValidationError(_("Custom fields must be an object of key and value."))
+    fields = {f.key: f for f in CustomField.objects.all()}
+    cleaned: dict[str, Any] = {}
+    for key, raw in value.items():
+        field = fields.get(key)
+        if field is None:
+            raise ValidationError(_("There is no custom field “%(key)s”.") % {"key": key})
+        if raw is None or raw == "":
+            continue
+        if field.kind == CustomField.Kind.NUMBER:
+            try:
+                cleaned[key] = float(Decimal(str(raw)))
+            except InvalidOperation as exc:
+                raise ValidationError(
+                    _("“%(label)s” must be a number.") % {"label": field.label}
+                ) from exc
+        elif field.kind == CustomField.Kind.DATE:
+            cleaned[key] = parse_date(raw).isoformat()  # type: ignore[union-attr]
+        elif field.kind == CustomField.Kind.CHOICE:
+            if raw not in field.choices:
+                raise ValidationError(
+                    _("“%(value)s” is not one of the choices of “%(label)s”.")
+                    % {"value": raw, "label": field.label}
+                )
+            cleaned[key] = raw
+        else:
+            cleaned[key] = str(raw).strip()[:2000]
+    return cleaned
+
+
+def _clean_one(name: str, value: Any) -> Any:
+    if name in MAX_LENGTHS:
+        value = "" if value is None else str(value).strip()
+        if len(value) > MAX_LENGTHS[name]:
+            raise ValidationError(
+                _("At most %(n)d characters, please.") % {"n": MAX_LENGTHS[name]}
+            )
+        return value
+    match name:
+        case "email":
+            return normalize_email(value or "")
+        case "phone":
+            return normalize_phone(value or "")
+        case "linkedin_url":
+            return normalize_linkedin(value or "")
+        case "profile_urls":
+            urls = value.split() if isinstance(value, str) else list(value or [])
+            return [normalize_url(str(url)) for url in urls if str(url).strip()]
+        case "skills":
+            skills = split_skills(value or [])
+            if len(skills) > MAX_SKILLS or any(len(s) > MAX_SKILL_LENGTH for s in skills):
+                raise ValidationError(
+                    _("At most %(n)d skills of at most %(m)d characters each.")
+                    % {"n": MAX_SKILLS, "m": MAX_SKILL_LENGTH}
+                )
+            return skills
+        case "salary_amount":
+            return parse_salary(value)
+        case "salary_currency":
+            code = (value or "").strip().upper()
+            if code and not re.fullmatch(r"[A-Z]{3}", code):
+                raise ValidationError(_("Enter a three-letter currency code such as EUR."))
+            return code or "EUR"
+        case "salary_period":
+            if value not in ("year", "month"):
+                raise ValidationError(_("Choose per year or per month."))
+            return value
+        case "available_from":
+            return parse_date(value)
+        case "country":
+            code = (value or "").strip().upper()
+            if code and code not in countries:
+                raise ValidationError(_("Choose a country from the list."))
+            return code
+        case "custom_values":
+            return _clean_custom_values(value or {})
+    raise ValidationError(_("This field cannot be set."))
+
+
+def clean_talent_fields(raw: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+    """Validate and normalise talent fields; raise a ValidationError naming every bad field.
+
+    With partial=False (a new talent) a first name is required.
+    """
+    errors: dict[str, list[str]] = {}
+    cleaned: dict[str, Any] = {}
+    for name, value in raw.items():
+        if name not in EDITABLE_FIELDS:
+            errors[name] = [_("This field cannot be set.")]
+            continue
+        try:
+            cleaned[name] = _clean_one(name, value)
+        except ValidationError as exc:
+            errors[name] = exc.messages
+    if not partial and not cleaned.get("first_name") and "first_name" not in errors:
+        errors["first_name"] = [_("A first name is required.")]
+    if partial and "first_name" in cleaned and not cleaned["first_name"]:
+        errors["first_name"] = [_("A first name is required.")]
+    if errors:
+        raise ValidationError(errors)
+    return cleaned

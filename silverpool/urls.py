@@ -1,0 +1,13 @@
+"""Top-level URLs: pages per app, the JSON API, health."""
+
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from .api import api
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="talents:talent-list", permanent=False)),
+    path("accounts/", include("silverpool.accounts.urls")),
+    path("talents/", include("silverpool.talents.urls")),
+    path("api/v1/", api.urls),
+]

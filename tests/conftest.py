@@ -1,0 +1,74 @@
+"""Shared fixtures: alice the admin, rita the recruiter, victor the viewer."""
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from silverpool.accounts.models import User
+from silverpool.talents.models import Status
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings: Any, tmp_path: Any) -> None:
+    """Tasks run at once in tests; uploaded files go to a temporary directory."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db: None) -> User:
+    return User.objects.create_user(
+        "alice", "alice@example.com", "pw-alice-123", first_name="Alice", role=User.Role.ADMIN
+    )
+
+
+@pytest.fixture
+def rita(db: None) -> User:
+    return User.objects.create_user(
+        "rita", "rita@example.com", "pw-rita-123", first_name="Rita", role=User.Role.RECRUITER
+    )
+
+
+@pytest.fixture
+def victor(db: None) -> User:
+    return User.objects.create_user(
+        "victor", "victor@example.com", "pw-victor-123", first_name="Victor", role=User.Role.VIEWER
+    )
+
+
+def logged_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def admin_client(alice: User) -> Client:
+    return logged_in(alice)
+
+
+@pytest.fixture
+def recruiter_client(rita: User) -> Client:
+    return logged_in(rita)
+
+
+@pytest.fixture
+def viewer_client(victor: User) -> Client:
+    return logged_in(victor)
+
+
+@pytest.fixture
+def new_status(db: None) -> Status:
+    return Status.objects.get(key="new")
+
+
+@pytest.fixture
+def statuses(db: None) -> Iterator[dict[str, Status]]:
+    yield {s.key: s for s in Status.objects.all()}

@@ -1,0 +1,93 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from silverpool.accounts.models import User
+from silverpool.talents import services
+from silverpool.talents.models import DuplicateFlag, Event, Talent
+
+from .factories import make_talent
+
+
+def test_same_email_with_other_case_and_spaces_updates_the_existing_talent(rita: User) -> None:
+    first = make_talent(rita, first_name="Anna", email="Anna.Schmidt@Example.com", city="")
+
+    result = services.intake_talent(
+        {"first_name": "Anna", "email": "  anna.schmidt@EXAMPLE.com ", "city": "Köln"},
+        actor=None,
+        actor_label="API",
+        source_kind=Talent.SourceKind.API,
+    )
+
+    assert result.created is False
+    assert result.talent.pk == first.pk
+    assert Talent.objects.count() == 1
+    first.refresh_from_db()
+    assert first.city == "Köln"
+    kinds = list(first.events.values_list("kind", flat=True))
+    assert kinds[:2] == [Event.Kind.FIELD_CHANGED, Event.Kind.UPDATED]
+
+
+def test_a_channel_update_never_blanks_a_field_a_recruiter_filled(rita: User) -> None:
+    talent = make_talent(rita, email="a@example.com", job_title="Backend developer")
+
+    services.intake_talent(
+        {"first_name": talent.first_name, "email": "a@example.com", "job_title": ""},
+        actor=None,
+        source_kind=Talent.SourceKind.IMPORT,
+    )
+
+    talent.refresh_from_db()
+    assert talent.job_title == "Backend developer"
+
+
+def test_phone_is_stored_in_international_format(rita: User) -> None:
+    talent = make_talent(rita, phone="030 / 123 456 78")
+
+    assert talent.phone == "+493012345678"
+
+
+def test_invalid_fields_are_all_named(rita: User) -> None:
+    with pytest.raises(ValidationError) as caught:
+        services.intake_talent(
+            {
+                "first_name": "",
+                "email": "not-an-email",
+                "phone": "12",
+                "linkedin_url": "javascript:alert(1)",
+                "available_from": "31.02.2027",
+                "salary_amount": "lots",
+            },
+            actor=rita,
+            source_kind=Talent.SourceKind.MANUAL,
+        )
+
+    assert set(caught.value.message_dict) == {
+        "first_name",
+        "email",
+        "phone",
+        "linkedin_url",
+        "available_from",
+        "salary_amount",
+    }
+    assert Talent.objects.count() == 0
+
+
+def test_same_name_and_phone_is_flagged_on_both_profiles(rita: User) -> None:
+    anna = make_talent(rita, first_name="Anna", last_name="Müller", phone="+49 30 1234567")
+
+    other = make_talent(rita, first_name="anna", last_name="MULLER", phone="030 1234567")
+
+    flag = DuplicateFlag.objects.get()
+    assert {flag.talent_id, flag.other_id} == {anna.pk, other.pk}
+    assert flag.reason == DuplicateFlag.Reason.NAME_AND_PHONE
+    assert services.open_duplicate_flags(anna).count() == 1
+    assert services.open_duplicate_flags(other).count() == 1
+    assert anna.events.filter(kind=Event.Kind.DUPLICATE_FLAGGED).exists()
+
+
+def test_same_linkedin_profile_is_flagged(rita: User) -> None:
+    make_talent(rita, linkedin_url="https://de.linkedin.com/in/anna-s/")
+
+    other = make_talent(rita, linkedin_url="linkedin.com/in/anna-s?trk=x")
+
+    assert services.open_duplicate_flags(other).get().reason == DuplicateFlag.Reason.LINKEDIN
