@@ -1,6 +1,5 @@
 """Shared fixtures: alice the admin, rita the recruiter, victor the viewer."""
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -70,5 +69,5 @@ def new_status(db: None) -> Status:
 
 
 @pytest.fixture
-def statuses(db: None) -> Iterator[dict[str, Status]]:
-    yield {s.key: s for s in Status.objects.all()}
+def statuses(db: None) -> dict[str, Status]:
+    return {s.key: s for s in Status.objects.all()}

@@ -58,7 +58,10 @@ class Pool(models.Model):
     description = models.TextField(_("description"), blank=True)
     is_private = models.BooleanField(_("private"), default=False)
     members = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, blank=True, related_name="private_pools", verbose_name=_("members")
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="private_pools",
+        verbose_name=_("members"),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

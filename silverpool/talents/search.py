@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 
 from .models import PoolMembership, Talent, TalentTag
@@ -30,7 +30,9 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    return re.findall(r"\w+", fold(text))
+    # Letters and digits; "_" separates words, as in both databases' tokenizers (otherwise
+    # "anna ___" finds Anna on PostgreSQL, which drops "___", but nobody on SQLite).
+    return re.findall(r"[^\W_]+", fold(text))
 
 
 def build_search_text(parts: Iterable[str]) -> str:
@@ -39,24 +41,30 @@ def build_search_text(parts: Iterable[str]) -> str:
     return text[:MAX_SEARCH_TEXT]
 
 
-def text_condition(query: str) -> RawSQL | None:
+class PrefixMatch(Func):
+    """to_tsvector('simple', <column>) @@ to_tsquery('simple', <query>): the expression of
+    the GIN index. The ORM resolves the column (rather than raw SQL naming the table), so
+    the condition still works when the queryset becomes a subquery with aliased tables."""
+
+    template = "to_tsvector('simple', %(expressions)s)"
+    arg_joiner = ") @@ to_tsquery('simple', "
+    arity = 2
+    output_field = BooleanField()
+
+
+def text_condition(query: str) -> Q | None:
     """A WHERE condition matching talents that contain every word of `query` as a prefix."""
     terms = words(query)[:MAX_QUERY_WORDS]
     if not terms:
         return None
     if connection.vendor == "postgresql":
         tsquery = " & ".join(f"{term}:*" for term in terms)
-        return RawSQL(
-            "to_tsvector('simple', talents_talent.search_text) @@ to_tsquery('simple', %s)",
-            [tsquery],
-            output_field=BooleanField(),
-        )
+        return Q(PrefixMatch(F("search_text"), Value(tsquery)))
     match = " AND ".join(f'"{term}"*' for term in terms)
-    return RawSQL(
-        "talents_talent.id IN (SELECT rowid FROM talents_talent_fts"
-        " WHERE talents_talent_fts MATCH %s)",
-        [match],
-        output_field=BooleanField(),
+    return Q(
+        pk__in=RawSQL(
+            "SELECT rowid FROM talents_talent_fts WHERE talents_talent_fts MATCH %s", [match]
+        )
     )
 
 
@@ -69,8 +77,9 @@ SORTS = {
     "-activity": ("last_activity_at", "id"),
     "name": ("last_name", "first_name", "id"),
     "-name": ("-last_name", "-first_name", "-id"),
-    "available": ("available_from", "id"),
-    "-available": ("-available_from", "-id"),
+    # Talents without a date come last both ways (the databases disagree on NULLs).
+    "available": (F("available_from").asc(nulls_last=True), "id"),
+    "-available": (F("available_from").desc(nulls_last=True), "-id"),
 }
 DEFAULT_SORT = "updated"
 
@@ -160,4 +169,3 @@ def count_talents(qs: QuerySet[Talent]) -> Total:
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return Total(max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1), False)
-

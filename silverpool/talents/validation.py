@@ -5,6 +5,7 @@ so a page shows the message on the field and the API answers 422 naming it.
 """
 
 import datetime
+import math
 import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
@@ -96,13 +97,19 @@ def normalize_url(value: str) -> str:
     return value
 
 
+_LINKEDIN = re.compile(r"https?://([a-z0-9-]+\.)?linkedin\.com(?P<path>/[^?#]*)?([?#].*)?", re.I)
+
+
 def normalize_linkedin(value: str) -> str:
-    """LinkedIn URLs compared for duplicates: https, no query, no trailing slash."""
+    """LinkedIn URLs compared for duplicates: https://www.linkedin.com, lower case, without
+    query, fragment or trailing slash. Other sites belong in the profile URLs."""
     value = normalize_url(value)
     if not value:
         return ""
-    value = re.sub(r"^https?://(www\.|[a-z]{2}\.)?", "https://www.", value.split("?")[0])
-    return value.rstrip("/").lower()
+    match = _LINKEDIN.fullmatch(value)
+    if match is None:
+        raise ValidationError(_("Enter a LinkedIn address such as linkedin.com/in/name."))
+    return ("https://www.linkedin.com" + (match["path"] or "")).rstrip("/").lower()
 
 
 def split_skills(value: str | Iterable[str]) -> list[str]:
@@ -118,11 +125,26 @@ def split_skills(value: str | Iterable[str]) -> list[str]:
     return skills
 
 
+# Amounts with separators, as Germans and English speakers write them, and what to do
+# with the separators: 65.000 and 4.500,50; 65,000 and 1,250,000.00; 4500,50.
+_SALARY_FORMATS = [
+    (re.compile(r"\d{1,3}(\.\d{3})+(,\d{1,2})?"), str.maketrans({".": "", ",": "."})),
+    (re.compile(r"\d{1,3}(,\d{3})+(\.\d{1,2})?"), str.maketrans({",": ""})),
+    (re.compile(r"\d+,\d{1,2}"), str.maketrans({",": "."})),
+]
+
+
 def parse_salary(value: Any) -> Decimal | None:
+    """A salary amount; "65.000" is 65,000 (German thousands), never 65."""
     if value is None or value == "":
         return None
+    text = re.sub(r"[\s']", "", str(value))  # 65 000, and the Swiss 65'000
+    for pattern, separators in _SALARY_FORMATS:
+        if pattern.fullmatch(text):
+            text = text.translate(separators)
+            break
     try:
-        amount = Decimal(str(value).replace(" ", ""))
+        amount = Decimal(text)
     except InvalidOperation as exc:
         raise ValidationError(_("Enter the salary as a number, e.g. 65000.")) from exc
     if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
@@ -156,11 +178,12 @@ def _clean_custom_values(value: Any) -> dict[str, Any]:
             continue
         if field.kind == CustomField.Kind.NUMBER:
             try:
-                cleaned[key] = float(Decimal(str(raw)))
-            except InvalidOperation as exc:
-                raise ValidationError(
-                    _("“%(label)s” must be a number.") % {"label": field.label}
-                ) from exc
+                number = float(Decimal(str(raw)))
+            except (InvalidOperation, ValueError):  # ValueError: a signalling NaN
+                number = math.nan
+            if not math.isfinite(number):  # JSON (and PostgreSQL's jsonb) has no NaN or Infinity
+                raise ValidationError(_("“%(label)s” must be a number.") % {"label": field.label})
+            cleaned[key] = number
         elif field.kind == CustomField.Kind.DATE:
             cleaned[key] = parse_date(raw).isoformat()  # type: ignore[union-attr]
         elif field.kind == CustomField.Kind.CHOICE:
@@ -175,26 +198,70 @@ def _clean_custom_values(value: Any) -> dict[str, Any]:
     return cleaned
 
 
-def _clean_one(name: str, value: Any) -> Any:
+def _limited(value: str, max_length: int) -> str:
+    # The database enforces these lengths on PostgreSQL; say so on the field instead.
+    if len(value) > max_length:
+        raise ValidationError(_("At most %(n)d characters, please.") % {"n": max_length})
+    return value
+
+
+def _has_nul(value: Any) -> bool:
+    """PostgreSQL cannot store NUL characters in text or jsonb."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, Mapping):
+        return any(_has_nul(k) or _has_nul(v) for k, v in value.items())
+    if isinstance(value, list | tuple):
+        return any(_has_nul(item) for item in value)
+    return False
+
+
+def _text(value: Any) -> str:
+    """A text field's value. Spreadsheets and JSON bring numbers too (a phone as 3012345)."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | Decimal) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    raise ValidationError(_("Enter text here."))
+
+
+def _phone_region(raw: Mapping[str, Any]) -> str | None:
+    """The talent's country, if given, is where a number without +country code is read."""
+    code = raw.get("country")
+    code = code.strip().upper() if isinstance(code, str) else ""
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list | tuple):
+        raise ValidationError(_("Enter a list."))
+    return list(value)
+
+
+def _clean_one(name: str, value: Any, *, region: str | None = None) -> Any:
     if name in MAX_LENGTHS:
         value = "" if value is None else str(value).strip()
         if len(value) > MAX_LENGTHS[name]:
-            raise ValidationError(
-                _("At most %(n)d characters, please.") % {"n": MAX_LENGTHS[name]}
-            )
+            raise ValidationError(_("At most %(n)d characters, please.") % {"n": MAX_LENGTHS[name]})
         return value
     match name:
         case "email":
-            return normalize_email(value or "")
+            return _limited(normalize_email(_text(value)), 254)
         case "phone":
-            return normalize_phone(value or "")
+            return normalize_phone(_text(value), region)
         case "linkedin_url":
-            return normalize_linkedin(value or "")
+            return _limited(normalize_linkedin(_text(value)), 300)
         case "profile_urls":
-            urls = value.split() if isinstance(value, str) else list(value or [])
+            urls = value.split() if isinstance(value, str) else _list(value)
             return [normalize_url(str(url)) for url in urls if str(url).strip()]
         case "skills":
-            skills = split_skills(value or [])
+            skills = split_skills(value if isinstance(value, str) else _list(value))
             if len(skills) > MAX_SKILLS or any(len(s) > MAX_SKILL_LENGTH for s in skills):
                 raise ValidationError(
                     _("At most %(n)d skills of at most %(m)d characters each.")
@@ -204,7 +271,7 @@ def _clean_one(name: str, value: Any) -> Any:
         case "salary_amount":
             return parse_salary(value)
         case "salary_currency":
-            code = (value or "").strip().upper()
+            code = _text(value).strip().upper()
             if code and not re.fullmatch(r"[A-Z]{3}", code):
                 raise ValidationError(_("Enter a three-letter currency code such as EUR."))
             return code or "EUR"
@@ -215,7 +282,7 @@ def _clean_one(name: str, value: Any) -> Any:
         case "available_from":
             return parse_date(value)
         case "country":
-            code = (value or "").strip().upper()
+            code = _text(value).strip().upper()
             if code and code not in countries:
                 raise ValidationError(_("Choose a country from the list."))
             return code
@@ -235,8 +302,11 @@ def clean_talent_fields(raw: Mapping[str, Any], *, partial: bool) -> dict[str, A
         if name not in EDITABLE_FIELDS:
             errors[name] = [_("This field cannot be set.")]
             continue
+        if _has_nul(value):
+            errors[name] = [_("Null characters are not allowed.")]
+            continue
         try:
-            cleaned[name] = _clean_one(name, value)
+            cleaned[name] = _clean_one(name, value, region=_phone_region(raw))
         except ValidationError as exc:
             errors[name] = exc.messages
     if not partial and not cleaned.get("first_name") and "first_name" not in errors:

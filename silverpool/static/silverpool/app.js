@@ -50,3 +50,51 @@
     }
   });
 })();
+
+// ==== Talent detail page (talents/talent_detail.html) ====
+(function () {
+  "use strict";
+
+  // Buttons only needed without JavaScript (a select that submits on change) hide.
+  document.documentElement.classList.add("js");
+
+  // Chromium puts an empty style="" on form controls; htmx copying it while settling a
+  // swap trips our CSP (no inline styles), so settle without "style".
+  if (window.htmx) {
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
+
+  // A refused in-place edit answers 422 with the form and its messages: show it.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // Escape leaves an in-place edit without saving.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || !event.target.closest) return;
+    var row = event.target.closest(".field-row.editing");
+    var cancel = row && row.querySelector(".cancel-edit");
+    if (cancel) cancel.click();
+  });
+})();
+
+// ==== Talent list (talents/talent_list.html) ====
+// Start with the bulk bar in step with the
+// ticked rows, on load and after htmx swaps in new results. Without JavaScript the bar
+// simply stays visible.
+(function () {
+  "use strict";
+
+  function syncSelection() {
+    document.querySelectorAll("form[data-selection]").forEach(function (form) {
+      var box = form.querySelector("input[name=ids]");
+      if (box) box.dispatchEvent(new Event("change", { bubbles: true }));
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", syncSelection);
+  document.addEventListener("htmx:afterSettle", syncSelection);
+})();

@@ -23,13 +23,22 @@ from .documents import (
     extract_document_text,
     stalled_extractions,
 )
-from .duplicates import flag_duplicates, open_duplicate_flags
+from .duplicates import dismiss_duplicate, flag_duplicates, open_duplicate_flags
 from .events import record_event
 from .intake import IntakeResult, find_by_email, intake_talent, update_talent
 from .lifecycle import delete_talent, delete_talents
 from .membership import add_tag, add_to_pool, remove_from_pool, remove_tag, set_owner, set_status
 from .merge import merge_talents, undo_merge
 from .notes import add_note, can_change_note, delete_note, edit_note
+from .settings import (
+    custom_field_usage,
+    delete_custom_field,
+    delete_status,
+    save_custom_field,
+    save_status,
+    status_delete_blocker,
+    status_usage,
+)
 
 __all__ = [
     "IntakeResult",
@@ -44,12 +53,16 @@ __all__ = [
     "bulk_set_owner",
     "bulk_set_status",
     "can_change_note",
+    "custom_field_usage",
+    "delete_custom_field",
     "delete_document",
     "delete_note",
     "delete_pool",
+    "delete_status",
     "delete_tag",
     "delete_talent",
     "delete_talents",
+    "dismiss_duplicate",
     "edit_note",
     "extract_document_text",
     "find_by_email",
@@ -67,11 +80,15 @@ __all__ = [
     "remove_tag",
     "require_admin",
     "require_editor",
+    "save_custom_field",
     "save_pool",
+    "save_status",
     "save_tag",
     "set_owner",
     "set_status",
     "stalled_extractions",
+    "status_delete_blocker",
+    "status_usage",
     "undo_merge",
     "update_talent",
 ]

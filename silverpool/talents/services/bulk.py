@@ -2,6 +2,7 @@
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from ...accounts.models import User
 from ..models import Event, Pool, PoolMembership, Status, Tag, Talent, TalentTag
@@ -52,7 +53,8 @@ def bulk_set_status(talents: QuerySet[Talent], status: Status, *, actor: User) -
     for pk, key in changing.order_by().values_list("pk", "status__key"):
         by_old.setdefault(key, []).append(pk)
     ids = [pk for group in by_old.values() for pk in group]
-    Talent.objects.filter(pk__in=ids).update(status=status)
+    # update() skips auto_now; bump updated_at as set_status does for one talent.
+    Talent.objects.filter(pk__in=ids).update(status=status, updated_at=timezone.now())
     for old, group in by_old.items():
         record_events(group, Event.Kind.STATUS_CHANGED, actor=actor, old=old, new=status.key)
     return len(ids)
@@ -66,7 +68,7 @@ def bulk_set_owner(talents: QuerySet[Talent], owner: User | None, *, actor: User
         by_old.setdefault(old_owner, []).append(pk)
     names = {u.pk: str(u) for u in User.objects.filter(pk__in=[k for k in by_old if k])}
     ids = [pk for group in by_old.values() for pk in group]
-    Talent.objects.filter(pk__in=ids).update(owner=owner)
+    Talent.objects.filter(pk__in=ids).update(owner=owner, updated_at=timezone.now())
     for old, group in by_old.items():
         record_events(
             group,

@@ -15,9 +15,9 @@ from .events import record_event
 
 
 @transaction.atomic
-def add_document(talent: Talent, upload: UploadedFile, *, actor: User | None) -> Document:
+def add_document(talent: Talent, upload: UploadedFile[bytes], *, actor: User | None) -> Document:
     """Store an uploaded CV or other document; raises ValidationError for bad files."""
-    content_type = documents.detect_type(upload.file, upload.size or 0)
+    content_type = documents.detect_type(upload, upload.size or 0)
     name = get_valid_filename((upload.name or "document").rsplit("/", 1)[-1])[:200]
     document = Document(
         talent=talent,
@@ -28,9 +28,7 @@ def add_document(talent: Talent, upload: UploadedFile, *, actor: User | None) ->
     )
     document.file.save(name, upload, save=False)
     document.save()
-    record_event(
-        talent, Event.Kind.DOCUMENT_ADDED, actor=actor, document_id=document.pk, name=name
-    )
+    record_event(talent, Event.Kind.DOCUMENT_ADDED, actor=actor, document_id=document.pk, name=name)
     from ..tasks import extract_document_text
 
     transaction.on_commit(lambda: extract_document_text.enqueue(document.pk))
@@ -75,7 +73,7 @@ def delete_document(document: Document, *, actor: User) -> None:
         document_id=document.pk,
         name=document.original_name,
     )
-    storage, path = document.file.storage, document.file.name
+    storage, path = document.file.storage, document.file.name or ""
     document.delete()
     refresh_search_text(talent)
     # The file goes only once the row is gone for good.

@@ -1,6 +1,8 @@
 """Likely duplicates: same normalised name and phone, or the same LinkedIn profile."""
 
+from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from ...accounts.models import User
 from ..models import DuplicateFlag, Event, Talent
@@ -47,4 +49,14 @@ def open_duplicate_flags(talent: Talent) -> QuerySet[DuplicateFlag]:
         DuplicateFlag.objects.filter(Q(talent=talent) | Q(other=talent), dismissed_at__isnull=True)
         .filter(talent__merged_into__isnull=True, other__merged_into__isnull=True)
         .select_related("talent", "other")
+    )
+
+
+@transaction.atomic
+def dismiss_duplicate(flag: DuplicateFlag, *, actor: User) -> bool:
+    """Mark a flagged pair as two different people: the banner goes from both profiles."""
+    return bool(
+        DuplicateFlag.objects.filter(pk=flag.pk, dismissed_at__isnull=True).update(
+            dismissed_at=timezone.now()
+        )
     )

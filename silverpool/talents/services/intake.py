@@ -68,7 +68,9 @@ def intake_talent(
             if existing is None:
                 raise
     if existing is not None:
-        result = _update_from_channel(existing, fields, actor, actor_label, source_kind, source_label)
+        result = _update_from_channel(
+            existing, fields, actor, actor_label, source_kind, source_label
+        )
         if status is not None:
             set_status(existing, status, actor=actor, actor_label=actor_label)
     talent = result.talent
@@ -155,14 +157,13 @@ def _apply_changes(
     if "email" in changed and fields["email"]:
         other = find_by_email(fields["email"])
         if other is not None and other.pk != talent.pk:
-            raise ValidationError(
-                {"email": [_("Another talent already has this email address.")]}
-            )
+            raise ValidationError({"email": [_("Another talent already has this email address.")]})
     old = {name: getattr(talent, name) for name in changed}
     for name in changed:
         setattr(talent, name, fields[name])
     talent.name_key = name_key(talent.first_name, talent.last_name)
-    talent.save()
+    # Only what changed: the caller's copy may predate a private pool (is_restricted).
+    talent.save(update_fields=[*changed, "name_key", "updated_at"])
     refresh_search_text(talent)
     for name in changed:
         record_event(
@@ -177,5 +178,3 @@ def _apply_changes(
     if DUPLICATE_RELEVANT.intersection(changed):
         flag_duplicates(talent, actor=actor)
     return changed
-
-

@@ -9,7 +9,9 @@ from .events import record_event
 
 
 @transaction.atomic
-def set_status(talent: Talent, status: Status, *, actor: User | None, actor_label: str = "") -> bool:
+def set_status(
+    talent: Talent, status: Status, *, actor: User | None, actor_label: str = ""
+) -> bool:
     if talent.status_id == status.pk:
         return False
     old = talent.status

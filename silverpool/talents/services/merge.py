@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ def _field_values(talent: Talent) -> dict[str, Any]:
 def _restore(talent: Talent, values: Mapping[str, Any]) -> None:
     for name, value in values.items():
         field = Talent._meta.get_field(name.removesuffix("_id"))
+        assert isinstance(field, models.Field)
         setattr(talent, name, field.to_python(value) if value is not None else None)
 
 
@@ -40,6 +41,11 @@ def merge_talents(
     """Merge `secondary` into `primary`, taking the fields chosen as "secondary" from it."""
     if primary.pk == secondary.pk:
         raise ValidationError(_("A talent cannot be merged with itself."))
+    # Lock both rows and work from what is saved, not from the caller's copies: a copy read
+    # before another merge (or a second click on "merge") must not merge twice.
+    list(Talent.objects.select_for_update().filter(pk__in=[primary.pk, secondary.pk]))
+    primary.refresh_from_db()
+    secondary.refresh_from_db()
     if primary.merged_into_id or secondary.merged_into_id:
         raise ValidationError(_("One of these talents has already been merged."))
     unknown = set(choices) - set(MERGE_FIELDS)
@@ -63,10 +69,15 @@ def merge_talents(
             .values_list("pk", flat=True)
         ),
     }
+    pair = DuplicateFlag.objects.filter(
+        talent__in=[primary, secondary], other__in=[primary, secondary], dismissed_at__isnull=True
+    )
     snapshot = {
         "primary": _field_values(primary),
         "secondary_email": secondary.email,
         "moved": moved,
+        # The flags the merge resolves; an undo shows them again.
+        "flags": list(pair.values_list("pk", flat=True)),
     }
     taken = {name: getattr(secondary, name) for name, c in choices.items() if c == "secondary"}
 
@@ -83,9 +94,7 @@ def merge_talents(
     Document.objects.filter(pk__in=moved["documents"]).update(talent=primary)
     PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=primary)
     TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=primary)
-    DuplicateFlag.objects.filter(talent__in=[primary, secondary], other__in=[primary, secondary]).update(
-        dismissed_at=timezone.now()
-    )
+    pair.update(dismissed_at=timezone.now())
     refresh_restriction([primary.pk, secondary.pk])
     refresh_search_text(primary)
 
@@ -104,6 +113,22 @@ def merge_talents(
     return merge
 
 
+def _check_emails_free(merge: Merge) -> None:
+    """Refuse an undo that would give an email back while another talent now has it."""
+    emails = [merge.snapshot["primary"]["email"], merge.snapshot["secondary_email"]]
+    for email in filter(None, emails):
+        other = (
+            Talent.objects.filter(email__iexact=email)
+            .exclude(pk__in=[merge.primary_id, merge.secondary_id])
+            .first()
+        )
+        if other is not None:
+            raise ValidationError(
+                _("%(name)s now has the email address %(email)s; change it there first.")
+                % {"name": other.full_name, "email": email}
+            )
+
+
 @transaction.atomic
 def undo_merge(merge: Merge, *, actor: User) -> Talent:
     """Split a merge again: the secondary comes back with everything it brought."""
@@ -111,7 +136,21 @@ def undo_merge(merge: Merge, *, actor: User) -> Talent:
     if merge.undone_at is not None:
         raise ValidationError(_("This merge has already been undone."))
     primary, secondary = merge.primary, merge.secondary
+    if primary.merged_into_id is not None:
+        # Undoing out of order would hand rows moved by the later merge to the wrong talent.
+        raise ValidationError(
+            _("%(name)s has since been merged into another talent; undo that merge first.")
+            % {"name": primary.full_name}
+        )
+    later = Merge.objects.filter(primary=primary, undone_at__isnull=True, pk__gt=merge.pk).first()
+    if later is not None:
+        # Its snapshot holds the fields as this merge left them.
+        raise ValidationError(
+            _("%(name)s was merged into this talent later; undo that merge first.")
+            % {"name": later.secondary.full_name}
+        )
     moved = merge.snapshot["moved"]
+    _check_emails_free(merge)
 
     _restore(primary, merge.snapshot["primary"])
     primary.name_key = name_key(primary.first_name, primary.last_name)
@@ -125,6 +164,7 @@ def undo_merge(merge: Merge, *, actor: User) -> Talent:
     Document.objects.filter(pk__in=moved["documents"]).update(talent=secondary)
     PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=secondary)
     TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=secondary)
+    DuplicateFlag.objects.filter(pk__in=merge.snapshot.get("flags", [])).update(dismissed_at=None)
     refresh_restriction([primary.pk, secondary.pk])
     refresh_search_text(primary)
     refresh_search_text(secondary)

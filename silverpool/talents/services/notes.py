@@ -43,7 +43,12 @@ def edit_note(note: Note, text: str, *, actor: User) -> Note:
         note.save(update_fields=["text", "updated_at"])
         refresh_search_text(note.talent)
         record_event(
-            note.talent, Event.Kind.NOTE_EDITED, actor=actor, note_id=note.pk, old=old, new=note.text
+            note.talent,
+            Event.Kind.NOTE_EDITED,
+            actor=actor,
+            note_id=note.pk,
+            old=old,
+            new=note.text,
         )
     return note
 

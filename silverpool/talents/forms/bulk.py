@@ -1,0 +1,205 @@
+"""Bulk actions on the talent list: which talents, which action, with what argument."""
+
+from typing import Any
+
+from django import forms
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.http import QueryDict
+from django.utils.formats import number_format
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from ...accounts.models import User
+from .. import services
+from ..models import Pool, Status, Tag, Talent
+from ..search import filter_talents
+from .filters import NO_OWNER, TalentFilterForm, filter_query
+
+# One page shows 50 rows; anything bigger than this did not come from the page.
+MAX_IDS = 500
+MAX_ID = 2**63 - 1
+
+
+class BulkAction(models.TextChoices):
+    ADD_TO_POOL = "add_to_pool", _("Add to pool")
+    ADD_TAG = "add_tag", _("Add tag")
+    REMOVE_TAG = "remove_tag", _("Remove tag")
+    SET_STATUS = "set_status", _("Set status")
+    SET_OWNER = "set_owner", _("Set owner")
+    DELETE = "delete", _("Delete")
+
+
+# The field each action needs, and what to say when it was left empty.
+ARGUMENTS = {
+    BulkAction.ADD_TO_POOL: ("pool", _("Choose a pool.")),
+    BulkAction.ADD_TAG: ("tag", _("Choose a tag.")),
+    BulkAction.REMOVE_TAG: ("tag", _("Choose a tag.")),
+    BulkAction.SET_STATUS: ("status", _("Choose a status.")),
+    BulkAction.SET_OWNER: ("owner", _("Choose an owner, or “No owner”.")),
+}
+
+
+class IdListField(forms.Field):
+    """Talent ids from repeated checkboxes (`ids=3&ids=7`)."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value: Any) -> list[int]:
+        if not value:
+            return []
+        if not isinstance(value, list | tuple) or len(value) > MAX_IDS:
+            raise forms.ValidationError(_("Invalid selection."), code="invalid")
+        try:
+            ids = sorted({int(v) for v in value})
+        except (TypeError, ValueError):
+            raise forms.ValidationError(_("Invalid selection."), code="invalid") from None
+        if ids and not (ids[0] > 0 and ids[-1] <= MAX_ID):
+            raise forms.ValidationError(_("Invalid selection."), code="invalid")
+        return ids
+
+
+class BulkActionForm(forms.Form):
+    """The bulk bar of the talent list.
+
+    The selection is either the ticked rows (`ids`, or every row of the page with
+    `all_on_page`, which also works without JavaScript) or, with `all_matching`, every
+    talent matching the filters in `query`. Either way it is narrowed to what the user
+    may see, so a guessed id is never touched.
+    """
+
+    action = forms.ChoiceField(choices=BulkAction.choices)
+    ids = IdListField(required=False)
+    page_ids = IdListField(required=False)
+    all_on_page = forms.BooleanField(required=False)
+    all_matching = forms.BooleanField(required=False)
+    query = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
+    pool = forms.ModelChoiceField[Pool](
+        label=_("Pool"), queryset=Pool.objects.none(), required=False, empty_label=_("Pool…")
+    )
+    tag = forms.ModelChoiceField(
+        label=_("Tag"), queryset=Tag.objects.all(), required=False, empty_label=_("Tag…")
+    )
+    status = forms.ModelChoiceField(
+        label=_("Status"), queryset=Status.objects.all(), required=False, empty_label=_("Status…")
+    )
+    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    confirm = forms.BooleanField(required=False)
+
+    def __init__(self, data: QueryDict | None = None, *, user: User) -> None:
+        # Its own ids: the filter form on the same page has fields of the same names.
+        super().__init__(data, auto_id="bulk_%s")
+        self.user = user
+        pool_field = self.fields["pool"]
+        assert isinstance(pool_field, forms.ModelChoiceField)
+        pool_field.queryset = services.pools_visible_to(user)
+        owner_field = self.fields["owner"]
+        assert isinstance(owner_field, forms.ChoiceField)
+        editors = User.objects.filter(is_active=True).filter(
+            Q(role__in=[User.Role.ADMIN, User.Role.RECRUITER]) | Q(is_superuser=True)
+        )
+        owner_field.choices = [
+            ("", _("Owner…")),
+            (NO_OWNER, _("No owner")),
+            *((str(u.pk), str(u)) for u in editors),
+        ]
+        for name in ("pool", "tag", "status", "owner"):
+            self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        argument = ARGUMENTS.get(cleaned.get("action", ""))
+        if argument and not cleaned.get(argument[0]):
+            self.add_error(argument[0], argument[1])
+        if not cleaned.get("all_matching") and not self.selected_ids:
+            raise forms.ValidationError(_("Select at least one talent."), code="empty")
+        return cleaned
+
+    @property
+    def selected_ids(self) -> set[int]:
+        ids = set(self.cleaned_data.get("ids") or ())
+        if self.cleaned_data.get("all_on_page"):
+            ids.update(self.cleaned_data.get("page_ids") or ())
+        return ids
+
+    @property
+    def back_query(self) -> str:
+        """The list's query string to go back to: its filters and page, nothing else."""
+        data = QueryDict(self.data.get("query", "")[:4000])
+        query = filter_query(data)
+        page = data.get("page", "")
+        if page.isdigit():
+            query = f"{query}&page={page}" if query else f"page={page}"
+        return query
+
+    @property
+    def needs_confirmation(self) -> bool:
+        return bool(
+            self.cleaned_data["action"] == BulkAction.DELETE and not self.cleaned_data["confirm"]
+        )
+
+    def talents(self) -> QuerySet[Talent]:
+        visible = Talent.objects.visible_to(self.user)
+        if self.cleaned_data["all_matching"]:
+            filters = TalentFilterForm(QueryDict(self.cleaned_data["query"]), user=self.user)
+            return filter_talents(visible, filters.to_filters())
+        return visible.filter(pk__in=sorted(self.selected_ids))
+
+    def owner_user(self) -> User | None:
+        owner: str = self.cleaned_data["owner"]
+        return None if owner == NO_OWNER else User.objects.get(pk=int(owner))
+
+
+def run_bulk_action(form: BulkActionForm, *, actor: User) -> str:
+    """Apply the form's action through the bulk services; return what to tell the user."""
+    data = form.cleaned_data
+    talents = form.talents()
+    match data["action"]:
+        case BulkAction.ADD_TO_POOL:
+            n = services.bulk_add_to_pool(talents, data["pool"], actor=actor)
+            text = ngettext(
+                "%(count)s talent added to pool %(name)s",
+                "%(count)s talents added to pool %(name)s",
+                n,
+            )
+            name = data["pool"].name
+        case BulkAction.ADD_TAG:
+            n = services.bulk_add_tag(talents, data["tag"], actor=actor)
+            text = ngettext(
+                "Tag %(name)s added to %(count)s talent",
+                "Tag %(name)s added to %(count)s talents",
+                n,
+            )
+            name = data["tag"].name
+        case BulkAction.REMOVE_TAG:
+            n = services.bulk_remove_tag(talents, data["tag"], actor=actor)
+            text = ngettext(
+                "Tag %(name)s removed from %(count)s talent",
+                "Tag %(name)s removed from %(count)s talents",
+                n,
+            )
+            name = data["tag"].name
+        case BulkAction.SET_STATUS:
+            n = services.bulk_set_status(talents, data["status"], actor=actor)
+            text = ngettext(
+                "Status of %(count)s talent set to %(name)s",
+                "Status of %(count)s talents set to %(name)s",
+                n,
+            )
+            name = data["status"].name
+        case BulkAction.SET_OWNER:
+            owner = form.owner_user()
+            n = services.bulk_set_owner(talents, owner, actor=actor)
+            text = ngettext(
+                "Owner of %(count)s talent set to %(name)s",
+                "Owner of %(count)s talents set to %(name)s",
+                n,
+            )
+            name = str(owner) if owner else str(_("no owner"))
+        case BulkAction.DELETE:
+            n = services.bulk_delete(talents, actor=actor)
+            text = ngettext("%(count)s talent deleted", "%(count)s talents deleted", n)
+            name = ""
+        case other:
+            raise ValueError(f"unknown bulk action {other!r}")
+    return text % {"count": number_format(n, force_grouping=True), "name": name}
