@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    "ninja",
     "django_htmx",
     "django_countries",
     "django_tasks_db",

@@ -7,7 +7,7 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -15,17 +15,11 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
 from . import services
 from .forms import ProfileForm, TokenForm, UserCreateForm, UserEditForm
+from .http import AuthedRequest
 from .models import ApiToken, User
-
-
-class AuthedRequest(HttpRequest):
-    user: User
-    htmx: HtmxDetails
-
 
 login = LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
 # POST only (Django's LogoutView refuses GET); redirects to LOGOUT_REDIRECT_URL.

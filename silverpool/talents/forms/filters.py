@@ -174,11 +174,3 @@ class SavedSearchForm(forms.ModelForm[SavedSearch]):
         if len(query) > QUERY_MAX_LENGTH:
             raise forms.ValidationError(_("This search is too long to save."))
         return query
-
-    def save_for(self, user: User) -> SavedSearch:
-        saved, _created = SavedSearch.objects.update_or_create(
-            user=user,
-            name=self.cleaned_data["name"],
-            defaults={"query": self.cleaned_data["query"]},
-        )
-        return saved

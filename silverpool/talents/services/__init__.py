@@ -2,6 +2,7 @@
 
 from .access import (
     get_document_for,
+    get_note_for,
     get_pool_for,
     get_talent_for,
     pools_visible_to,
@@ -30,6 +31,7 @@ from .lifecycle import delete_talent, delete_talents
 from .membership import add_tag, add_to_pool, remove_from_pool, remove_tag, set_owner, set_status
 from .merge import merge_talents, undo_merge
 from .notes import add_note, can_change_note, delete_note, edit_note
+from .saved_searches import delete_search, save_search
 from .settings import (
     custom_field_usage,
     delete_custom_field,
@@ -57,6 +59,7 @@ __all__ = [
     "delete_custom_field",
     "delete_document",
     "delete_note",
+    "delete_search",
     "delete_pool",
     "delete_status",
     "delete_tag",
@@ -68,6 +71,7 @@ __all__ = [
     "find_by_email",
     "flag_duplicates",
     "get_document_for",
+    "get_note_for",
     "get_or_create_tag",
     "get_pool_for",
     "get_talent_for",
@@ -82,6 +86,7 @@ __all__ = [
     "require_editor",
     "save_custom_field",
     "save_pool",
+    "save_search",
     "save_status",
     "save_tag",
     "set_owner",

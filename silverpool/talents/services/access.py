@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
-from ..models import Document, Pool, Talent
+from ..models import Document, Note, Pool, Talent
 
 
 def require_editor(user: User) -> None:
@@ -54,3 +54,14 @@ def get_document_for(user: User, pk: int, *, write: bool = False) -> Document:
     if write:
         require_editor(user)
     return document
+
+
+def get_note_for(user: User, pk: int, *, talent_id: int | None = None) -> Note:
+    """A note on a talent the user may see (and, if given, on that talent); else 404."""
+    notes = Note.objects.filter(pk=pk, talent__in=Talent.objects.visible_to(user))
+    if talent_id is not None:
+        notes = notes.filter(talent_id=talent_id)
+    note = notes.select_related("talent", "author").first()
+    if note is None:
+        raise Http404(_("No such note."))
+    return note

@@ -4,23 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_htmx.middleware import HtmxDetails
 
-from ...accounts.models import User
+from ...accounts.http import AuthedRequest
 from .. import services
 from ..forms.catalog import PoolForm, TagForm
 from ..models import Pool, Tag
-
-
-class AuthedRequest(HttpRequest):
-    user: User
-    htmx: HtmxDetails
-
 
 # Merged-away talents keep their rows but are not shown anywhere, so they are not counted.
 ACTIVE_MEMBERS = Q(memberships__talent__merged_into__isnull=True)

@@ -15,16 +15,15 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
-from django_htmx.middleware import HtmxDetails
 
-from ...accounts.models import User
+from ...accounts.http import AuthedRequest
 from .. import services
 from ..forms.talent import CUSTOM_PREFIX, TalentForm, assignable_owners
 from ..models import (
@@ -48,13 +47,6 @@ TEMPLATE = "talents/talent_detail.html"
 TIMELINE_LIMIT = 200
 # Fragments a page may re-fetch by GET (documents poll while their text is being read).
 FETCHABLE = {"documents", "timeline"}
-
-
-class AuthedRequest(HttpRequest):
-    """A request behind @login_required, with django-htmx's details."""
-
-    user: User
-    htmx: HtmxDetails
 
 
 # --- what the page shows -------------------------------------------------------------------
@@ -348,8 +340,8 @@ def talent_tag_remove(request: AuthedRequest, pk: int, tag: int) -> HttpResponse
 
 def _note_for(request: AuthedRequest, pk: int) -> tuple[Note, Talent]:
     """A note the user may change: 404 when its talent is hidden, 403 when not theirs."""
-    note = get_object_or_404(Note, pk=pk)
-    talent = services.get_talent_for(request.user, note.talent_id)
+    note = services.get_note_for(request.user, pk)
+    talent = note.talent
     if not services.can_change_note(request.user, note):
         raise PermissionDenied(_("Only the author or an admin can change this note."))
     return note, talent

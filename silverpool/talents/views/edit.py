@@ -10,10 +10,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from ...accounts.http import AuthedRequest
 from .. import services
 from ..forms.talent import TalentCreateForm, TalentForm
 from ..models import Tag, Talent
-from .detail import AuthedRequest
 
 
 def _new_tags(form: TalentCreateForm) -> list[Tag]:

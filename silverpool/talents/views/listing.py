@@ -5,15 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, QuerySet
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from django_htmx.middleware import HtmxDetails
 
+from ...accounts.http import AuthedRequest
 from ...accounts.models import User
 from .. import services
 from ..forms.bulk import BulkActionForm, run_bulk_action
@@ -22,13 +22,6 @@ from ..models import SavedSearch, Talent
 from ..search import count_talents, filter_talents
 
 PAGE_SIZE = 50
-
-
-class AuthedRequest(HttpRequest):
-    """A request from a logged-in user, through django-htmx's middleware."""
-
-    user: User
-    htmx: HtmxDetails
 
 
 class CountedPaginator(Paginator[Talent]):
@@ -112,7 +105,9 @@ def search_save(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _error_text(form))
         return redirect(_list_url(filter_query(QueryDict(request.POST.get("query", "")[:4000]))))
-    saved = form.save_for(request.user)
+    saved = services.save_search(
+        request.user, name=form.cleaned_data["name"], query=form.cleaned_data["query"]
+    )
     messages.success(request, _("Search “%(name)s” saved.") % {"name": saved.name})
     return redirect(_list_url(saved.query))
 
@@ -121,7 +116,7 @@ def search_save(request: AuthedRequest) -> HttpResponse:
 @require_POST
 def search_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     saved = get_object_or_404(SavedSearch, pk=pk, user=request.user)
-    saved.delete()
+    services.delete_search(saved)
     messages.success(request, _("Saved search “%(name)s” deleted.") % {"name": saved.name})
     return redirect("talents:talent-list")
 
