@@ -347,9 +347,11 @@ def delete_note(request: HttpRequest, talent_id: int, note_id: int) -> Reply[Non
 @router.get("/talents/{talent_id}/events", response=EventPage, tags=["timeline"])
 def list_events(request: HttpRequest, talent_id: int, query: Query[PageQuery]) -> dict[str, Any]:
     """A talent's timeline, newest first."""
-    talent = services.get_talent_for(api_user(request), talent_id)
-    events = talent.events.select_related("actor").order_by("-created_at", "-id")
-    return _page(events, query)
+    user = api_user(request)
+    talent = services.get_talent_for(user, talent_id)
+    page = _page(talent.events.select_related("actor").order_by("-created_at", "-id"), query)
+    page["items"] = services.hide_private_pool_names(user, page["items"])
+    return page
 
 
 # ---- pools ----------------------------------------------------------------------------------

@@ -152,3 +152,18 @@ def test_a_merged_talent_answers_404_even_to_an_admin(rita: User, alice: User) -
 
     with pytest.raises(Http404):
         services.get_talent_for(alice, secondary.pk)
+
+
+def test_timeline_hides_the_name_of_a_private_pool_from_non_members(
+    rita: User, alice: User
+) -> None:
+    secret = Pool.objects.create(name="Executive search", is_private=True)
+    talent = make_talent(alice, pools=[secret])
+    services.remove_from_pool(talent, secret, actor=alice)
+    events = list(talent.events.all())
+
+    seen_by_rita = services.hide_private_pool_names(rita, list(talent.events.all()))
+    seen_by_alice = services.hide_private_pool_names(alice, events)
+
+    assert "Executive search" not in {e.data.get("pool") for e in seen_by_rita}
+    assert {e.data.get("pool") for e in seen_by_alice if "pool" in e.data} == {"Executive search"}

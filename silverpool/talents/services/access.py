@@ -6,7 +6,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
-from ..models import Document, Note, Pool, Talent
+from ..models import Document, Event, Note, Pool, Talent
 
 
 def require_editor(user: User) -> None:
@@ -65,3 +65,19 @@ def get_note_for(user: User, pk: int, *, talent_id: int | None = None) -> Note:
     if note is None:
         raise Http404(_("No such note."))
     return note
+
+
+def hide_private_pool_names(user: User, events: list[Event]) -> list[Event]:
+    """Blank out names of private pools the user may not see in these timeline events.
+
+    A talent that left a confidential pool becomes visible again, but its timeline must
+    not tell everyone what that pool was called. Only the in-memory copies change.
+    """
+    pool_ids = {e.data.get("pool_id") for e in events if "pool" in e.data}
+    if not pool_ids:
+        return events
+    visible = set(pools_visible_to(user).filter(pk__in=pool_ids).values_list("pk", flat=True))
+    for event in events:
+        if "pool" in event.data and event.data.get("pool_id") not in visible:
+            event.data = {**event.data, "pool": _("a private pool")}
+    return events

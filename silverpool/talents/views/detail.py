@@ -114,7 +114,9 @@ class DuplicateItem:
 def _detail_context(request: AuthedRequest, talent: Talent, **extra: Any) -> dict[str, Any]:
     user = request.user
     visible_pools = services.pools_visible_to(user)
-    events = list(talent.events.select_related("actor")[:TIMELINE_LIMIT])
+    events = services.hide_private_pool_names(
+        user, list(talent.events.select_related("actor")[:TIMELINE_LIMIT])
+    )
     # Events that came with a merged talent say where they came from; that talent is hidden
     # now, but it is part of this one, so its name may be shown.
     moved_from: dict[int, str] = {}
