@@ -141,6 +141,7 @@ LOCALE_PATHS = [BASE_DIR / "silverpool" / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Europe/Berlin")
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["silverpool.formats"]
 
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "silverpool" / "static"]

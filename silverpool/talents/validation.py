@@ -291,11 +291,16 @@ def _clean_one(name: str, value: Any, *, region: str | None = None) -> Any:
     raise ValidationError(_("This field cannot be set."))
 
 
-def clean_talent_fields(raw: Mapping[str, Any], *, partial: bool) -> dict[str, Any]:
+def clean_talent_fields(
+    raw: Mapping[str, Any], *, partial: bool, country: str = ""
+) -> dict[str, Any]:
     """Validate and normalise talent fields; raise a ValidationError naming every bad field.
 
-    With partial=False (a new talent) a first name is required.
+    With partial=False (a new talent) a first name is required. `country` is the talent's
+    current country, where a phone number without a country code is read unless `raw`
+    sets a country itself.
     """
+    region = _phone_region(raw) or _phone_region({"country": country})
     errors: dict[str, list[str]] = {}
     cleaned: dict[str, Any] = {}
     for name, value in raw.items():
@@ -306,7 +311,7 @@ def clean_talent_fields(raw: Mapping[str, Any], *, partial: bool) -> dict[str, A
             errors[name] = [_("Null characters are not allowed.")]
             continue
         try:
-            cleaned[name] = _clean_one(name, value, region=_phone_region(raw))
+            cleaned[name] = _clean_one(name, value, region=region)
         except ValidationError as exc:
             errors[name] = exc.messages
     if not partial and not cleaned.get("first_name") and "first_name" not in errors:

@@ -197,3 +197,10 @@ def test_an_admin_who_sets_their_own_password_stays_logged_in(
     alice.refresh_from_db()
     assert alice.check_password("brand-new-secret-2027")
     assert admin_client.get(reverse("accounts:user-list")).status_code == 200
+
+
+def test_createsuperuser_makes_an_admin(db: None) -> None:
+    user = User.objects.create_superuser("root", "root@example.com", "pw-root-123")
+
+    assert user.role == User.Role.ADMIN
+    assert user.get_role_display() == "Admin"

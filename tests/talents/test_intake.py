@@ -91,3 +91,35 @@ def test_same_linkedin_profile_is_flagged(rita: User) -> None:
     other = make_talent(rita, linkedin_url="linkedin.com/in/anna-s?trk=x")
 
     assert services.open_duplicate_flags(other).get().reason == DuplicateFlag.Reason.LINKEDIN
+
+
+def test_a_channel_update_without_salary_keeps_the_currency_and_period(rita: User) -> None:
+    talent = make_talent(
+        rita,
+        email="g@example.co.uk",
+        salary_amount="4000",
+        salary_currency="GBP",
+        salary_period="month",
+    )
+
+    services.intake_talent(
+        {
+            "first_name": talent.first_name,
+            "email": "g@example.co.uk",
+            "salary_currency": "EUR",
+            "salary_period": "year",
+        },
+        actor=rita,
+        source_kind=Talent.SourceKind.MANUAL,
+    )
+
+    talent.refresh_from_db()
+    assert (talent.salary_currency, talent.salary_period) == ("GBP", "month")
+
+
+def test_a_phone_edited_alone_is_read_in_the_talents_country(rita: User) -> None:
+    talent = make_talent(rita, country="GB")
+
+    services.update_talent(talent, {"phone": "020 7946 0123"}, actor=rita)
+
+    assert talent.phone == "+442079460123"

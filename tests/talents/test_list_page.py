@@ -410,7 +410,7 @@ def test_each_row_shows_the_columns_and_links_to_the_detail_page(
         assert text in html
     assert "Column tag" in html
     assert "Rita" in html
-    assert "07/01/2030" in html
+    assert "01/07/2030" in html
 
 
 def test_the_list_does_not_query_per_row(

@@ -167,3 +167,13 @@ def test_timeline_hides_the_name_of_a_private_pool_from_non_members(
 
     assert "Executive search" not in {e.data.get("pool") for e in seen_by_rita}
     assert {e.data.get("pool") for e in seen_by_alice if "pool" in e.data} == {"Executive search"}
+
+
+def test_timeline_keeps_the_name_of_a_deleted_public_pool(rita: User, alice: User) -> None:
+    pool = Pool.objects.create(name="Sales DACH")
+    talent = make_talent(alice, pools=[pool])
+    services.delete_pool(pool, actor=alice)
+
+    seen = services.hide_private_pool_names(rita, list(talent.events.all()))
+
+    assert {e.data.get("pool") for e in seen if "pool" in e.data} == {"Sales DACH"}

@@ -77,7 +77,12 @@ def hide_private_pool_names(user: User, events: list[Event]) -> list[Event]:
     if not pool_ids:
         return events
     visible = set(pools_visible_to(user).filter(pk__in=pool_ids).values_list("pk", flat=True))
+    existing = set(Pool.objects.filter(pk__in=pool_ids).values_list("pk", flat=True))
     for event in events:
-        if "pool" in event.data and event.data.get("pool_id") not in visible:
+        pool_id = event.data.get("pool_id")
+        if "pool" not in event.data or pool_id in visible:
+            continue
+        # An existing pool the user cannot see is private; a deleted one was if it says so.
+        if pool_id in existing or event.data.get("private"):
             event.data = {**event.data, "pool": _("a private pool")}
     return events

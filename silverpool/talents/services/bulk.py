@@ -22,7 +22,14 @@ def bulk_add_to_pool(talents: QuerySet[Talent], pool: Pool, *, actor: User) -> i
     PoolMembership.objects.bulk_create(
         PoolMembership(talent_id=pk, pool=pool, added_by=actor) for pk in ids
     )
-    record_events(ids, Event.Kind.POOL_ADDED, actor=actor, pool_id=pool.pk, pool=pool.name)
+    record_events(
+        ids,
+        Event.Kind.POOL_ADDED,
+        actor=actor,
+        pool_id=pool.pk,
+        pool=pool.name,
+        private=pool.is_private,
+    )
     if pool.is_private:
         refresh_restriction(ids)
     return len(ids)

@@ -56,7 +56,14 @@ def save_pool(
 def delete_pool(pool: Pool, *, actor: User) -> int:
     """Delete a pool; each member talent's timeline says it left the pool."""
     talent_ids = list(PoolMembership.objects.filter(pool=pool).values_list("talent_id", flat=True))
-    record_events(talent_ids, Event.Kind.POOL_REMOVED, actor=actor, pool_id=pool.pk, pool=pool.name)
+    record_events(
+        talent_ids,
+        Event.Kind.POOL_REMOVED,
+        actor=actor,
+        pool_id=pool.pk,
+        pool=pool.name,
+        private=pool.is_private,
+    )
     pool.delete()
     refresh_restriction(talent_ids)
     return len(talent_ids)

@@ -124,6 +124,10 @@ def _update_from_channel(
     provided = {k: v for k, v in fields.items() if v not in ("", None, [], {})}
     if provided.get("email", "").lower() == talent.email.lower():
         del provided["email"]
+    if "salary_amount" not in provided:
+        # Currency and period have defaults; without an amount they carry no information.
+        provided.pop("salary_currency", None)
+        provided.pop("salary_period", None)
     record_event(
         talent,
         Event.Kind.UPDATED,
@@ -144,7 +148,7 @@ def update_talent(
 
     Returns the names of the fields that changed. Raises ValidationError naming bad fields.
     """
-    fields = clean_talent_fields(raw, partial=True)
+    fields = clean_talent_fields(raw, partial=True, country=talent.country.code or "")
     return _apply_changes(talent, fields, actor=actor, actor_label=actor_label)
 
 

@@ -61,6 +61,7 @@ def add_to_pool(talent: Talent, pool: Pool, *, actor: User | None, actor_label: 
             actor_label=actor_label,
             pool_id=pool.pk,
             pool=pool.name,
+            private=pool.is_private,
         )
         if pool.is_private:
             refresh_restriction([talent.pk])
@@ -80,6 +81,7 @@ def remove_from_pool(
             actor_label=actor_label,
             pool_id=pool.pk,
             pool=pool.name,
+            private=pool.is_private,
         )
         if pool.is_private:
             refresh_restriction([talent.pk])
