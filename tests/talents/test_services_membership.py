@@ -106,7 +106,7 @@ def test_add_to_pool_records_who_added_the_talent_once(rita: User, talent: Talen
     membership = PoolMembership.objects.get(talent=talent)
     assert (membership.pool, membership.added_by) == (pool, rita)
     [event] = events(talent, Event.Kind.POOL_ADDED)
-    assert event.data == {"pool_id": pool.pk, "pool": "Runners-up Q3"}
+    assert event.data == {"pool_id": pool.pk, "pool": "Runners-up Q3", "private": False}
 
 
 def test_remove_from_pool_is_recorded_once(rita: User, talent: Talent) -> None:

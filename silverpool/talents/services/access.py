@@ -84,5 +84,5 @@ def hide_private_pool_names(user: User, events: list[Event]) -> list[Event]:
             continue
         # An existing pool the user cannot see is private; a deleted one was if it says so.
         if pool_id in existing or event.data.get("private"):
-            event.data = {**event.data, "pool": _("a private pool")}
+            event.data = {**event.data, "pool": _("(private)")}
     return events
