@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count
+from django.forms import BaseForm
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +38,10 @@ def settings_page(request: AuthedRequest) -> HttpResponse:
     return render(request, "talents/settings.html", {"statuses": statuses, "fields": fields})
 
 
+def _settings_form(request: AuthedRequest, form: BaseForm, heading: str) -> HttpResponse:
+    return render(request, "talents/settings_form.html", {"form": form, "heading": heading})
+
+
 @login_required
 def status_create(request: AuthedRequest) -> HttpResponse:
     services.require_admin(request.user)
@@ -49,7 +54,7 @@ def status_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Status “%(name)s” added.") % {"name": status.name})
             return redirect("talents:settings")
-    return render(request, "talents/status_form.html", {"form": form, "status": None})
+    return _settings_form(request, form, _("New status"))
 
 
 @login_required
@@ -66,7 +71,7 @@ def status_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Status “%(name)s” saved.") % {"name": status.name})
             return redirect("talents:settings")
-    return render(request, "talents/status_form.html", {"form": form, "status": status})
+    return _settings_form(request, form, _("Edit status “%(name)s”") % {"name": status.name})
 
 
 @login_required
@@ -104,7 +109,7 @@ def field_create(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Field “%(label)s” added.") % {"label": field.label})
             return redirect("talents:settings")
-    return render(request, "talents/field_form.html", {"form": form, "custom_field": None})
+    return _settings_form(request, form, _("New custom field"))
 
 
 @login_required
@@ -121,7 +126,7 @@ def field_edit(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Field “%(label)s” saved.") % {"label": field.label})
             return redirect("talents:settings")
-    return render(request, "talents/field_form.html", {"form": form, "custom_field": field})
+    return _settings_form(request, form, _("Edit field “%(name)s”") % {"name": field.label})
 
 
 @login_required
