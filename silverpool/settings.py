@@ -222,7 +222,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # The scheduler logs every job run and lock renewal at INFO: seconds apart.
+        "apscheduler": {"level": "WARNING"},
+    },
 }
 
 # Talent search: an exact total is shown up to this many matches, an estimate above it.
