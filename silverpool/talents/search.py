@@ -1,8 +1,9 @@
 """Talent search: full text, filters, sort and a total that stays cheap at a million rows.
 
 Both databases search the same folded words (`Talent.search_text`): PostgreSQL through a
-GIN index on to_tsvector('simple', search_text), SQLite through an FTS5 table kept in
-sync by triggers (migration 0002). Each query word matches words that start with it.
+stored tsvector column `search_vector` with a GIN index (migration 0004), SQLite through
+an FTS5 table kept in sync by triggers (migration 0002). Each query word matches words
+that start with it. Measured in bench/ (docs/benchmarks.md).
 """
 
 import json
@@ -14,8 +15,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import BooleanField, Exists, F, Func, OuterRef, Q, QuerySet, Value
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.sql.compiler import SQLCompiler
 
 from .models import PoolMembership, Talent, TalentTag
 
@@ -42,12 +45,47 @@ def build_search_text(parts: Iterable[str]) -> str:
 
 
 class PrefixMatch(Func):
-    """to_tsvector('simple', <column>) @@ to_tsquery('simple', <query>): the expression of
-    the GIN index. The ORM resolves the column (rather than raw SQL naming the table), so
-    the condition still works when the queryset becomes a subquery with aliased tables."""
+    """search_vector @@ to_tsquery('simple', <query>), matched by the GIN index.
 
-    template = "to_tsvector('simple', %(expressions)s)"
-    arg_joiner = ") @@ to_tsquery('simple', "
+    search_vector is a generated column the Django model does not declare (migration
+    0004). It is reached through search_text's resolved column, so the condition keeps
+    working when the queryset becomes a subquery with aliased tables.
+    """
+
+    template = "%(expressions)s)"
+    arg_joiner = " @@ to_tsquery('simple', "
+    arity = 2
+    output_field = BooleanField()
+
+    def as_sql(
+        self,
+        compiler: SQLCompiler,
+        connection: BaseDatabaseWrapper,
+        function: str | None = None,
+        template: str | None = None,
+        arg_joiner: str | None = None,
+        **extra_context: Any,
+    ) -> tuple[str, Any]:
+        sql, params = super().as_sql(compiler, connection, function, template, arg_joiner)
+        text, vector = (connection.ops.quote_name(c) for c in ("search_text", "search_vector"))
+        # The SQL starts with the column: "alias"."search_text" @@ to_tsquery(...).
+        column, _, rest = sql.partition(" @@ ")
+        if not column.endswith(text):
+            raise ValueError(f"PrefixMatch needs the search_text column, not {column}")
+        return f"{column.removesuffix(text)}{vector} @@ {rest}", params
+
+
+class IdIn(Func):
+    """<column> = ANY(ARRAY(SELECT unnest(<ids>))): a list of ids as one parameter.
+
+    pk__in would bind one parameter per id, and a plain array would make the planner
+    estimate each of thousands of ids one by one (10-15 ms of planning per query). Behind
+    the subquery the planner takes the list as short, which it is meant to be here: it
+    reads those talents by primary key.
+    """
+
+    template = "%(expressions)s::bigint[])))"
+    arg_joiner = " = ANY(ARRAY(SELECT unnest("
     arity = 2
     output_field = BooleanField()
 
@@ -106,17 +144,28 @@ class TalentFilters:
     sort: str = DEFAULT_SORT
 
 
+# At most this many talents in the pool and tag are checked one by one (each costs
+# about 6 µs: reading the row); beyond it the text index is read instead.
+MAX_MEMBERS = 20_000
+
+
 def filter_talents(qs: QuerySet[Talent], f: TalentFilters) -> QuerySet[Talent]:
     """Apply filters and sort to an already permission-scoped queryset."""
+    scoped = qs
     condition = text_condition(f.q) if f.q else None
     if condition is not None:
         qs = qs.filter(condition)
-    if f.pool is not None:
-        qs = qs.filter(
-            Exists(PoolMembership.objects.filter(talent_id=OuterRef("pk"), pool_id=f.pool))
-        )
-    if f.tag is not None:
-        qs = qs.filter(Exists(TalentTag.objects.filter(talent_id=OuterRef("pk"), tag_id=f.tag)))
+    members = _members(f) if condition is not None else None
+    if members is not None:
+        qs = qs.filter(IdIn(F("pk"), Value(members)))
+    else:
+        # IN rather than EXISTS: SQLite then reads the talents by id from the tag's index
+        # instead of testing each talent with the status (a count of (b) in 24 ms, not
+        # 150 ms); PostgreSQL plans both alike.
+        if f.pool is not None:
+            qs = qs.filter(pk__in=PoolMembership.objects.filter(pool_id=f.pool).values("talent_id"))
+        if f.tag is not None:
+            qs = qs.filter(pk__in=TalentTag.objects.filter(tag_id=f.tag).values("talent_id"))
     if f.status is not None:
         qs = qs.filter(status_id=f.status)
     if f.source_kind:
@@ -141,7 +190,41 @@ def filter_talents(qs: QuerySet[Talent], f: TalentFilters) -> QuerySet[Talent]:
         qs = qs.filter(country=f.country.upper())
     if f.ids:
         qs = qs.filter(pk__in=f.ids)
+    if members is not None:
+        # Check the members' words once, here, rather than again for the total and for
+        # each page: what matches is usually a few hundred talents.
+        matched = list(qs.order_by().values_list("pk", flat=True))
+        qs = scoped.filter(IdIn(F("pk"), Value(matched)))
     return qs.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
+
+
+def _members(f: TalentFilters) -> list[int] | None:
+    """Ids of the talents in f.pool with f.tag, if checking their words beats the index.
+
+    PostgreSQL only, for a text search with a pool or tag filter. A common word ("sql")
+    matches a fifth of all talents; left to EXISTS, the planner either reads all of them
+    through the text index or walks the newest-first index until 50 match: 0.3-3 s at a
+    million talents (docs/benchmarks.md). The talents of a pool with a tag come from
+    the two indexes alone in a few milliseconds, and checking a few thousand of them
+    costs less, unless the words are rarer than the members (the index reads every
+    talent with any of the words, as prefixes match in full): then None leaves the
+    planner to it.
+    """
+    if connection.vendor != "postgresql" or (f.pool is None and f.tag is None):
+        return None
+    any_word = " | ".join(f"{term}:*" for term in words(f.q)[:MAX_QUERY_WORDS])
+    with_any_word = Talent.objects.filter(PrefixMatch(F("search_text"), Value(any_word)))
+    most = min(MAX_MEMBERS, _planner_estimate(with_any_word))
+    links: list[QuerySet[Any]] = []
+    if f.pool is not None:
+        links.append(PoolMembership.objects.filter(pool_id=f.pool))
+    if f.tag is not None:
+        links.append(TalentTag.objects.filter(tag_id=f.tag))
+    ids = links[0].order_by()
+    for other in links[1:]:
+        ids = ids.filter(talent_id__in=other.values("talent_id"))
+    found = list(ids.values_list("talent_id", flat=True)[: most + 1])
+    return found if len(found) <= most else None
 
 
 @dataclass(frozen=True)
@@ -157,15 +240,29 @@ def count_talents(qs: QuerySet[Talent]) -> Total:
 
     An exact count of a broad filter over a million rows costs 140-165 ms on PostgreSQL
     (performance-limits.md), more than the whole page budget; large search products
-    show "about 45,000" instead.
+    show "about 45,000" instead. Even a count that stops at the limit has to find
+    10,000 rows first (about 100 ms, docs/benchmarks.md). So PostgreSQL asks the planner
+    first (EXPLAIN, a few milliseconds) and counts only what it expects to be at most
+    the limit; its estimates for our filters were within 5 % in the benchmark. SQLite has
+    no estimate and always counts exactly.
     """
     limit = settings.SEARCH_EXACT_COUNT_LIMIT
-    capped = qs.order_by().values("pk")[: limit + 1].count()
-    if capped <= limit or connection.vendor != "postgresql":
-        return Total(capped if capped <= limit else qs.order_by().count(), True)
-    sql, params = qs.order_by().values("pk").query.sql_with_params()
+    qs = qs.order_by()
+    estimate = _planner_estimate(qs) if connection.vendor == "postgresql" else None
+    if estimate is not None and estimate > limit:
+        return Total(estimate, False)
+    capped = qs.values("pk")[: limit + 1].count()
+    if capped <= limit:
+        return Total(capped, True)
+    if estimate is None:
+        return Total(qs.count(), True)
+    return Total(max(estimate, limit + 1), False)
+
+
+def _planner_estimate(qs: QuerySet[Talent]) -> int:
+    sql, params = qs.values("pk").query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)  # noqa: S608 - ORM-built SQL
         plan = cursor.fetchone()[0]
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    return Total(max(int(plan[0]["Plan"]["Plan Rows"]), limit + 1), False)
+    return int(plan[0]["Plan"]["Plan Rows"])
