@@ -12,7 +12,7 @@ Each request goes through every path in turn (interleaved, so drift hits all ali
   html     GET /talents/?... logged in (the whole page: middleware, session, template);
   service  filter_talents + count_talents + the page, used while an endpoint is missing;
   bare     hand-written SQL for the page and the total, with the strategy of search.py;
-  bare-naive  the SQL one writes first: EXISTS for pool and tag, an exact count(*).
+  bare-naive  the SQL one writes first: pool and tag as semi-joins, an exact count(*).
 One warm-up pass, then --passes timed passes; p50/p95 over all timed requests.
 """
 
@@ -201,7 +201,8 @@ class BareSQL:
     `ours` follows the strategy of talents/search.py (on PostgreSQL: the pool and tag
     filters of a text search resolved to an id list first; the planner's estimate before
     any count), so ours/bare is what Django, the API and the page add. `naive` is the SQL
-    one writes first (EXISTS for pool and tag, an exact count(*)), for comparison.
+    one writes first (pool and tag as semi-joins, the planner left to itself, an exact
+    count(*)), for comparison.
     """
 
     def __init__(self, backend: Backend, user_id: int, limit: int) -> None:
@@ -227,10 +228,17 @@ class BareSQL:
         return list(cursor.fetchall())
 
     def members(self, query: Query) -> list[int] | None:
-        """Talents in the pool with the tag, if a text search has them and few enough."""
+        """Talents in the pool with the tag, as search.py's _members decides."""
         if self.backend != "postgres" or not query.q or (query.pool is None and query.tag is None):
             return None
+        from silverpool.talents.search import words
+
         m = self.mark
+        any_word = " | ".join(f"{w}:*" for w in words(query.q))
+        most = min(
+            self.max_members,
+            self.estimate(f"t.search_vector @@ to_tsquery('simple', {m})", [any_word]),
+        )
         if query.pool is not None and query.tag is not None:
             sql = (
                 f"SELECT talent_id FROM talents_poolmembership WHERE pool_id = {m} AND talent_id"
@@ -244,8 +252,8 @@ class BareSQL:
             )
         else:
             sql, params = f"SELECT talent_id FROM talents_talenttag WHERE tag_id = {m}", [query.tag]
-        found = [row[0] for row in self.fetch(f"{sql} LIMIT {self.max_members + 1}", params)]
-        return found if len(found) <= self.max_members else None
+        found = [row[0] for row in self.fetch(f"{sql} LIMIT {most + 1}", params)]
+        return found if len(found) <= most else None
 
     def where(self, query: Query, members: list[int] | None) -> tuple[str, list[Any]]:
         m = self.mark
@@ -271,20 +279,16 @@ class BareSQL:
                 )
                 params.append(" AND ".join(f'"{w}"*' for w in terms))
         if members is not None:
-            sql.append(f"t.id = ANY({m})")
+            sql.append(f"t.id = ANY(ARRAY(SELECT unnest({m}::bigint[])))")
             params.append(members)
         else:
             if query.pool is not None:
                 sql.append(
-                    "EXISTS (SELECT 1 FROM talents_poolmembership pm2"
-                    f" WHERE pm2.talent_id = t.id AND pm2.pool_id = {m})"
+                    f"t.id IN (SELECT talent_id FROM talents_poolmembership WHERE pool_id = {m})"
                 )
                 params.append(query.pool)
             if query.tag is not None:
-                sql.append(
-                    "EXISTS (SELECT 1 FROM talents_talenttag g"
-                    f" WHERE g.talent_id = t.id AND g.tag_id = {m})"
-                )
+                sql.append(f"t.id IN (SELECT talent_id FROM talents_talenttag WHERE tag_id = {m})")
                 params.append(query.tag)
         if query.status is not None:
             sql.append(f"t.status_id = {m}")
@@ -327,7 +331,15 @@ class BareSQL:
         return max(estimate, self.limit + 1), False
 
     def ours(self, query: Query) -> Outcome:
-        where, params = self.where(query, self.members(query))
+        members = self.members(query)
+        where, params = self.where(query, members)
+        if members is not None:
+            # As filter_talents: check the members once, then count and page the matches.
+            matched = [
+                row[0]
+                for row in self.fetch(f"SELECT t.id FROM talents_talent t WHERE {where}", params)
+            ]
+            where, params = self.where(Query(query.kind), matched)
         total, exact = self.total(where, params)
         return Outcome(self.page(where, params), total, exact)
 

@@ -192,7 +192,9 @@ def filter_talents(qs: QuerySet[Talent], f: TalentFilters) -> QuerySet[Talent]:
         qs = qs.filter(pk__in=f.ids)
     if members is not None:
         # Check the members' words once, here, rather than again for the total and for
-        # each page: what matches is usually a few hundred talents.
+        # each page: what matches is usually a few hundred talents. (Above the exact
+        # count limit, the planner cannot see into the list and the total is shown as
+        # "about" the limit.)
         matched = list(qs.order_by().values_list("pk", flat=True))
         qs = scoped.filter(IdIn(F("pk"), Value(matched)))
     return qs.order_by(*SORTS.get(f.sort, SORTS[DEFAULT_SORT]))
@@ -205,10 +207,9 @@ def _members(f: TalentFilters) -> list[int] | None:
     matches a fifth of all talents; left to EXISTS, the planner either reads all of them
     through the text index or walks the newest-first index until 50 match: 0.3-3 s at a
     million talents (docs/benchmarks.md). The talents of a pool with a tag come from
-    the two indexes alone in a few milliseconds, and checking a few thousand of them
-    costs less, unless the words are rarer than the members (the index reads every
-    talent with any of the words, as prefixes match in full): then None leaves the
-    planner to it.
+    the two indexes alone (15-30 ms), and checking a few thousand of them costs less,
+    unless the words are rarer than the members (the index reads every talent with any
+    of the words, as prefixes match in full): then None leaves the planner to it.
     """
     if connection.vendor != "postgresql" or (f.pool is None and f.tag is None):
         return None
@@ -241,10 +242,10 @@ def count_talents(qs: QuerySet[Talent]) -> Total:
     An exact count of a broad filter over a million rows costs 140-165 ms on PostgreSQL
     (performance-limits.md), more than the whole page budget; large search products
     show "about 45,000" instead. Even a count that stops at the limit has to find
-    10,000 rows first (about 100 ms, docs/benchmarks.md). So PostgreSQL asks the planner
-    first (EXPLAIN, a few milliseconds) and counts only what it expects to be at most
-    the limit; its estimates for our filters were within 5 % in the benchmark. SQLite has
-    no estimate and always counts exactly.
+    10,001 rows first (240 ms for a tag and a status, docs/benchmarks.md). So PostgreSQL
+    asks the planner first (EXPLAIN, 1-4 ms) and counts only what it expects to be at
+    most the limit; its estimates for our filters were within 5 % in the benchmark.
+    SQLite has no estimate and always counts exactly.
     """
     limit = settings.SEARCH_EXACT_COUNT_LIMIT
     qs = qs.order_by()
