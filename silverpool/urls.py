@@ -9,5 +9,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="talents:talent-list", permanent=False)),
     path("accounts/", include("silverpool.accounts.urls")),
     path("talents/", include("silverpool.talents.urls")),
+    path("privacy/", include("silverpool.privacy.urls")),
     path("api/v1/", api.urls),
 ]
