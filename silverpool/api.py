@@ -1,10 +1,13 @@
 """The JSON API at /api/v1/: one NinjaAPI, one router per app, one error shape."""
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.http.response import HttpResponseBase
 from django.urls import URLPattern, URLResolver, re_path
 from django.utils.translation import gettext
 from ninja import NinjaAPI, Schema
@@ -26,6 +29,7 @@ ERROR_CODES = {
     403: "forbidden",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
     422: "validation_error",
     429: "throttled",
 }
@@ -83,8 +87,36 @@ class SilverpoolAPI(NinjaAPI):
         return response
 
     def _get_urls(self) -> list[URLResolver | URLPattern]:
+        urls: list[URLResolver | URLPattern] = []
+        for url in super()._get_urls():
+            if isinstance(url, URLPattern):
+                # ninja's root view only tells Django where the API lives; it raises an HTML 404.
+                view = unknown_path if url.name == "api-root" else _json_405(url.callback)
+                url = URLPattern(url.pattern, view, url.default_args, url.name)
+            urls.append(url)
         # Unknown paths under /api/v1/ answer in the error shape too, not Django's HTML 404.
-        return [*super()._get_urls(), re_path(r"^.*$", unknown_path)]
+        return [*urls, re_path(r"^.*$", unknown_path)]
+
+
+def _json_405(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """The view, but a wrong method gets the error shape instead of ninja's plain-text 405."""
+
+    # Our endpoints are all sync, and so is ninja's view for a path of sync operations.
+    @functools.wraps(view)
+    def view_with_json_405(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        response = view(request, *args, **kwargs)
+        if not isinstance(response, HttpResponseNotAllowed):
+            return response
+        allowed = ", ".join(sorted(m.strip() for m in response["Allow"].split(",")))
+        message = gettext("%(method)s is not allowed here; use %(allowed)s.") % {
+            "method": request.method,
+            "allowed": allowed,
+        }
+        answer = error(request, 405, message)
+        answer["Allow"] = allowed
+        return answer
+
+    return view_with_json_405
 
 
 def _document_errors(operation: dict[str, Any], *, has_path_params: bool) -> None:
@@ -198,3 +230,4 @@ def on_crash(request: HttpRequest, exc: Exception) -> HttpResponse:
 
 
 api.add_router("/", "silverpool.talents.api.router")
+api.add_router("/", "silverpool.privacy.api.router")

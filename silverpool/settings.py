@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "silverpool.accounts",
     "silverpool.talents",
     "silverpool.privacy",
+    "silverpool.outreach",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -174,20 +175,23 @@ TASKS = {
     }
 }
 
-MAILERS = {
-    "default": {
-        "BACKEND": os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"),
-        "OPTIONS": {
-            "host": os.environ.get("EMAIL_HOST", "localhost"),
-            "port": int(os.environ.get("EMAIL_PORT", "25")),
-            "username": os.environ.get("EMAIL_HOST_USER", ""),
-            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
-            "use_tls": env_bool("EMAIL_USE_TLS", False),
-            "use_ssl": env_bool("EMAIL_USE_SSL", False),
-            "timeout": 30,
-        },
+email_backend = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+if email_backend == "django.core.mail.backends.filebased.EmailBackend":
+    # The Quick start's choice when no SMTP server is configured: each email is a file.
+    mail_options: dict[str, object] = {
+        "file_path": os.environ.get("EMAIL_FILE_PATH", str(DATA_DIR / "sent-mail"))
     }
-}
+else:
+    mail_options = {
+        "host": os.environ.get("EMAIL_HOST", "localhost"),
+        "port": int(os.environ.get("EMAIL_PORT", "25")),
+        "username": os.environ.get("EMAIL_HOST_USER", ""),
+        "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", False),
+        "use_ssl": env_bool("EMAIL_USE_SSL", False),
+        "timeout": 30,
+    }
+MAILERS = {"default": {"BACKEND": email_backend, "OPTIONS": mail_options}}
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Silverpool <silverpool@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -201,7 +205,10 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SECURE_HSTS_SECONDS = 31536000 if SECURE_COOKIES else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_COOKIES
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-if env_bool("BEHIND_HTTPS_PROXY", False):
+# Behind it, the proxy's X-Forwarded-Proto says HTTPS and its X-Forwarded-For entry names
+# the client (which login throttling counts by; see accounts/throttling.py).
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+if BEHIND_HTTPS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("silverpool.accounts.urls")),
     path("talents/", include("silverpool.talents.urls")),
     path("privacy/", include("silverpool.privacy.urls")),
+    path("outreach/", include("silverpool.outreach.urls")),
     path("api/v1/", api.urls),
 ]

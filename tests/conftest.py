@@ -1,5 +1,7 @@
-"""Shared fixtures: alice the admin, rita the recruiter, victor the viewer."""
+"""Shared fixtures: alice the admin, rita the recruiter, victor the viewer; a real SMTP
+server for tests of what talents receive."""
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -7,6 +9,8 @@ from django.test import Client
 
 from silverpool.accounts.models import User
 from silverpool.talents.models import Status
+
+from .mailserver import MailServer, running_mail_server
 
 
 @pytest.fixture(autouse=True)
@@ -71,3 +75,17 @@ def new_status(db: None) -> Status:
 @pytest.fixture
 def statuses(db: None) -> dict[str, Status]:
     return {s.key: s for s in Status.objects.all()}
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[MailServer]:
+    """An SMTP server on loopback that Silverpool's mailer sends to; `.messages` holds what
+    it received and `.refuse_next("451 …")` makes it refuse the next recipient."""
+    with running_mail_server() as server:
+        settings.MAILERS = {
+            "default": {
+                "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "OPTIONS": {"host": server.host, "port": server.port, "timeout": 5},
+            }
+        }
+        yield server

@@ -1,22 +1,17 @@
 """API authentication: personal tokens for machines, the session (with CSRF) for the browser."""
 
-import datetime
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone, translation
+from django.utils import translation
 from ninja.security import APIKeyCookie, HttpBearer
 
 from .models import ApiToken, User, hash_token
-
-# Recording every use would turn each API read into a write; once a minute is enough to
-# tell a live token from a forgotten one.
-LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
+from .services import record_token_use
 
 
 def authenticate_token(raw: str) -> ApiToken | None:
@@ -28,10 +23,7 @@ def authenticate_token(raw: str) -> ApiToken | None:
     )
     if found is None or not found.user.is_active:
         return None
-    now = timezone.now()
-    ApiToken.objects.filter(pk=found.pk).filter(
-        Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
-    ).update(last_used_at=now)
+    record_token_use(found)
     return found
 
 

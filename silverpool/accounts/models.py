@@ -88,3 +88,24 @@ class ApiToken(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None
+
+
+class LoginFailure(models.Model):
+    """One failed login, kept for the lockout window to slow down password guessing.
+
+    In the database, so that every web process sees the same count (see throttling.py).
+    """
+
+    username = models.CharField(max_length=150)
+    ip_address = models.GenericIPAddressField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["username", "created_at"], name="login_failure_user_idx"),
+            models.Index(fields=["ip_address", "created_at"], name="login_failure_ip_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} from {self.ip_address} at {self.created_at:%Y-%m-%d %H:%M}"

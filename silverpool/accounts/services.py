@@ -1,5 +1,7 @@
 """Users, roles and API tokens: the only way other code changes them."""
 
+import datetime
+
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -11,6 +13,9 @@ from django.utils.translation import gettext as _
 from .models import ApiToken, User
 
 LANGUAGE_CODES = {code for code, _name in settings.LANGUAGES}
+# Recording every use would turn each API read into a write; once a minute is enough to
+# tell a live token from a forgotten one.
+LAST_USED_RESOLUTION = datetime.timedelta(minutes=1)
 
 
 def require_admin(user: User) -> None:
@@ -137,3 +142,15 @@ def revoke_token(token: ApiToken) -> bool:
     if revoked:
         token.revoked_at = now
     return bool(revoked)
+
+
+def record_token_use(token: ApiToken) -> None:
+    """Note that `token` was just used, at most once per LAST_USED_RESOLUTION.
+
+    Within it, `token.last_used_at` (as read with the token) says the use is recorded,
+    so most requests make no query for it at all.
+    """
+    now = timezone.now()
+    if token.last_used_at is None or token.last_used_at < now - LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

@@ -1,27 +1,45 @@
 """Login, profile, users and roles, API tokens."""
 
+import math
+
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import PasswordChangeForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView, LogoutView, PasswordChangeView
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import services
-from .forms import ProfileForm, TokenForm, UserCreateForm, UserEditForm
+from .forms import LoginForm, ProfileForm, TokenForm, UserCreateForm, UserEditForm
 from .http import AuthedRequest
 from .models import ApiToken, User
 
-login = LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True)
+
+class _LoginView(LoginView):
+    template_name = "accounts/login.html"
+    form_class = LoginForm
+    redirect_authenticated_user = True
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        response = super().form_invalid(form)
+        if isinstance(form, LoginForm) and form.locked_until is not None:
+            # Scripts read the status and Retry-After; people read the form's message.
+            wait = form.locked_until - timezone.now()
+            response.status_code = 429
+            response["Retry-After"] = str(math.ceil(wait.total_seconds()))
+        return response
+
+
+login = _LoginView.as_view()
 # POST only (Django's LogoutView refuses GET); redirects to LOGOUT_REDIRECT_URL.
 logout = LogoutView.as_view()
 

@@ -9,6 +9,7 @@ after it expired, whatever the signature says.
 
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
 
 from .models import ConsentRequest, LegalBasis
@@ -54,9 +55,10 @@ def request_for_consent_token(token: str) -> ConsentRequest | None:
         request_id, talent_id = signing.loads(token, salt=CONSENT_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
+    # A merge moves the duplicate's requests to the primary talent; their links still work.
     return (
         ConsentRequest.objects.select_related("talent", "talent__legal_basis")
-        .filter(pk=request_id, talent_id=talent_id)
+        .filter(Q(talent_id=talent_id) | Q(talent__merged_from=talent_id), pk=request_id)
         .first()
     )
 

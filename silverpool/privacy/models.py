@@ -402,3 +402,30 @@ class DataSubjectRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.talent_ref}"
+
+
+class AnonymisedStub(models.Model):
+    """What is left of a talent anonymised at the end of its retention (R23): dates, the
+    kind of source, ids and counts, nothing that identifies the person. Not a talent: no
+    talent page or list shows it; it answers "how many, from where, how long kept"."""
+
+    former_talent_id = models.BigIntegerField(db_index=True)
+    # The talent's own creation time; the stub itself is made at `deleted_at`.
+    created_at = models.DateTimeField()
+    deleted_at = models.DateTimeField(default=timezone.now)
+    # The kind only: the source label may name a person or a file.
+    source_kind = models.CharField(max_length=10, choices=Talent.SourceKind)
+    status_key = models.CharField(max_length=40, blank=True)
+    pool_ids = models.JSONField(default=list, blank=True)
+    note_count = models.PositiveIntegerField(default=0)
+    document_count = models.PositiveIntegerField(default=0)
+    event_count = models.PositiveIntegerField(default=0)
+    consent_count = models.PositiveIntegerField(default=0)
+    # Why it ended: the legal-basis state whose deadline passed, or "request".
+    reason = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["-deleted_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"stub of {self.former_talent_id}"

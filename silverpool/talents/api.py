@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Model, Prefetch, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -18,6 +18,7 @@ from ninja.responses import Status as Reply
 
 from ..accounts.api import api_source_label, api_user
 from ..accounts.models import User
+from ..privacy.services import audit_view
 from . import services
 from .forms.talent import assignable_owners
 from .models import Note, Pool, Status, Tag, Talent
@@ -73,8 +74,9 @@ def _page[M: Model](
 
 def _with_relations(talents: QuerySet[Talent], user: User) -> QuerySet[Talent]:
     # Only pools the user may see are listed, so a private pool's name never leaks.
-    pools = Prefetch("pools", queryset=services.pools_visible_to(user))
-    return talents.select_related("status", "owner").prefetch_related(pools, "tags")
+    pools = Prefetch("pools", queryset=services.pools_visible_to(user), to_attr="visible_pools")
+    tags = Prefetch("tags", to_attr="visible_tags")
+    return talents.select_related("status", "owner").prefetch_related(pools, tags)
 
 
 def _reloaded(talent: Talent, user: User) -> Talent:
@@ -172,7 +174,10 @@ def list_talents(request: HttpRequest, query: Query[TalentListQuery]) -> dict[st
 @router.get("/talents/{talent_id}", response=TalentOut, tags=["talents"])
 def get_talent(request: HttpRequest, talent_id: int) -> Talent:
     user = api_user(request)
-    return _reloaded(services.get_talent_for(user, talent_id), user)
+    talent = services.get_talent_for(user, talent_id)
+    # R21: reads of a profile are on the audit log, through the API as on the page.
+    audit_view(user, talent.pk)
+    return _reloaded(talent, user)
 
 
 @router.post("/talents", response={200: TalentIntakeOut, 201: TalentIntakeOut}, tags=["talents"])
@@ -197,7 +202,6 @@ def create_talent(request: HttpRequest, payload: TalentIn) -> Reply[Talent]:
             "owner": lambda: _owner(refs["owner"]),
             "pools": lambda: _visible_pools(user, refs["pools"]),
             "tags": lambda: _tags(refs["tags"]),
-            "email": lambda: _refuse_hidden_duplicate(user, fields.get("email") or ""),
         },
         fields,
         partial=False,
@@ -214,13 +218,6 @@ def create_talent(request: HttpRequest, payload: TalentIn) -> Reply[Talent]:
     )
     # TalentIntakeOut says `created` from the status code.
     return Reply(201 if result.created else 200, _reloaded(result.talent, user))
-
-
-def _refuse_hidden_duplicate(user: User, email: str) -> None:
-    # Intake would update a talent the user may not see and hand its data back.
-    existing = services.find_by_email(email.strip())
-    if existing is not None and not Talent.objects.visible_to(user).filter(pk=existing.pk):
-        raise ValidationError({"email": [_("Another talent already has this email address.")]})
 
 
 @router.patch("/talents/{talent_id}", response=TalentOut, tags=["talents"])
@@ -288,7 +285,7 @@ def remove_talent_from_pool(request: HttpRequest, talent_id: int, pool_id: int) 
 def add_tag_to_talent(request: HttpRequest, talent_id: int, tag_id: int) -> Reply[None]:
     user = api_user(request)
     talent = services.get_talent_for(user, talent_id, write=True)
-    services.add_tag(talent, _tag(tag_id), actor=user)
+    services.add_tag(talent, _tag(user, tag_id), actor=user)
     return Reply(204, None)
 
 
@@ -296,7 +293,7 @@ def add_tag_to_talent(request: HttpRequest, talent_id: int, tag_id: int) -> Repl
 def remove_tag_from_talent(request: HttpRequest, talent_id: int, tag_id: int) -> Reply[None]:
     user = api_user(request)
     talent = services.get_talent_for(user, talent_id, write=True)
-    services.remove_tag(talent, _tag(tag_id), actor=user)
+    services.remove_tag(talent, _tag(user, tag_id), actor=user)
     return Reply(204, None)
 
 
@@ -358,12 +355,7 @@ def list_events(request: HttpRequest, talent_id: int, query: Query[PageQuery]) -
 
 
 def _pools_with_counts(user: User) -> QuerySet[Pool]:
-    visible = services.pools_visible_to(user).values("pk")
-    return (
-        Pool.objects.filter(pk__in=visible)
-        .annotate(talent_count=Count("memberships"))
-        .prefetch_related("members")
-    )
+    return services.pools_with_counts(user).prefetch_related("members")
 
 
 def _members(ids: list[int], *, private: bool, actor: User) -> list[User]:
@@ -437,13 +429,9 @@ def delete_pool(request: HttpRequest, pool_id: int) -> Reply[None]:
 # ---- tags -----------------------------------------------------------------------------------
 
 
-def _tags_with_counts() -> QuerySet[Tag]:
-    return Tag.objects.annotate(talent_count=Count("talent_tags"))
-
-
-def _tag(pk: int) -> Tag:
-    # Tags are not private: every user sees every tag.
-    tag = _tags_with_counts().filter(pk=pk).first()
+def _tag(user: User, pk: int) -> Tag:
+    # Tags are not private: every user sees every tag (and counts the talents they may see).
+    tag = services.tags_with_counts(user).filter(pk=pk).first()
     if tag is None:
         raise Http404(_("No such tag."))
     return tag
@@ -451,32 +439,34 @@ def _tag(pk: int) -> Tag:
 
 @router.get("/tags", response=TagPage, tags=["tags"])
 def list_tags(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return _page(_tags_with_counts(), query)
+    return _page(services.tags_with_counts(api_user(request)), query)
 
 
 @router.get("/tags/{tag_id}", response=TagOut, tags=["tags"])
 def get_tag(request: HttpRequest, tag_id: int) -> Tag:
-    return _tag(tag_id)
+    return _tag(api_user(request), tag_id)
 
 
 @router.post("/tags", response={201: TagOut}, tags=["tags"])
 def create_tag(request: HttpRequest, payload: TagIn) -> Reply[Tag]:
-    services.require_editor(api_user(request))
-    return Reply(201, _tag(services.save_tag(None, name=payload.name).pk))
+    user = api_user(request)
+    services.require_editor(user)
+    return Reply(201, _tag(user, services.save_tag(None, name=payload.name).pk))
 
 
 @router.patch("/tags/{tag_id}", response=TagOut, tags=["tags"])
 def update_tag(request: HttpRequest, tag_id: int, payload: TagPatch) -> Tag:
-    tag = _tag(tag_id)
-    services.require_editor(api_user(request))
-    return _tag(services.save_tag(tag, name=payload.name).pk)
+    user = api_user(request)
+    tag = _tag(user, tag_id)
+    services.require_editor(user)
+    return _tag(user, services.save_tag(tag, name=payload.name).pk)
 
 
 @router.delete("/tags/{tag_id}", response=NO_CONTENT, tags=["tags"])
 def delete_tag(request: HttpRequest, tag_id: int) -> Reply[None]:
     """Delete a tag; the talents that had it say so on their timelines."""
     user = api_user(request)
-    tag = _tag(tag_id)
+    tag = _tag(user, tag_id)
     services.require_editor(user)
     services.delete_tag(tag, actor=user)
     return Reply(204, None)

@@ -112,11 +112,19 @@ class TalentQuerySet(models.QuerySet["Talent"]):
     def visible_to(self, user: Any) -> "TalentQuerySet":
         """What `user` may see: everything for admins; otherwise no talent that sits in a
         private pool the user is not a member of (unless another of their pools holds it)."""
-        qs = self.active()
-        if user.is_admin:
-            return qs
-        mine = PoolMembership.objects.filter(pool__is_private=True, pool__members=user)
-        return qs.filter(Q(is_restricted=False) | Q(pk__in=mine.values("talent_id")))
+        return self.filter(visible_talent(user))
+
+
+def visible_talent(user: Any, path: str = "") -> Q:
+    """The condition of visible_to, on the talent reached through `path` (for example
+    "memberships__talent__" from a pool), so that counts can join instead of testing each
+    row against every visible talent."""
+    active = Q(**{f"{path}merged_into__isnull": True})
+    if user.is_admin:
+        return active
+    mine = PoolMembership.objects.filter(pool__is_private=True, pool__members=user)
+    unrestricted = Q(**{f"{path}is_restricted": False})
+    return active & (unrestricted | Q(**{f"{path}pk__in": mine.values("talent_id")}))
 
 
 class Talent(models.Model):
@@ -262,6 +270,10 @@ class Note(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     text = models.TextField(_("note"))
+    # Art. 15 GDPR: the talent's own copy of their data includes only the notes marked so.
+    visible_to_talent = models.BooleanField(
+        _("visible to the talent in their data copy"), default=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

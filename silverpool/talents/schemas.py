@@ -7,14 +7,14 @@ rules for pages, API and imports); the types here document the API and catch sha
 
 import datetime
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol
 
 from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator, ConfigDict
 
 from ..accounts.models import User
-from .models import Event, Pool, Talent
+from .models import Event, Pool, Tag, Talent
 
 MAX_ID = 2**63 - 1  # BigAutoField; larger numbers crash SQLite's integer binding
 MAX_PAGE_SIZE = 200
@@ -150,6 +150,13 @@ class TalentPatch(TalentFields):
     first_name: Text | None = Field(None, max_length=100)
 
 
+class LoadedRelations(Protocol):
+    """A talent as api._with_relations loads it: its pools and tags as plain lists."""
+
+    visible_pools: list[Pool]  # only those the user may see
+    visible_tags: list[Tag]
+
+
 class TalentOut(Schema):
     id: int
     first_name: str
@@ -188,12 +195,12 @@ class TalentOut(Schema):
         return obj.status.key
 
     @staticmethod
-    def resolve_pools(obj: Talent) -> list[Pool]:
-        return list(obj.pools.all())
+    def resolve_pools(obj: LoadedRelations) -> list[Pool]:
+        return obj.visible_pools
 
     @staticmethod
-    def resolve_tags(obj: Talent) -> list[Any]:
-        return list(obj.tags.all())
+    def resolve_tags(obj: LoadedRelations) -> list[Tag]:
+        return obj.visible_tags
 
 
 class TalentIntakeOut(TalentOut):

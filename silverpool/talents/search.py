@@ -90,6 +90,39 @@ class IdIn(Func):
     output_field = BooleanField()
 
 
+class Glob(Func):
+    """<column> GLOB <pattern> (SQLite): case-sensitive, `*`, `?` and `[…]` are special."""
+
+    template = "%(expressions)s"
+    arg_joiner = " GLOB "
+    arity = 2
+    output_field = BooleanField()
+
+
+def glob_any_case(text: str) -> str:
+    """A GLOB pattern for exactly `text`, each letter in either case: [Mm][Üü]…"""
+    parts = []
+    for char in text:
+        cases = "".join(dict.fromkeys(c for c in (char, char.lower(), char.upper()) if len(c) == 1))
+        if len(cases) > 1 or char in "*?[":
+            parts.append(f"[{cases}]")
+        else:
+            parts.append(char)
+    return "".join(parts)
+
+
+def equals_any_case(field: str, value: str) -> Q:
+    """`field` is `value` with upper and lower case ignored, for every letter.
+
+    PostgreSQL's iexact compares UPPER() of both, which knows all letters. SQLite's (LIKE)
+    folds only A-Z, so MÜNCHEN would miss München there. GLOB with both cases of each letter
+    folds them all, and is no slower than LIKE: neither can use an index on SQLite.
+    """
+    if connection.vendor != "sqlite":
+        return Q(**{f"{field}__iexact": value})
+    return Q(Glob(F(field), Value(glob_any_case(value))))
+
+
 def text_condition(query: str) -> Q | None:
     """A WHERE condition matching talents that contain every word of `query` as a prefix."""
     terms = words(query)[:MAX_QUERY_WORDS]
@@ -185,7 +218,7 @@ def filter_talents(qs: QuerySet[Talent], f: TalentFilters) -> QuerySet[Talent]:
     if f.created_max:
         qs = qs.filter(created_at__date__lte=f.created_max)
     if f.city:
-        qs = qs.filter(city__iexact=f.city.strip())
+        qs = qs.filter(equals_any_case("city", f.city.strip()))
     if f.country:
         qs = qs.filter(country=f.country.upper())
     if f.ids:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import catalog, detail, edit, listing, settings
+from .views import catalog, detail, documents, edit, inline, listing, merge, notes, settings
 
 app_name = "talents"
 urlpatterns = [
@@ -12,22 +12,22 @@ urlpatterns = [
     path("<int:pk>/", detail.talent_detail, name="talent-detail"),
     path("<int:pk>/edit/", edit.talent_edit, name="talent-edit"),
     path("<int:pk>/delete/", edit.talent_delete, name="talent-delete"),
-    path("<int:pk>/field/<str:field>/", detail.talent_field, name="talent-field"),
-    path("<int:pk>/status/", detail.talent_status, name="talent-status"),
-    path("<int:pk>/owner/", detail.talent_owner, name="talent-owner"),
-    path("<int:pk>/pools/", detail.talent_pool_add, name="talent-pool-add"),
-    path("<int:pk>/pools/<int:pool>/remove/", detail.talent_pool_remove, name="talent-pool-remove"),
-    path("<int:pk>/tags/", detail.talent_tag_add, name="talent-tag-add"),
-    path("<int:pk>/tags/<int:tag>/remove/", detail.talent_tag_remove, name="talent-tag-remove"),
-    path("<int:pk>/notes/", detail.note_add, name="note-add"),
-    path("notes/<int:pk>/edit/", detail.note_edit, name="note-edit"),
-    path("notes/<int:pk>/delete/", detail.note_delete, name="note-delete"),
-    path("<int:pk>/documents/", detail.document_add, name="document-add"),
-    path("documents/<int:pk>/", detail.document_download, name="document-download"),
-    path("documents/<int:pk>/delete/", detail.document_delete, name="document-delete"),
-    path("<int:pk>/merge/<int:other>/", detail.talent_merge, name="talent-merge"),
-    path("merges/<int:pk>/undo/", detail.merge_undo, name="merge-undo"),
-    path("duplicates/<int:pk>/dismiss/", detail.duplicate_dismiss, name="duplicate-dismiss"),
+    path("<int:pk>/field/<str:field>/", inline.talent_field, name="talent-field"),
+    path("<int:pk>/status/", inline.talent_status, name="talent-status"),
+    path("<int:pk>/owner/", inline.talent_owner, name="talent-owner"),
+    path("<int:pk>/pools/", inline.talent_pool_add, name="talent-pool-add"),
+    path("<int:pk>/pools/<int:pool>/remove/", inline.talent_pool_remove, name="talent-pool-remove"),
+    path("<int:pk>/tags/", inline.talent_tag_add, name="talent-tag-add"),
+    path("<int:pk>/tags/<int:tag>/remove/", inline.talent_tag_remove, name="talent-tag-remove"),
+    path("<int:pk>/notes/", notes.note_add, name="note-add"),
+    path("notes/<int:pk>/edit/", notes.note_edit, name="note-edit"),
+    path("notes/<int:pk>/delete/", notes.note_delete, name="note-delete"),
+    path("<int:pk>/documents/", documents.document_add, name="document-add"),
+    path("documents/<int:pk>/", documents.document_download, name="document-download"),
+    path("documents/<int:pk>/delete/", documents.document_delete, name="document-delete"),
+    path("<int:pk>/merge/<int:other>/", merge.talent_merge, name="talent-merge"),
+    path("merges/<int:pk>/undo/", merge.merge_undo, name="merge-undo"),
+    path("duplicates/<int:pk>/dismiss/", merge.duplicate_dismiss, name="duplicate-dismiss"),
     path("pools/", catalog.pool_list, name="pool-list"),
     path("pools/new/", catalog.pool_create, name="pool-create"),
     path("pools/<int:pk>/edit/", catalog.pool_edit, name="pool-edit"),

@@ -1,7 +1,11 @@
+import datetime
 import re
 
 import pytest
+import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from silverpool.accounts.models import ApiToken, User, hash_token
@@ -115,3 +119,27 @@ def test_revoking_with_htmx_returns_the_updated_block(rita: User, recruiter_clie
     assert response.status_code == 200
     assert "<html" not in html
     assert "Revoked on" in html
+
+
+def test_a_token_records_its_use_at_most_once_a_minute(rita: User) -> None:
+    token, raw = ApiToken.issue(rita, "Script")
+    client = Client(headers={"authorization": f"Bearer {raw}"})
+    start = datetime.datetime(2026, 11, 26, 9, 0, tzinfo=datetime.UTC)
+
+    with time_machine.travel(start, tick=False):
+        client.get("/api/v1/statuses")
+    with (
+        time_machine.travel(start + datetime.timedelta(seconds=59), tick=False),
+        CaptureQueriesContext(connection) as soon_after,
+    ):
+        response = client.get("/api/v1/statuses")
+    token.refresh_from_db()
+    recorded_soon_after = token.last_used_at
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        client.get("/api/v1/statuses")
+    token.refresh_from_db()
+
+    assert response.status_code == 200
+    assert recorded_soon_after == start
+    assert not [q for q in soon_after.captured_queries if "UPDATE" in q["sql"]]
+    assert token.last_used_at == start + datetime.timedelta(seconds=61)

@@ -119,19 +119,28 @@ def test_creating_with_the_email_of_a_talent_you_may_not_see_is_refused(
     api: Client, alice: User
 ) -> None:
     secret = make_pool("Board", is_private=True)
-    hidden = make_talent(alice, email="ceo@example.com", city="Berlin", pools=[secret])
+    hidden = make_talent(
+        alice, first_name="Clara", email="ceo@example.com", city="Berlin", pools=[secret]
+    )
 
     response = api.post(
         f"{URL}/talents",
-        {"first_name": "Eve", "email": "ceo@example.com", "city": "Paris"},
+        {"first_name": "Eve", "email": "CEO@example.com", "city": "Paris"},
         content_type="application/json",
     )
 
     assert response.status_code == 422
-    assert "email" in response.json()["error"]["fields"]
-    assert "Berlin" not in response.content.decode()
+    assert response.json()["error"]["fields"] == {
+        "email": [
+            "A talent with this email address already exists in a private pool you are not a "
+            "member of."
+        ]
+    }
+    for secret_word in ("Berlin", "Clara", "Board", str(hidden.pk)):
+        assert secret_word not in response.content.decode()
     hidden.refresh_from_db()
     assert hidden.city == "Berlin"
+    assert not hidden.events.filter(kind=Event.Kind.UPDATED).exists()
 
 
 def test_a_session_user_creates_talents_with_api_as_source_label(recruiter_client: Client) -> None:
@@ -290,11 +299,49 @@ def test_a_malformed_or_impossible_id_answers_404_or_422_never_500(
     assert "error" in response.json()
 
 
-def test_an_unknown_endpoint_answers_404_in_the_error_shape(api: Client) -> None:
-    response = api.get(f"{URL}/no/such/thing")
+@pytest.mark.parametrize("path", ["/no/such/thing", "/", "/talents/1/nothing"])
+def test_an_unknown_endpoint_answers_404_in_the_error_shape(api: Client, path: str) -> None:
+    response = api.get(URL + path)
 
     assert response.status_code == 404
-    assert response.json()["error"]["code"] == "not_found"
+    assert response.json() == {
+        "error": {"code": "not_found", "message": "There is no such API endpoint.", "fields": {}}
+    }
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allowed"),
+    [
+        ("delete", "/talents", "GET, POST"),
+        ("put", "/talents/1", "DELETE, GET, PATCH"),
+        ("post", "/statuses", "GET"),
+    ],
+)
+def test_a_wrong_method_answers_405_in_the_error_shape_with_the_allowed_ones(
+    api: Client, method: str, path: str, allowed: str
+) -> None:
+    response = getattr(api, method)(URL + path)
+
+    assert response.status_code == 405
+    assert response["Allow"] == allowed
+    assert response["Content-Type"] == "application/json; charset=utf-8"
+    assert response["Cache-Control"] == "no-store"
+    assert response.json() == {
+        "error": {
+            "code": "method_not_allowed",
+            "message": f"{method.upper()} is not allowed here; use {allowed}.",
+            "fields": {},
+        }
+    }
+
+
+def test_a_wrong_method_answers_405_in_the_language_asked_for(api: Client) -> None:
+    response = api.delete(f"{URL}/talents", headers={"accept-language": "de"})
+
+    assert response.status_code == 405
+    assert (
+        response.json()["error"]["message"] == "DELETE ist hier nicht erlaubt; erlaubt: GET, POST."
+    )
 
 
 def test_statuses_are_listed_with_their_keys(api: Client) -> None:
@@ -816,6 +863,43 @@ def test_pools_are_listed_with_their_talent_counts(api: Client, rita: User) -> N
     counts = {p["name"]: p["talent_count"] for p in response.json()["items"]}
     assert counts["Backend"] == 2
     assert response.json()["total"] == Pool.objects.count()
+
+
+def test_pool_and_tag_counts_leave_out_talents_you_may_not_see(
+    api: Client, admin_api: Client, alice: User
+) -> None:
+    public, tag = make_pool("Backend"), make_tag("On call")
+    secret = make_pool("Board", is_private=True)
+    make_talent(alice, pools=[public], tags=[tag])
+    make_talent(alice, pools=[public, secret], tags=[tag])
+    merged_away = make_talent(alice, pools=[public], tags=[tag])
+    Talent.objects.filter(pk=merged_away.pk).update(merged_into=secret.memberships.get().talent)
+
+    def counts(client: Client) -> tuple[int, int, int, int]:
+        pools = client.get(f"{URL}/pools", {"page_size": 200}).json()["items"]
+        tags = client.get(f"{URL}/tags", {"page_size": 200}).json()["items"]
+        return (
+            next(p["talent_count"] for p in pools if p["id"] == public.pk),
+            client.get(f"{URL}/pools/{public.pk}").json()["talent_count"],
+            next(t["talent_count"] for t in tags if t["id"] == tag.pk),
+            client.get(f"{URL}/tags/{tag.pk}").json()["talent_count"],
+        )
+
+    assert counts(api) == (1, 1, 1, 1)
+    assert counts(admin_api) == (2, 2, 2, 2)
+
+
+def test_pools_and_tags_are_listed_by_name(api: Client) -> None:
+    names = ["Zeta 2027", "Alpha 2027", "Mid 2027"]
+    for name in names:
+        make_pool(name)
+        make_tag(name)
+
+    pools = api.get(f"{URL}/pools", {"page_size": 200}).json()["items"]
+    tags = api.get(f"{URL}/tags", {"page_size": 200}).json()["items"]
+
+    assert [p["name"] for p in pools if p["name"] in names] == sorted(names)
+    assert [t["name"] for t in tags if t["name"] in names] == sorted(names)
 
 
 def test_a_recruiter_creating_a_private_pool_stays_a_member(api: Client, rita: User) -> None:

@@ -5,6 +5,7 @@ from django.urls import reverse
 from silverpool.accounts.models import User
 from silverpool.talents.models import Event, Pool, Tag, Talent
 
+from ..conftest import logged_in
 from .factories import make_pool, make_tag, make_talent
 
 CHANGE_PAGES = ["pool-create", "tag-create"]
@@ -33,6 +34,44 @@ def test_the_pool_list_shows_member_counts_descriptions_and_links_to_the_talents
     assert "Final-round candidates" in html
     assert f'href="/talents/?pool={pool.pk}"' in html
     assert "2 talents in Runners-up 2027" in html
+
+
+@pytest.fixture
+def half_hidden(alice: User) -> tuple[Pool, Tag]:
+    """A public pool and a tag on two talents, one of them also in alice's secret pool."""
+    public, tag = make_pool("Runners-up 2027"), make_tag("Silver medalist 2027")
+    secret = make_pool("Board search", is_private=True)
+    make_talent(alice, pools=[public], tags=[tag])
+    make_talent(alice, pools=[public, secret], tags=[tag])
+    return public, tag
+
+
+def test_pool_and_tag_counts_leave_out_talents_the_user_may_not_see(
+    half_hidden: tuple[Pool, Tag], rita: User, recruiter_client: Client
+) -> None:
+    public, tag = half_hidden
+
+    pools = recruiter_client.get(reverse("talents:pool-list")).content.decode()
+    tags = recruiter_client.get(reverse("talents:tag-list")).content.decode()
+    deleting_pool = recruiter_client.get(reverse("talents:pool-delete", args=[public.pk]))
+    deleting_tag = recruiter_client.get(reverse("talents:tag-delete", args=[tag.pk]))
+
+    assert "1 talent in Runners-up 2027" in pools
+    assert "1 talent tagged Silver medalist 2027" in tags
+    assert "1 talent will leave the pool." in deleting_pool.content.decode()
+    assert "1 talent will lose this tag." in deleting_tag.content.decode()
+
+
+def test_members_of_the_private_pool_and_admins_count_every_talent(
+    half_hidden: tuple[Pool, Tag], rita: User, admin_client: Client
+) -> None:
+    Pool.objects.get(name="Board search").members.add(rita)
+
+    for client in (logged_in(rita), admin_client):
+        pools = client.get(reverse("talents:pool-list")).content.decode()
+        tags = client.get(reverse("talents:tag-list")).content.decode()
+        assert "2 talents in Runners-up 2027" in pools
+        assert "2 talents tagged Silver medalist 2027" in tags
 
 
 def test_a_private_pool_is_listed_only_for_its_members_and_admins(

@@ -257,17 +257,47 @@ def test_a_viewer_cannot_open_create_edit_or_delete(
     assert Talent.objects.count() == 1
 
 
-def test_an_email_of_a_talent_the_user_cannot_see_updates_it_without_revealing_it(
+def test_an_email_of_a_talent_the_user_cannot_see_is_refused_without_revealing_it(
     rita: User, alice: User
 ) -> None:
     secret = make_pool("Secret", is_private=True)
-    hidden = make_talent(alice, email="hidden@example.com", pools=[secret])
+    hidden = make_talent(
+        alice,
+        first_name="Clara",
+        last_name="Vorstand",
+        email="hidden@example.com",
+        city="Bonn",
+        pools=[secret],
+    )
 
-    response = logged_in(rita).post(CREATE, form_data(email="hidden@example.com"), follow=True)
+    response = logged_in(rita).post(CREATE, form_data(email="HIDDEN@example.com"))
 
-    assert response.redirect_chain[0][0] == reverse("talents:talent-list")
+    assert response.status_code == 200
+    assert errors_of(response.content.decode())["email"] == (
+        "A talent with this email address already exists in a private pool you are not a member of."
+    )
+    page = text_of(response.content.decode())
+    assert "Clara" not in page
+    assert "Vorstand" not in page
+    assert "Secret" not in page
+    hidden.refresh_from_db()
+    assert (hidden.first_name, hidden.city) == ("Clara", "Bonn")
+    assert not hidden.events.filter(kind=Event.Kind.UPDATED).exists()
     assert Talent.objects.count() == 1
-    assert hidden.events.filter(kind=Event.Kind.UPDATED).exists()
+
+
+def test_an_email_of_a_talent_in_the_users_own_private_pool_updates_it(
+    rita: User, alice: User
+) -> None:
+    secret = make_pool("Secret", is_private=True)
+    secret.members.add(rita)
+    known = make_talent(alice, email="known@example.com", city="Bonn", pools=[secret])
+
+    response = logged_in(rita).post(CREATE, form_data(email="known@example.com"), follow=True)
+
+    assert response.redirect_chain[0][0] == reverse("talents:talent-detail", args=[known.pk])
+    known.refresh_from_db()
+    assert known.city == "Köln"
 
 
 def test_the_new_talent_appears_on_its_page_with_the_manual_source(

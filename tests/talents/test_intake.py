@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 
 from silverpool.accounts.models import User
 from silverpool.talents import services
-from silverpool.talents.models import DuplicateFlag, Event, Talent
+from silverpool.talents.models import DuplicateFlag, Event, Pool, Talent
 
 from .factories import make_talent
 
@@ -25,6 +25,46 @@ def test_same_email_with_other_case_and_spaces_updates_the_existing_talent(rita:
     assert first.city == "Köln"
     kinds = list(first.events.values_list("kind", flat=True))
     assert kinds[:2] == [Event.Kind.FIELD_CHANGED, Event.Kind.UPDATED]
+
+
+def test_a_user_cannot_update_through_intake_a_talent_they_may_not_see(
+    rita: User, alice: User
+) -> None:
+    secret = Pool.objects.create(name="Board", is_private=True)
+    hidden = make_talent(alice, email="ceo@example.com", city="Berlin", pools=[secret])
+
+    with pytest.raises(ValidationError) as refused:
+        services.intake_talent(
+            {"first_name": "Eve", "email": "ceo@example.com", "city": "Paris"},
+            actor=rita,
+            source_kind=Talent.SourceKind.MANUAL,
+        )
+
+    assert list(refused.value.message_dict) == ["email"]
+    hidden.refresh_from_db()
+    assert hidden.city == "Berlin"
+
+
+def test_admins_and_channels_without_a_user_update_a_talent_in_a_private_pool(
+    alice: User,
+) -> None:
+    secret = Pool.objects.create(name="Board", is_private=True)
+    hidden = make_talent(alice, email="ceo@example.com", city="Berlin", pools=[secret])
+
+    by_form = services.intake_talent(
+        {"first_name": "Eve", "email": "ceo@example.com", "city": "Paris"},
+        actor=None,
+        source_kind=Talent.SourceKind.FORM,
+    )
+    by_admin = services.intake_talent(
+        {"first_name": "Eve", "email": "ceo@example.com", "city": "Lyon"},
+        actor=alice,
+        source_kind=Talent.SourceKind.MANUAL,
+    )
+
+    assert by_form.talent.pk == by_admin.talent.pk == hidden.pk
+    hidden.refresh_from_db()
+    assert hidden.city == "Lyon"
 
 
 def test_a_channel_update_never_blanks_a_field_a_recruiter_filled(rita: User) -> None:

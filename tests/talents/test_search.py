@@ -194,6 +194,29 @@ def test_search_combines_with_filters_and_sort(rita: User, smith: Talent) -> Non
     assert search("anna", pool=pool.pk, tag=tag.pk) == [other]
 
 
+@pytest.mark.parametrize("city", ["München", "münchen", "MÜNCHEN", "  mÜnchen "])
+def test_the_city_filter_ignores_the_case_of_every_letter(rita: User, city: str) -> None:
+    munich = make_talent(rita, first_name="Max", city="München")
+    make_talent(rita, first_name="Ulla", city="ÜBERLINGEN")
+    make_talent(rita, first_name="Mona", city="Munchen")
+
+    assert search("", city=city) == [munich]
+
+
+@pytest.mark.parametrize("city", ["Münch", "Munchen", "M?nchen", "M*", "[M]ünchen"])
+def test_the_city_filter_matches_the_whole_name_and_no_pattern(rita: User, city: str) -> None:
+    make_talent(rita, first_name="Max", city="München")
+
+    assert search("", city=city) == []
+
+
+def test_the_city_filter_finds_names_with_pattern_characters(rita: User) -> None:
+    odd = make_talent(rita, first_name="Odd", city="Sankt [Ö]rt?*")
+    make_talent(rita, first_name="Other", city="Sankt [Ö]rtx!")
+
+    assert search("", city="sankt [ö]RT?*") == [odd]
+
+
 def test_search_does_not_find_a_merged_talent(rita: User, smith: Talent) -> None:
     twin = make_talent(rita, first_name="Anna", last_name="Smith")
 

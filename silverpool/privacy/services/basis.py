@@ -3,7 +3,7 @@ legal holds, and the suppression list. Every change is on the talent's timeline.
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.db import transaction
@@ -156,6 +156,11 @@ def apply_intake(
                 due_on=hold_until,
                 hold_until=hold_until,
             )
+    if consent is not None and consent.method not in SELF_GIVEN and is_suppressed(talent.email):
+        # R24: an import, ATS sync or API call does not bring a person who withdrew or was
+        # erased back into campaigns; only consent they give themselves lifts that.
+        campaign_free = [key for key in consent.given if key != Purpose.EMAIL_CAMPAIGNS]
+        consent = replace(consent, given=campaign_free)
     if consent is not None and (consent.given or consent.declined):
         record_consent(talent, consent, actor=actor, actor_label=actor_label)
 

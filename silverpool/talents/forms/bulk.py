@@ -4,17 +4,19 @@ from typing import Any
 
 from django import forms
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ...accounts.models import User
+from ...privacy.services.requests import bulk_request_consent, describe_outcome
 from .. import services
 from ..models import Pool, Status, Tag, Talent
 from ..search import filter_talents
-from .filters import NO_OWNER, TalentFilterForm, filter_query
+from .filters import NO_OWNER, ListChoices, TalentFilterForm, filter_query, offer
+from .widgets import FastSelect
 
 # One page shows 50 rows; anything bigger than this did not come from the page.
 MAX_IDS = 500
@@ -27,6 +29,7 @@ class BulkAction(models.TextChoices):
     REMOVE_TAG = "remove_tag", _("Remove tag")
     SET_STATUS = "set_status", _("Set status")
     SET_OWNER = "set_owner", _("Set owner")
+    ASK_CONSENT = "ask_consent", _("Ask for consent")
     DELETE = "delete", _("Delete")
 
 
@@ -68,40 +71,56 @@ class BulkActionForm(forms.Form):
     may see, so a guessed id is never touched.
     """
 
-    action = forms.ChoiceField(choices=BulkAction.choices)
+    action = forms.ChoiceField(choices=BulkAction.choices, widget=FastSelect)
     ids = IdListField(required=False)
     page_ids = IdListField(required=False)
     all_on_page = forms.BooleanField(required=False)
     all_matching = forms.BooleanField(required=False)
     query = forms.CharField(required=False, max_length=4000, widget=forms.HiddenInput)
     pool = forms.ModelChoiceField[Pool](
-        label=_("Pool"), queryset=Pool.objects.none(), required=False, empty_label=_("Pool…")
+        label=_("Pool"),
+        queryset=Pool.objects.none(),
+        required=False,
+        empty_label=_("Pool…"),
+        widget=FastSelect,
     )
     tag = forms.ModelChoiceField(
-        label=_("Tag"), queryset=Tag.objects.all(), required=False, empty_label=_("Tag…")
+        label=_("Tag"),
+        queryset=Tag.objects.all(),
+        required=False,
+        empty_label=_("Tag…"),
+        widget=FastSelect,
     )
     status = forms.ModelChoiceField(
-        label=_("Status"), queryset=Status.objects.all(), required=False, empty_label=_("Status…")
+        label=_("Status"),
+        queryset=Status.objects.all(),
+        required=False,
+        empty_label=_("Status…"),
+        widget=FastSelect,
     )
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False, widget=FastSelect)
     confirm = forms.BooleanField(required=False)
 
-    def __init__(self, data: QueryDict | None = None, *, user: User) -> None:
+    def __init__(
+        self, data: QueryDict | None = None, *, user: User, choices: ListChoices | None = None
+    ) -> None:
         # Its own ids: the filter form on the same page has fields of the same names.
         super().__init__(data, auto_id="bulk_%s")
         self.user = user
+        self.choices = choices or ListChoices.load(user)
         pool_field = self.fields["pool"]
         assert isinstance(pool_field, forms.ModelChoiceField)
         pool_field.queryset = services.pools_visible_to(user)
+        offer(pool_field, self.choices.pools)
+        offer(self.fields["tag"], self.choices.tags)
+        offer(self.fields["status"], self.choices.statuses)
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ChoiceField)
-        editors = User.objects.filter(is_active=True).filter(
-            Q(role__in=[User.Role.ADMIN, User.Role.RECRUITER]) | Q(is_superuser=True)
-        )
         owner_field.choices = [
             ("", _("Owner…")),
             (NO_OWNER, _("No owner")),
-            *((str(u.pk), str(u)) for u in editors),
+            # The active admins and recruiters (assignable_owners), picked from the users read.
+            *((str(u.pk), str(u)) for u in self.choices.users if u.can_edit),
         ]
         for name in ("pool", "tag", "status", "owner"):
             self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
@@ -141,7 +160,9 @@ class BulkActionForm(forms.Form):
     def talents(self) -> QuerySet[Talent]:
         visible = Talent.objects.visible_to(self.user)
         if self.cleaned_data["all_matching"]:
-            filters = TalentFilterForm(QueryDict(self.cleaned_data["query"]), user=self.user)
+            filters = TalentFilterForm(
+                QueryDict(self.cleaned_data["query"]), user=self.user, choices=self.choices
+            )
             return filter_talents(visible, filters.to_filters())
         return visible.filter(pk__in=sorted(self.selected_ids))
 
@@ -196,6 +217,8 @@ def run_bulk_action(form: BulkActionForm, *, actor: User) -> str:
                 n,
             )
             name = str(owner) if owner else str(_("no owner"))
+        case BulkAction.ASK_CONSENT:
+            return describe_outcome(bulk_request_consent(talents, actor=actor))
         case BulkAction.DELETE:
             n = services.bulk_delete(talents, actor=actor)
             text = ngettext("%(count)s talent deleted", "%(count)s talents deleted", n)

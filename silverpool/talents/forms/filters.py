@@ -1,9 +1,11 @@
 """The talent list's filter form (a GET form: its state is the URL) and saved searches."""
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.db.models import Model
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
@@ -12,6 +14,7 @@ from ...accounts.models import User
 from ..models import Pool, SavedSearch, Status, Tag, Talent
 from ..search import DEFAULT_SORT, TalentFilters
 from ..services import pools_visible_to
+from .widgets import FastSelect
 
 NO_OWNER = "none"
 QUERY_MAX_LENGTH = 2000  # SavedSearch.query.max_length
@@ -28,6 +31,39 @@ SORT_CHOICES = [
     ("available", _("Available from, soonest first")),
     ("-available", _("Available from, latest first")),
 ]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ListChoices:
+    """The options of the talent list's filter and bulk forms, read once for both."""
+
+    pools: list[Pool]
+    tags: list[Tag]
+    statuses: list[Status]
+    users: list[User]  # the active ones
+
+    @classmethod
+    def load(cls, user: User) -> "ListChoices":
+        return cls(
+            pools=list(pools_visible_to(user)),
+            tags=list(Tag.objects.all()),
+            statuses=list(Status.objects.all()),
+            users=list(User.objects.filter(is_active=True)),
+        )
+
+
+def offer(field: forms.Field, objects: Iterable[Model]) -> None:
+    """Give a model choice field its options from rows already read.
+
+    Left to its queryset, the field reads it again each time it is rendered (through a
+    server-side cursor on PostgreSQL: several round trips). Submitted values are still
+    checked against the queryset.
+    """
+    assert isinstance(field, forms.ModelChoiceField)
+    field.choices = [
+        ("", field.empty_label),
+        *((obj.pk, field.label_from_instance(obj)) for obj in objects),
+    ]
 
 
 class DateInput(forms.DateInput):
@@ -58,24 +94,34 @@ class TalentFilterForm(forms.Form):
         ),
     )
     pool = forms.ModelChoiceField[Pool](
-        label=_("Pool"), queryset=Pool.objects.none(), required=False, empty_label=_("Any pool")
+        label=_("Pool"),
+        queryset=Pool.objects.none(),
+        required=False,
+        empty_label=_("Any pool"),
+        widget=FastSelect,
     )
     tag = forms.ModelChoiceField(
-        label=_("Tag"), queryset=Tag.objects.all(), required=False, empty_label=_("Any tag")
+        label=_("Tag"),
+        queryset=Tag.objects.all(),
+        required=False,
+        empty_label=_("Any tag"),
+        widget=FastSelect,
     )
     status = forms.ModelChoiceField(
         label=_("Status"),
         queryset=Status.objects.all(),
         required=False,
         empty_label=_("Any status"),
+        widget=FastSelect,
     )
     source_kind = forms.ChoiceField(
         label=_("Source"),
         choices=[("", _("Any source")), *Talent.SourceKind.choices],
         required=False,
+        widget=FastSelect,
     )
     source_label = forms.CharField(label=_("Source detail"), required=False, max_length=200)
-    owner = forms.ChoiceField(label=_("Owner"), required=False)
+    owner = forms.ChoiceField(label=_("Owner"), required=False, widget=FastSelect)
     available_from_min = forms.DateField(
         label=_("Available from, earliest"), required=False, widget=DateInput()
     )
@@ -89,20 +135,26 @@ class TalentFilterForm(forms.Form):
         label=_("Created on or before"), required=False, widget=DateInput()
     )
     city = forms.CharField(label=_("City"), required=False, max_length=100)
-    country = forms.ChoiceField(label=_("Country"), required=False)
-    sort = forms.ChoiceField(label=_("Sort by"), choices=SORT_CHOICES, required=False)
+    country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
+    sort = forms.ChoiceField(
+        label=_("Sort by"), choices=SORT_CHOICES, required=False, widget=FastSelect
+    )
 
-    def __init__(self, data: QueryDict, *, user: User) -> None:
+    def __init__(self, data: QueryDict, *, user: User, choices: ListChoices | None = None) -> None:
         super().__init__(data)
+        choices = choices or ListChoices.load(user)
         pool_field = self.fields["pool"]
         assert isinstance(pool_field, forms.ModelChoiceField)
         pool_field.queryset = pools_visible_to(user)
+        offer(pool_field, choices.pools)
+        offer(self.fields["tag"], choices.tags)
+        offer(self.fields["status"], choices.statuses)
         owner_field = self.fields["owner"]
         assert isinstance(owner_field, forms.ChoiceField)
         owner_field.choices = [
             ("", _("Any owner")),
             (NO_OWNER, _("No owner")),
-            *((str(u.pk), str(u)) for u in User.objects.filter(is_active=True)),
+            *((str(u.pk), str(u)) for u in choices.users),
         ]
         country_field = self.fields["country"]
         assert isinstance(country_field, forms.ChoiceField)

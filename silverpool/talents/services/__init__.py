@@ -7,8 +7,10 @@ from .access import (
     get_talent_for,
     hide_private_pool_names,
     pools_visible_to,
+    pools_with_counts,
     require_admin,
     require_editor,
+    tags_with_counts,
 )
 from .bulk import (
     bulk_add_tag,
@@ -81,6 +83,7 @@ __all__ = [
     "merge_talents",
     "open_duplicate_flags",
     "pools_visible_to",
+    "pools_with_counts",
     "record_event",
     "remove_from_pool",
     "remove_tag",
@@ -96,6 +99,7 @@ __all__ = [
     "stalled_extractions",
     "status_delete_blocker",
     "status_usage",
+    "tags_with_counts",
     "undo_merge",
     "update_talent",
 ]

@@ -1,12 +1,12 @@
 """Who may see and change what. A thing a user may not see answers 404, even by guessed id."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
-from ..models import Document, Event, Note, Pool, Talent
+from ..models import Document, Event, Note, Pool, Tag, Talent, visible_talent
 
 
 def require_editor(user: User) -> None:
@@ -32,6 +32,23 @@ def pools_visible_to(user: User) -> QuerySet[Pool]:
     if user.is_admin:
         return Pool.objects.all()
     return Pool.objects.filter(Q(is_private=False) | Q(members=user)).distinct()
+
+
+def pools_with_counts(user: User) -> QuerySet[Pool]:
+    """The pools `user` may see, each with `talent_count`: the talents in it they may see.
+
+    Counting every member would tell them how many talents a pool hides from them.
+    """
+    counted = Count("memberships", filter=visible_talent(user, "memberships__talent__"))
+    visible = pools_visible_to(user).values("pk")
+    # Aggregate queries ignore Meta.ordering, so the order is spelled out.
+    return Pool.objects.filter(pk__in=visible).annotate(talent_count=counted).order_by("name")
+
+
+def tags_with_counts(user: User) -> QuerySet[Tag]:
+    """Every tag (tags are not private), each with `talent_count`: the talents `user` may see."""
+    counted = Count("talent_tags", filter=visible_talent(user, "talent_tags__talent__"))
+    return Tag.objects.annotate(talent_count=counted).order_by("name")
 
 
 def get_pool_for(user: User, pk: int, *, write: bool = False) -> Pool:

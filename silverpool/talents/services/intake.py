@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -10,12 +10,16 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
+from ...privacy import services as privacy
 from ..models import Event, Pool, Status, Tag, Talent
 from ..validation import clean_talent_fields
 from .derived import name_key, refresh_search_text
 from .duplicates import flag_duplicates
 from .events import jsonable, record_event
 from .membership import add_tag, add_to_pool, set_owner, set_status
+
+if TYPE_CHECKING:
+    from ...privacy.services import ConsentGrant
 
 DUPLICATE_RELEVANT = {"first_name", "last_name", "phone", "linkedin_url"}
 
@@ -51,9 +55,17 @@ def intake_talent(
     owner: User | None = None,
     pools: Iterable[Pool] = (),
     tags: Iterable[Tag] = (),
+    rejected_applicant: bool = False,
+    consent: "ConsentGrant | None" = None,
 ) -> IntakeResult:
     """Create a talent, or update the existing one with the same email (case ignored).
 
+    The privacy app learns of every arrival: a new talent gets its legal basis (an
+    application hold for `rejected_applicant`, else awaiting consent), and a consent
+    captured by the channel is recorded with its proof.
+
+    A user may not update, through intake, a talent they may not see (one only in private
+    pools they are not a member of); channels without a user (forms, imports) may.
     Raises ValidationError naming each invalid field.
     """
     fields = clean_talent_fields(raw, partial=False)
@@ -68,6 +80,7 @@ def intake_talent(
             if existing is None:
                 raise
     if existing is not None:
+        _refuse_hidden_talent(existing, actor)
         result = _update_from_channel(
             existing, fields, actor, actor_label, source_kind, source_label
         )
@@ -80,7 +93,26 @@ def intake_talent(
         add_to_pool(talent, pool, actor=actor, actor_label=actor_label)
     for tag in tags:
         add_tag(talent, tag, actor=actor, actor_label=actor_label)
+    privacy.apply_intake(
+        talent,
+        created=result.created,
+        rejected_applicant=rejected_applicant,
+        consent=consent,
+        actor=actor,
+        actor_label=actor_label,
+    )
     return result
+
+
+def _refuse_hidden_talent(existing: Talent, actor: User | None) -> None:
+    # Updating it would hand its profile to the user (the page opens it, the API returns it).
+    # The message confirms only that the email is taken, never whose it is.
+    if actor is None or Talent.objects.visible_to(actor).filter(pk=existing.pk).exists():
+        return
+    message = _(
+        "A talent with this email address already exists in a private pool you are not a member of."
+    )
+    raise ValidationError({"email": [message]})
 
 
 def _create(

@@ -1,8 +1,8 @@
 """Merging a duplicate into a primary talent, and undoing that merge from the timeline.
 
 The secondary talent is kept, hidden (merged_into), so that an undo can give back exactly
-what moved: its notes, events, documents, pool memberships and tags, and the primary's
-field values from before the merge.
+what moved: its notes, events, documents, pool memberships and tags, its consent proof,
+and the primary's field values and legal basis from before the merge.
 """
 
 from collections.abc import Mapping
@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
+from ...privacy.services.merge import merge_consent, undo_consent_merge
 from ..models import Document, DuplicateFlag, Event, Merge, Note, PoolMembership, Talent, TalentTag
 from ..validation import EDITABLE_FIELDS
 from .derived import name_key, refresh_restriction, refresh_search_text
@@ -94,6 +95,7 @@ def merge_talents(
     Document.objects.filter(pk__in=moved["documents"]).update(talent=primary)
     PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=primary)
     TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=primary)
+    snapshot["privacy"] = merge_consent(primary, secondary, actor=actor)
     pair.update(dismissed_at=timezone.now())
     refresh_restriction([primary.pk, secondary.pk])
     refresh_search_text(primary)
@@ -164,6 +166,7 @@ def undo_merge(merge: Merge, *, actor: User) -> Talent:
     Document.objects.filter(pk__in=moved["documents"]).update(talent=secondary)
     PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=secondary)
     TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=secondary)
+    undo_consent_merge(primary, secondary, merge.snapshot.get("privacy"), actor=actor)
     DuplicateFlag.objects.filter(pk__in=merge.snapshot.get("flags", [])).update(dismissed_at=None)
     refresh_restriction([primary.pk, secondary.pk])
     refresh_search_text(primary)

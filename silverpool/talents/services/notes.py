@@ -26,21 +26,28 @@ def can_change_note(user: User, note: Note) -> bool:
 
 
 @transaction.atomic
-def add_note(talent: Talent, text: str, *, author: User) -> Note:
-    note = Note.objects.create(talent=talent, author=author, text=_clean_text(text))
+def add_note(talent: Talent, text: str, *, author: User, visible_to_talent: bool = False) -> Note:
+    """A note; `visible_to_talent` puts it into the talent's own data copy (Art. 15)."""
+    note = Note.objects.create(
+        talent=talent, author=author, text=_clean_text(text), visible_to_talent=visible_to_talent
+    )
     refresh_search_text(talent)
     record_event(talent, Event.Kind.NOTE_ADDED, actor=author, note_id=note.pk, text=note.text)
     return note
 
 
 @transaction.atomic
-def edit_note(note: Note, text: str, *, actor: User) -> Note:
+def edit_note(note: Note, text: str, *, actor: User, visible_to_talent: bool | None = None) -> Note:
+    """Change a note's text and, unless `visible_to_talent` is None, its visibility."""
     if not can_change_note(actor, note):
         raise PermissionDenied(_("Only the author or an admin can change this note."))
     old = note.text
+    was_visible = note.visible_to_talent
     note.text = _clean_text(text)
-    if note.text != old:
-        note.save(update_fields=["text", "updated_at"])
+    if visible_to_talent is not None:
+        note.visible_to_talent = visible_to_talent
+    if note.text != old or note.visible_to_talent != was_visible:
+        note.save(update_fields=["text", "visible_to_talent", "updated_at"])
         refresh_search_text(note.talent)
         record_event(
             note.talent,
@@ -49,6 +56,7 @@ def edit_note(note: Note, text: str, *, actor: User) -> Note:
             note_id=note.pk,
             old=old,
             new=note.text,
+            visible_to_talent=note.visible_to_talent,
         )
     return note
 

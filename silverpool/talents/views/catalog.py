@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -13,15 +12,7 @@ from django.utils.translation import ngettext
 from ...accounts.http import AuthedRequest
 from .. import services
 from ..forms.catalog import PoolForm, TagForm
-from ..models import Pool, Tag
-
-# Merged-away talents keep their rows but are not shown anywhere, so they are not counted.
-ACTIVE_MEMBERS = Q(memberships__talent__merged_into__isnull=True)
-ACTIVE_TAGGED = Q(talent_tags__talent__merged_into__isnull=True)
-
-
-def _pool_size(pool: Pool) -> int:
-    return pool.memberships.filter(talent__merged_into__isnull=True).count()
+from ..models import Tag, visible_talent
 
 
 def _confirm_delete(
@@ -33,12 +24,7 @@ def _confirm_delete(
 
 @login_required
 def pool_list(request: AuthedRequest) -> HttpResponse:
-    # Aggregate queries ignore Meta.ordering, so the order is spelled out.
-    pools = (
-        services.pools_visible_to(request.user)
-        .annotate(talent_count=Count("memberships", filter=ACTIVE_MEMBERS, distinct=True))
-        .order_by("name")
-    )
+    pools = services.pools_with_counts(request.user)
     context = {"pools": pools, "talents_url": reverse("talents:talent-list")}
     return render(request, "talents/pool_list.html", context)
 
@@ -77,7 +63,9 @@ def pool_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 @login_required
 def pool_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     pool = services.get_pool_for(request.user, pk, write=True)
-    size = _pool_size(pool)
+    # As on the pools page, only talents the user may see: hidden ones must not show in a
+    # count (they leave the pool too).
+    size = pool.memberships.filter(visible_talent(request.user, "talent__")).count()
     if request.method != "POST":
         leaving = ngettext(
             "%(count)d talent will leave the pool. The talent itself is kept.",
@@ -100,9 +88,7 @@ def pool_delete(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 def tag_list(request: AuthedRequest) -> HttpResponse:
-    tags = Tag.objects.annotate(talent_count=Count("talent_tags", filter=ACTIVE_TAGGED)).order_by(
-        "name"
-    )
+    tags = services.tags_with_counts(request.user)
     context = {"tags": tags, "talents_url": reverse("talents:talent-list")}
     return render(request, "talents/tag_list.html", context)
 
@@ -143,7 +129,7 @@ def tag_edit(request: AuthedRequest, pk: int) -> HttpResponse:
 def tag_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     services.require_editor(request.user)
     tag = get_object_or_404(Tag, pk=pk)
-    size = tag.talent_tags.filter(talent__merged_into__isnull=True).count()
+    size = tag.talent_tags.filter(visible_talent(request.user, "talent__")).count()
     if request.method != "POST":
         losing = ngettext(
             "%(count)d talent will lose this tag. The talent itself is kept.",

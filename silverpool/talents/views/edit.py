@@ -57,16 +57,6 @@ def _created(request: AuthedRequest, result: services.IntakeResult) -> HttpRespo
     if result.created:
         messages.success(request, _("%(name)s was added.") % {"name": talent.full_name})
         return redirect("talents:talent-detail", pk=talent.pk)
-    if not Talent.objects.visible_to(request.user).filter(pk=talent.pk).exists():
-        # The same email belongs to a talent in a private pool this user cannot open.
-        messages.warning(
-            request,
-            _(
-                "A talent with this email already existed; we updated that profile. It is in a "
-                "private pool you are not a member of."
-            ),
-        )
-        return redirect("talents:talent-list")
     messages.warning(
         request, _("A talent with this email already existed; we updated that profile.")
     )

@@ -17,7 +17,7 @@ from ...accounts.http import AuthedRequest
 from ...accounts.models import User
 from .. import services
 from ..forms.bulk import BulkActionForm, run_bulk_action
-from ..forms.filters import SavedSearchForm, TalentFilterForm, filter_query
+from ..forms.filters import ListChoices, SavedSearchForm, TalentFilterForm, filter_query
 from ..models import SavedSearch, Talent
 from ..search import count_talents, filter_talents
 
@@ -38,7 +38,8 @@ class CountedPaginator(Paginator[Talent]):
 
 @login_required
 def talent_list(request: AuthedRequest) -> HttpResponse:
-    form = TalentFilterForm(request.GET, user=request.user)
+    choices = ListChoices.load(request.user)
+    form = TalentFilterForm(request.GET, user=request.user, choices=choices)
     visible = Talent.objects.visible_to(request.user)
     talents = filter_talents(visible, form.to_filters())
     total = count_talents(talents)
@@ -57,7 +58,9 @@ def talent_list(request: AuthedRequest) -> HttpResponse:
         "filter_query": query,
         "return_query": f"{query}&page={page.number}" if query else f"page={page.number}",
         "has_talents": total.value > 0 or visible.exists(),
-        "bulk_form": BulkActionForm(user=request.user) if request.user.can_edit else None,
+        "bulk_form": (
+            BulkActionForm(user=request.user, choices=choices) if request.user.can_edit else None
+        ),
         "save_form": SavedSearchForm(query=query),
         "saved_searches": SavedSearch.objects.filter(user=request.user),
     }
@@ -73,8 +76,9 @@ def talent_list(request: AuthedRequest) -> HttpResponse:
 
 def _with_columns(talents: QuerySet[Talent], user: User) -> QuerySet[Talent]:
     # Only pools the user may see are shown, so a private pool's name never leaks.
-    pools = Prefetch("pools", queryset=services.pools_visible_to(user))
-    return talents.select_related("status", "owner").prefetch_related(pools, "tags")
+    pools = Prefetch("pools", queryset=services.pools_visible_to(user), to_attr="visible_pools")
+    tags = Prefetch("tags", to_attr="visible_tags")
+    return talents.select_related("status", "owner").prefetch_related(pools, tags)
 
 
 @login_required

@@ -22,6 +22,8 @@ from faker import Faker
 
 from ....accounts import services as accounts
 from ....accounts.models import User
+from ....privacy import services as privacy
+from ....privacy.models import ConsentRecord, Purpose
 from ... import services
 from ...models import (
     CustomField,
@@ -47,6 +49,7 @@ STATUS_WEIGHTS = {
     "archived": 15,
 }
 HISTORY_DAYS = 540
+BROWSER = "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/131.0 Safari/537.36"
 
 
 @dataclass(eq=False)
@@ -332,6 +335,10 @@ class Seeder:
         if owner is None:
             owner = rng.choices([rita, robert, self.users["admin"], None], [35, 30, 5, 30])[0]
         pools, tags = self.pools_and_tags(person, kind)
+        language = "de" if person.country == data.DE else "en"
+        consent = None
+        if kind == Talent.SourceKind.FORM:
+            consent = self.consent(ConsentRecord.Method.FORM, language)
         talent = services.intake_talent(
             person.fields,
             actor=actor,
@@ -341,6 +348,8 @@ class Seeder:
             owner=owner,
             pools=pools,
             tags=tags,
+            rejected_applicant=self.tags.get("Rejected by ATS") in tags,
+            consent=consent,
         ).talent
         self.created_ids.append(talent.pk)
         self.mark(when)
@@ -358,7 +367,55 @@ class Seeder:
             services.update_talent(talent, {"job_title": new_title[:200]}, actor=recruiter)
         if data.PRIVATE_POOL in self.pools and rng.random() < 0.03:
             services.add_to_pool(talent, self.pools[data.PRIVATE_POOL], actor=rita)
+        if consent is None:
+            self.answer_consent(talent, language, recruiter)
         self.mark(when + datetime.timedelta(days=rng.uniform(0.2, 45)))
+
+    def consent(
+        self, method: ConsentRecord.Method, language: str, asked_by: User | None = None
+    ) -> privacy.ConsentGrant:
+        given = [Purpose.TALENT_POOL]
+        if self.rng.random() < 0.6:
+            given.append(Purpose.EMAIL_CAMPAIGNS)
+        return privacy.ConsentGrant(
+            method=method,
+            language=language,
+            given=given,
+            ip_address=f"198.51.100.{self.rng.randint(1, 254)}",
+            user_agent=BROWSER,
+            asked_by=asked_by,
+        )
+
+    def answer_consent(self, talent: Talent, language: str, recruiter: User) -> None:
+        """What the talents who were asked answered on the consent page (no email is sent:
+        the demo addresses are not real)."""
+        roll = self.rng.random()
+        if roll < 0.35:
+            grant = self.consent(ConsentRecord.Method.CONSENT_PAGE, language, recruiter)
+            privacy.record_consent(talent, grant, actor=None, actor_label="Talent")
+            if roll < 0.03 and Purpose.EMAIL_CAMPAIGNS in grant.given:
+                privacy.withdraw_consent(
+                    talent,
+                    [Purpose.EMAIL_CAMPAIGNS],
+                    method=ConsentRecord.Method.PRIVACY_PAGE,
+                    actor=None,
+                    actor_label="Talent",
+                )
+        elif roll < 0.38:
+            grant = privacy.ConsentGrant(
+                method=ConsentRecord.Method.CONSENT_PAGE,
+                language=language,
+                declined=[Purpose.TALENT_POOL, Purpose.EMAIL_CAMPAIGNS],
+                asked_by=recruiter,
+            )
+            privacy.record_consent(talent, grant, actor=None, actor_label="Talent")
+        elif roll < 0.39:
+            privacy.set_legal_hold(
+                talent,
+                reason="Klage nach § 15 AGG anhängig (ArbG Berlin)",
+                until=timezone.localdate() + datetime.timedelta(days=120),
+                actor=self.users["admin"],
+            )
 
     def run(self, count: int) -> int:
         self.users = self.ensure_users()

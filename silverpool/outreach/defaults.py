@@ -1,0 +1,209 @@
+"""The email texts Silverpool ships, in German and English. Admins can override each one
+on the "Email templates" page; these stay the fallback.
+
+Placeholders use Django's template syntax (`{{ first_name }}`, `{% if notice %}…{% endif %}`)
+and only the names in `PLACEHOLDERS`. Dates are written the way the email's language writes
+them. The line with the privacy-page link is added below every email to a talent, so the
+texts here do not carry it.
+"""
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+CONSENT_REQUEST = "consent_request"
+CONSENT_REMINDER = "consent_reminder"
+CONSENT_RENEWAL = "consent_renewal"
+PRIVACY_NOTICE = "privacy_notice"
+
+PLACEHOLDERS: dict[str, Promise] = {
+    "first_name": _("The talent's first name"),
+    "last_name": _("The talent's last name"),
+    "company": _("Your company, as named in the privacy settings"),
+    "consent_url": _("The link to the consent page"),
+    "deadline": _("The day the talent's data is deleted without consent"),
+    "valid_until": _("The day the current consent ends"),
+    "notice": _("The privacy information under Art. 14 GDPR (may be empty)"),
+    "privacy_url": _("The link to the talent's privacy page (also added below every email)"),
+}
+
+
+@dataclass(frozen=True)
+class Text:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class Template:
+    """A shipped email: what it is for, and its text per language."""
+
+    key: str
+    name: Promise
+    purpose: Promise
+    texts: dict[str, Text]
+
+
+TEMPLATES: dict[str, Template] = {
+    CONSENT_REQUEST: Template(
+        key=CONSENT_REQUEST,
+        name=_("Consent request"),
+        purpose=_("Asks a talent for consent to keep their profile."),
+        texts={
+            "de": Text(
+                subject="Dürfen wir Ihr Profil in unserem Talent-Pool behalten?",
+                body="""Guten Tag {{ first_name }} {{ last_name }},
+
+gern würden wir Sie auf künftige Stellen ansprechen, die zu Ihnen passen. Dafür möchten wir \
+Ihr Profil in unserem Talent-Pool speichern – aber nur mit Ihrer Einwilligung.
+
+Hier können Sie zustimmen oder ablehnen, es dauert keine Minute:
+{{ consent_url }}
+{% if deadline %}
+Wenn wir bis zum {{ deadline }} nichts von Ihnen hören, löschen wir Ihre Daten.
+{% endif %}
+Viele Grüße
+{{ company }}
+{% if notice %}
+
+{{ notice }}
+{% endif %}""",
+            ),
+            "en": Text(
+                subject="May we keep your profile in our talent pool?",
+                body="""Hello {{ first_name }},
+
+We would like to contact you about future roles that suit you. To do so, we would like to \
+keep your profile in our talent pool – but only with your consent.
+
+You can agree or decline here; it takes less than a minute:
+{{ consent_url }}
+{% if deadline %}
+If we do not hear from you by {{ deadline }}, we will delete your data.
+{% endif %}
+Best regards
+{{ company }}
+{% if notice %}
+
+{{ notice }}
+{% endif %}""",
+            ),
+        },
+    ),
+    CONSENT_REMINDER: Template(
+        key=CONSENT_REMINDER,
+        name=_("Consent reminder"),
+        purpose=_("Reminds a talent who has not answered before the deadline."),
+        texts={
+            "de": Text(
+                subject="Erinnerung: Dürfen wir Ihr Profil behalten?",
+                body="""Guten Tag {{ first_name }} {{ last_name }},
+
+vor Kurzem haben wir Sie gefragt, ob wir Ihr Profil in unserem Talent-Pool behalten dürfen. \
+Eine Antwort haben wir noch nicht von Ihnen erhalten.
+
+Hier können Sie zustimmen oder ablehnen:
+{{ consent_url }}
+{% if deadline %}
+Ohne Ihre Zustimmung löschen wir Ihre Daten am {{ deadline }}.
+{% endif %}
+Viele Grüße
+{{ company }}""",
+            ),
+            "en": Text(
+                subject="Reminder: may we keep your profile?",
+                body="""Hello {{ first_name }},
+
+We recently asked whether we may keep your profile in our talent pool and have not heard \
+back from you yet.
+
+You can agree or decline here:
+{{ consent_url }}
+{% if deadline %}
+Without your consent we will delete your data on {{ deadline }}.
+{% endif %}
+Best regards
+{{ company }}""",
+            ),
+        },
+    ),
+    CONSENT_RENEWAL: Template(
+        key=CONSENT_RENEWAL,
+        name=_("Consent renewal"),
+        purpose=_("Asks a talent to renew consent before it ends."),
+        texts={
+            "de": Text(
+                subject="Möchten Sie in unserem Talent-Pool bleiben?",
+                body="""Guten Tag {{ first_name }} {{ last_name }},
+
+Ihre Einwilligung, dass wir Ihr Profil in unserem Talent-Pool speichern, endet \
+{% if valid_until %}am {{ valid_until }}{% else %}bald{% endif %}. Wenn Sie \
+weiterhin von uns hören möchten, bestätigen Sie sie bitte hier:
+{{ consent_url }}
+
+Wenn Sie nicht antworten, löschen wir Ihre Daten, sobald die Einwilligung abgelaufen ist.
+
+Viele Grüße
+{{ company }}""",
+            ),
+            "en": Text(
+                subject="Would you like to stay in our talent pool?",
+                body="""Hello {{ first_name }},
+
+Your consent for us to keep your profile in our talent pool ends \
+{% if valid_until %}on {{ valid_until }}{% else %}soon{% endif %}. If you would \
+like to keep hearing from us, please confirm it here:
+{{ consent_url }}
+
+If you do not reply, we will delete your data once your consent has ended.
+
+Best regards
+{{ company }}""",
+            ),
+        },
+    ),
+    PRIVACY_NOTICE: Template(
+        key=PRIVACY_NOTICE,
+        name=_("Privacy notice"),
+        purpose=_(
+            "Informs a talent whose data did not come from them (Art. 14 GDPR), "
+            "within a month of their arrival."
+        ),
+        texts={
+            "de": Text(
+                subject="Datenschutzhinweis: Wie wir mit Ihren Daten umgehen",
+                body="""Guten Tag {{ first_name }} {{ last_name }},
+
+wir haben Ihre Kontaktdaten und Angaben zu Ihrem beruflichen Werdegang gespeichert, weil wir \
+Sie auf passende Stellen ansprechen möchten. Da wir diese Daten nicht direkt von Ihnen \
+erhalten haben, informieren wir Sie nach Art. 14 DSGVO, wie wir sie verarbeiten und welche \
+Rechte Sie haben.
+{% if notice %}
+{{ notice }}
+{% endif %}
+Sie müssen nichts weiter tun. Über den Link unten können Sie Ihre Daten jederzeit einsehen, \
+herunterladen oder löschen lassen.
+
+Viele Grüße
+{{ company }}""",
+            ),
+            "en": Text(
+                subject="Privacy information: how we handle your data",
+                body="""Hello {{ first_name }},
+
+We have stored your contact details and information about your career because we would like \
+to contact you about suitable roles. As we did not receive this data from you directly, we \
+are letting you know under Art. 14 GDPR how we process it and what your rights are.
+{% if notice %}
+{{ notice }}
+{% endif %}
+You do not need to do anything. Using the link below, you can see, download or delete your \
+data at any time.
+
+Best regards
+{{ company }}""",
+            ),
+        },
+    ),
+}
