@@ -10,7 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model, Prefetch, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router
@@ -72,15 +72,8 @@ def _page[M: Model](
 # ---- talents --------------------------------------------------------------------------------
 
 
-def _with_relations(talents: QuerySet[Talent], user: User) -> QuerySet[Talent]:
-    # Only pools the user may see are listed, so a private pool's name never leaks.
-    pools = Prefetch("pools", queryset=services.pools_visible_to(user), to_attr="visible_pools")
-    tags = Prefetch("tags", to_attr="visible_tags")
-    return talents.select_related("status", "owner").prefetch_related(pools, tags)
-
-
 def _reloaded(talent: Talent, user: User) -> Talent:
-    return _with_relations(Talent.objects.filter(pk=talent.pk), user).get()
+    return services.with_list_relations(Talent.objects.filter(pk=talent.pk), user).get()
 
 
 def _status(key: str | None) -> Status:
@@ -165,10 +158,11 @@ def list_talents(request: HttpRequest, query: Query[TalentListQuery]) -> dict[st
         created_max=query.created_max,
         city=query.city,
         country=query.country,
+        legal_state=query.legal_state or "",
         sort=query.sort,
     )
     talents = filter_talents(Talent.objects.visible_to(user), filters)
-    return _page(_with_relations(talents, user), query, count_talents(talents))
+    return _page(services.with_list_relations(talents, user), query, count_talents(talents))
 
 
 @router.get("/talents/{talent_id}", response=TalentOut, tags=["talents"])

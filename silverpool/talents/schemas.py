@@ -30,6 +30,16 @@ def _no_nul(value: str) -> str:
 Text = Annotated[str, AfterValidator(_no_nul)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 # The keys of search.SORTS (a test keeps the two in step).
+# The states of privacy's LegalBasis, and `legal_hold` (a test keeps them in step).
+LegalState = Literal[
+    "application_hold",
+    "awaiting_consent",
+    "consent_valid",
+    "consent_expired",
+    "declined",
+    "withdrawn",
+    "legal_hold",
+]
 Sort = Literal[
     "updated",
     "-updated",
@@ -105,6 +115,9 @@ class TalentListQuery(PageQuery):
     created_max: datetime.date | None = None
     city: Text = Field("", max_length=100, description="Exact, case ignored.")
     country: Text = Field("", max_length=2, description="ISO 3166 code, e.g. DE.")
+    legal_state: LegalState | None = Field(
+        None, description="The legal basis (GDPR) state, or `legal_hold` for talents on hold."
+    )
     sort: Sort = Field(
         "updated",
         description="updated, created, activity: newest first; name: A to Z; available: "
@@ -180,6 +193,9 @@ class TalentOut(Schema):
     source_kind: str
     source_label: str
     owner: UserRef | None
+    legal_state: str | None = Field(
+        description="The legal basis (GDPR) state; details at /talents/{id}/legal-basis."
+    )
     pools: list[PoolRef] = Field(description="The pools you may see.")
     tags: list[TagRef]
     created_at: datetime.datetime
@@ -193,6 +209,11 @@ class TalentOut(Schema):
     @staticmethod
     def resolve_status(obj: Talent) -> str:
         return obj.status.key
+
+    @staticmethod
+    def resolve_legal_state(obj: Talent) -> str | None:
+        basis = getattr(obj, "legal_basis", None)
+        return basis.state if basis is not None else None
 
     @staticmethod
     def resolve_pools(obj: LoadedRelations) -> list[Pool]:

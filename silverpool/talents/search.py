@@ -19,6 +19,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
+from django.utils import timezone
 
 from .models import PoolMembership, Talent, TalentTag
 
@@ -155,6 +156,9 @@ SORTS = {
 DEFAULT_SORT = "updated"
 
 
+LEGAL_HOLD = "legal_hold"
+
+
 @dataclass(frozen=True, kw_only=True)
 class TalentFilters:
     """Everything the talent list and the API can filter and sort by."""
@@ -173,6 +177,8 @@ class TalentFilters:
     created_max: Any = None
     city: str = ""
     country: str = ""
+    # A LegalBasis state of the privacy app, or LEGAL_HOLD.
+    legal_state: str = ""
     ids: tuple[int, ...] = ()
     sort: str = DEFAULT_SORT
 
@@ -221,6 +227,10 @@ def filter_talents(qs: QuerySet[Talent], f: TalentFilters) -> QuerySet[Talent]:
         qs = qs.filter(equals_any_case("city", f.city.strip()))
     if f.country:
         qs = qs.filter(country=f.country.upper())
+    if f.legal_state == LEGAL_HOLD:
+        qs = qs.filter(legal_basis__legal_hold_until__gte=timezone.localdate())
+    elif f.legal_state:
+        qs = qs.filter(legal_basis__state=f.legal_state)
     if f.ids:
         qs = qs.filter(pk__in=f.ids)
     if members is not None:

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ...accounts.models import User
+from ...privacy.models import LegalBasis
 from ..models import Pool, SavedSearch, Status, Tag, Talent
-from ..search import DEFAULT_SORT, TalentFilters
+from ..search import DEFAULT_SORT, LEGAL_HOLD, TalentFilters
 from ..services import pools_visible_to
 from .widgets import FastSelect
 
@@ -136,6 +137,16 @@ class TalentFilterForm(forms.Form):
     )
     city = forms.CharField(label=_("City"), required=False, max_length=100)
     country = forms.ChoiceField(label=_("Country"), required=False, widget=FastSelect)
+    legal_state = forms.ChoiceField(
+        label=_("Legal basis"),
+        choices=[
+            ("", _("Any legal basis")),
+            *LegalBasis.State.choices,
+            (LEGAL_HOLD, _("On legal hold")),
+        ],
+        required=False,
+        widget=FastSelect,
+    )
     sort = forms.ChoiceField(
         label=_("Sort by"), choices=SORT_CHOICES, required=False, widget=FastSelect
     )
@@ -180,6 +191,7 @@ class TalentFilterForm(forms.Form):
             created_max=data.get("created_max"),
             city=data.get("city") or "",
             country=data.get("country") or "",
+            legal_state=data.get("legal_state") or "",
             sort=data.get("sort") or DEFAULT_SORT,
         )
 

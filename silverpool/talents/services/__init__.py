@@ -11,6 +11,7 @@ from .access import (
     require_admin,
     require_editor,
     tags_with_counts,
+    with_list_relations,
 )
 from .bulk import (
     bulk_add_tag,
@@ -102,4 +103,5 @@ __all__ = [
     "tags_with_counts",
     "undo_merge",
     "update_talent",
+    "with_list_relations",
 ]

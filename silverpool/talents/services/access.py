@@ -1,7 +1,7 @@
 """Who may see and change what. A thing a user may not see answers 404, even by guessed id."""
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,16 @@ def pools_visible_to(user: User) -> QuerySet[Pool]:
     if user.is_admin:
         return Pool.objects.all()
     return Pool.objects.filter(Q(is_private=False) | Q(members=user)).distinct()
+
+
+def with_list_relations(talents: QuerySet[Talent], user: User) -> QuerySet[Talent]:
+    """What a row of the talent list (page or API) shows besides the talent itself.
+
+    Only pools the user may see are loaded, so a private pool's name never leaks.
+    """
+    pools = Prefetch("pools", queryset=pools_visible_to(user), to_attr="visible_pools")
+    tags = Prefetch("tags", to_attr="visible_tags")
+    return talents.select_related("status", "owner", "legal_basis").prefetch_related(pools, tags)
 
 
 def pools_with_counts(user: User) -> QuerySet[Pool]:

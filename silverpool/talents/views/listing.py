@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, QuerySet
+from django.db.models import QuerySet
 from django.forms import BaseForm
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +14,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ...accounts.http import AuthedRequest
-from ...accounts.models import User
 from .. import services
 from ..forms.bulk import BulkActionForm, run_bulk_action
 from ..forms.filters import ListChoices, SavedSearchForm, TalentFilterForm, filter_query
@@ -43,7 +42,9 @@ def talent_list(request: AuthedRequest) -> HttpResponse:
     visible = Talent.objects.visible_to(request.user)
     talents = filter_talents(visible, form.to_filters())
     total = count_talents(talents)
-    paginator = CountedPaginator(_with_columns(talents, request.user), PAGE_SIZE, total=total.value)
+    paginator = CountedPaginator(
+        services.with_list_relations(talents, request.user), PAGE_SIZE, total=total.value
+    )
     page = paginator.get_page(request.GET.get("page"))
     query = form.query_string()
     context = {
@@ -72,13 +73,6 @@ def talent_list(request: AuthedRequest) -> HttpResponse:
     # The same URL answers a whole page or only the results: caches must tell them apart.
     patch_vary_headers(response, ["HX-Request"])
     return response
-
-
-def _with_columns(talents: QuerySet[Talent], user: User) -> QuerySet[Talent]:
-    # Only pools the user may see are shown, so a private pool's name never leaks.
-    pools = Prefetch("pools", queryset=services.pools_visible_to(user), to_attr="visible_pools")
-    tags = Prefetch("tags", to_attr="visible_tags")
-    return talents.select_related("status", "owner").prefetch_related(pools, tags)
 
 
 @login_required
