@@ -32,7 +32,6 @@ def basis_for_privacy_token(token: str) -> LegalBasis | None:
     basis = (
         LegalBasis.objects.select_related("talent")
         .filter(talent_id=talent_id, talent__merged_into__isnull=True)
-        .exclude(state=LegalBasis.State.ANONYMISED)
         .first()
     )
     if basis is None or basis.link_key != link_key:

@@ -169,7 +169,6 @@ class LegalBasis(models.Model):
         CONSENT_EXPIRED = "consent_expired", _("Consent expired")
         DECLINED = "declined", _("Consent declined")
         WITHDRAWN = "withdrawn", _("Consent withdrawn")
-        ANONYMISED = "anonymised", _("Anonymised")
 
     talent = models.OneToOneField(
         Talent, primary_key=True, on_delete=models.CASCADE, related_name="legal_basis"

@@ -1,11 +1,13 @@
-"""Consent mail and the nightly retention run on a schedule. The services decide what is
-due and record what was done, so a job that runs twice, or late, does nothing twice."""
+"""Consent mail and the nightly retention run on a schedule, and large consent requests
+from the talent list. The services decide what is due and record what was done, so a job
+that runs twice, or late, does nothing twice."""
 
 from crontask import cron
 from django.tasks import task
 from django.utils import timezone
 
-from .services import notice, retention, schedule
+from ..accounts.models import User
+from .services import notice, requests, retention, schedule
 
 
 @cron("5 * * * *")
@@ -43,3 +45,10 @@ def run_retention() -> None:
     """Nightly: delete or anonymise every talent whose deadline passed, catching up on any
     backlog; a run that died half-way is finished by the next one."""
     retention.run_retention(timezone.localdate())
+
+
+@task()
+def ask_for_consent(talent_ids: list[int], actor_id: int) -> dict[str, int]:
+    """A large "Ask for consent" selection from the talent list, asked in the background."""
+    actor = User.objects.get(pk=actor_id)
+    return requests.ask_in_background(talent_ids, actor=actor)

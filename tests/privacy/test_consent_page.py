@@ -85,7 +85,7 @@ def test_the_page_asks_in_the_talents_language_with_one_unticked_box_per_purpose
     assert "Ich willige ein, dass mein Profil" in html
     assert "Meine Auswahl speichern" in html
     assert "Nein danke – meine Daten löschen" in html
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
     # The site's CSP holds: no inline script or style, the form posts to the site itself.
     assert "form-action 'self'" in response["Content-Security-Policy"]
     assert "style=" not in html

@@ -83,7 +83,7 @@ def test_the_page_shows_the_data_and_each_purpose_with_its_state(talent: Talent)
     assert "Readable copy" in html
     assert "Delete my data" in html
     assert "no-store" in response["Cache-Control"]
-    assert response["Referrer-Policy"] == "no-referrer"
+    assert response["Referrer-Policy"] == "same-origin"
 
 
 def test_a_tampered_link_shows_a_clear_page_and_changes_nothing(talent: Talent) -> None:

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from ...accounts.models import User
 from ...talents.models import Event, Talent
-from ...talents.services.events import record_event
+from ...talents.services.events import record_event, record_events
 from ..models import (
     AuditEntry,
     ConsentRecord,
@@ -32,6 +32,8 @@ SELF_GIVEN = {
 # Talents who gave their data themselves need no Art. 14 notice.
 NO_NOTICE_SOURCES = {Talent.SourceKind.FORM}
 NOTICE_MONTHS = 1
+# Consents expired per transaction: one UPDATE and one insert of timeline events each.
+EXPIRE_CHUNK = 1000
 
 
 @dataclass(frozen=True)
@@ -348,22 +350,34 @@ def lift_legal_hold(talent: Talent, *, actor: User) -> LegalBasis:
     return basis
 
 
-@transaction.atomic
 def expire_consents(today: datetime.date) -> int:
-    """Consents whose validity ended without renewal become expired, due at once."""
+    """Consents whose validity ended without renewal become expired, due at once; the
+    same change as `_change` makes, a chunk of talents per statement."""
     expired = 0
     due = LegalBasis.objects.filter(state=State.CONSENT_VALID, consent_valid_until__lt=today)
-    for basis in due.select_related("talent").select_for_update():
-        _change(
-            basis,
-            State.CONSENT_EXPIRED,
-            actor=None,
-            actor_label="System",
-            due_on=today,
-            purposes=[],
-        )
-        expired += 1
-    return expired
+    while True:
+        with transaction.atomic():
+            ids = list(
+                due.select_for_update()
+                .order_by("talent_id")
+                .values_list("talent_id", flat=True)[:EXPIRE_CHUNK]
+            )
+            if not ids:
+                return expired
+            now = timezone.now()
+            LegalBasis.objects.filter(talent_id__in=ids).update(
+                state=State.CONSENT_EXPIRED, since=now, due_on=today, purposes=[], updated_at=now
+            )
+            record_events(
+                ids,
+                Event.Kind.LEGAL_BASIS_CHANGED,
+                actor=None,
+                actor_label="System",
+                old=State.CONSENT_VALID,
+                new=State.CONSENT_EXPIRED,
+                due_on=today,
+            )
+        expired += len(ids)
 
 
 @transaction.atomic

@@ -1,6 +1,6 @@
-"""What merging two talents means for privacy: the duplicate's consent records and
-requests move to the primary talent, which keeps the stronger legal basis; undoing the
-merge gives everything back.
+"""What merging two talents means for privacy: the duplicate's consent records, consent
+requests and data-subject requests move to the primary talent, which keeps the stronger
+legal basis; undoing the merge gives everything back.
 
 The stronger basis is the person's latest own decision when both talents carry one (an
 older consent never overrides a later withdrawal), else the one that lets Silverpool keep
@@ -16,7 +16,7 @@ from django.db import models
 from ...accounts.models import User
 from ...talents.models import Event, Talent
 from ...talents.services.events import jsonable, record_event
-from ..models import ConsentRecord, ConsentRequest, LegalBasis
+from ..models import ConsentRecord, ConsentRequest, DataSubjectRequest, LegalBasis
 
 # A module import: the talents services import this module while `basis` is still loading.
 from . import basis as legal_basis
@@ -30,7 +30,6 @@ RANK = {
     State.CONSENT_EXPIRED: 1,
     State.DECLINED: 1,
     State.WITHDRAWN: 1,
-    State.ANONYMISED: 0,
 }
 # The primary takes these from whichever basis is stronger.
 BASIS_FIELDS = (
@@ -101,6 +100,10 @@ def merge_consent(primary: Talent, secondary: Talent, *, actor: User) -> dict[st
         "requests": list(
             ConsentRequest.objects.filter(talent=secondary).values_list("pk", flat=True)
         ),
+        # Requests keep `talent_ref`, the id they came in under.
+        "data_requests": list(
+            DataSubjectRequest.objects.filter(talent=secondary).values_list("pk", flat=True)
+        ),
     }
     winner = stronger_basis(ours, theirs)
     for name in BASIS_FIELDS:
@@ -124,6 +127,7 @@ def merge_consent(primary: Talent, secondary: Talent, *, actor: User) -> dict[st
     theirs.save(update_fields=["due_on", "updated_at"])
     ConsentRecord.objects.filter(pk__in=moved["records"]).update(talent=primary)
     ConsentRequest.objects.filter(pk__in=moved["requests"]).update(talent=primary)
+    DataSubjectRequest.objects.filter(pk__in=moved["data_requests"]).update(talent=primary)
     if before["state"] != ours.state:
         record_event(
             primary,
@@ -153,6 +157,10 @@ def undo_consent_merge(
     ours, theirs = legal_basis.basis_of(primary), legal_basis.basis_of(secondary)
     ConsentRecord.objects.filter(pk__in=snapshot["moved"]["records"]).update(talent=secondary)
     ConsentRequest.objects.filter(pk__in=snapshot["moved"]["requests"]).update(talent=secondary)
+    # Merges made before data-subject requests moved along have none to give back.
+    DataSubjectRequest.objects.filter(pk__in=snapshot["moved"].get("data_requests", [])).update(
+        talent=secondary
+    )
     theirs.due_on = (
         datetime.date.fromisoformat(snapshot["secondary_due_on"])
         if snapshot["secondary_due_on"]

@@ -21,6 +21,7 @@ from ...talents.models import Event, Talent
 from ...talents.services.events import record_event
 from ..models import LegalBasis, Policy, Purpose
 from .basis import basis_of
+from .batches import talents_by_id
 from .language import mail_language
 from .policy import get_policy
 
@@ -150,6 +151,7 @@ def send_privacy_notice(talent: Talent) -> OutboundEmail | None:
     """The notice on its own, for a talent not written to within a month; None when it
     is no longer owed (sent meanwhile, no email address)."""
     basis = basis_of(talent)
+    talent = basis.talent
     if not needs_notice(basis) or not talent.email:
         return None
     language = mail_language(talent)
@@ -178,11 +180,10 @@ def send_due_notices(today: datetime.date) -> int:
             merged_into__isnull=True,
         )
         .exclude(email="")
-        .exclude(legal_basis__state=LegalBasis.State.ANONYMISED)
         .order_by("legal_basis__notice_due_on", "pk")
     )
     sent = 0
-    for talent in list(due):
+    for talent in talents_by_id(list(due.values_list("pk", flat=True))):
         try:
             sent += send_privacy_notice(talent) is not None
         except Exception:

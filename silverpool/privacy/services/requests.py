@@ -9,13 +9,15 @@ this app's services, so importing the package from here could find it half-loade
 """
 
 import datetime
+import logging
 from collections import Counter
 from collections.abc import Collection, Iterable
 from enum import StrEnum
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -27,10 +29,12 @@ from ...talents.services.events import record_event
 from ..links import consent_url
 from ..models import ConsentRecord, ConsentRequest, LegalBasis
 from .basis import ConsentGrant, basis_of, is_suppressed, record_consent
+from .batches import talents_by_id
 from .language import mail_language
 from .notice import needs_notice, note_notice_sent, notice_text
 from .policy import current_texts, get_policy
 
+logger = logging.getLogger(__name__)
 Kind = ConsentRequest.Kind
 State = LegalBasis.State
 REQUEST_DAYS = 14
@@ -38,6 +42,9 @@ REQUEST_DAYS = 14
 RENEWAL_MIN_DAYS = 7
 # A second click on "Ask for consent" must not send a second email.
 ASKED_RECENTLY = datetime.timedelta(hours=24)
+# Asking takes about 10 ms a talent: a selection up to this size is asked while the page
+# waits, a larger one by a background task.
+ASK_AT_ONCE_MAX = 100
 TEMPLATES = {
     Kind.CONSENT: "consent_request",
     Kind.REMINDER: "consent_reminder",
@@ -64,7 +71,7 @@ def refusal(
         return ConsentRequestRefused(
             "disabled", _("The GDPR function is off: no consent requests are sent.")
         )
-    if talent.merged_into_id is not None or basis.state == State.ANONYMISED:
+    if talent.merged_into_id is not None:
         return ConsentRequestRefused("gone", _("This talent no longer exists on its own."))
     if not talent.email:
         return ConsentRequestRefused(
@@ -192,9 +199,37 @@ def bulk_request_consent(talents: Iterable[Talent], *, actor: User) -> dict[str,
     return dict(counts)
 
 
+def ask_selection(talents: QuerySet[Talent], *, actor: User) -> str:
+    """The talent list's bulk "Ask for consent", and what to tell the user: a small
+    selection is asked at once; a larger one by a background task once the transaction
+    commits, so that thousands of talents do not hold the page for minutes."""
+    ids = list(talents.order_by("pk").values_list("pk", flat=True))
+    if len(ids) <= ASK_AT_ONCE_MAX:
+        return describe_outcome(bulk_request_consent(talents_by_id(ids), actor=actor))
+    # Imported here: the tasks module imports these services.
+    from ..tasks import ask_for_consent
+
+    transaction.on_commit(lambda: ask_for_consent.enqueue(ids, actor.pk))
+    return ngettext(
+        "Consent requests are being sent to %(count)s talent. Anyone who cannot be asked "
+        "(no email address, consent already valid, …) is skipped.",
+        "Consent requests are being sent to %(count)s talents. Anyone who cannot be asked "
+        "(no email address, consent already valid, …) is skipped.",
+        len(ids),
+    ) % {"count": number_format(len(ids), force_grouping=True)}
+
+
+def ask_in_background(talent_ids: list[int], *, actor: User) -> dict[str, int]:
+    """The background part of `ask_selection`. Safe to run twice: who was asked less than
+    a day ago is not asked again."""
+    counts = bulk_request_consent(talents_by_id(talent_ids), actor=actor)
+    logger.info("bulk_consent_request actor=%s counts=%s", actor.pk, counts)
+    return counts
+
+
 SKIPPED = {
     "disabled": gettext_lazy("GDPR function off"),
-    "gone": gettext_lazy("merged or anonymised"),
+    "gone": gettext_lazy("merged into another talent"),
     "no_email": gettext_lazy("no email address"),
     "suppressed": gettext_lazy("on the suppression list"),
     "nothing_to_renew": gettext_lazy("no consent to renew"),
@@ -230,15 +265,12 @@ class RequestState(StrEnum):
     OPEN = "open"
     ANSWERED = "answered"
     EXPIRED = "expired"
-    # The talent was anonymised: nothing left to consent to.
+    # The link names no request: tampered with, or the talent was erased or anonymised.
     GONE = "gone"
 
 
 def request_state(request: ConsentRequest, *, now: datetime.datetime) -> RequestState:
     """What the consent page shows for this request's link."""
-    basis = LegalBasis.objects.filter(talent_id=request.talent_id).first()
-    if basis is None or basis.state == State.ANONYMISED:
-        return RequestState.GONE
     settled = ConsentRequest.objects.filter(
         talent_id=request.talent_id, answered_at__gte=request.created_at
     ).exists()

@@ -5,7 +5,8 @@ Every job is safe to run twice: the legal basis records what went out (`asked_at
 `reminders_sent`, `renewal_asked_at`, the policy's `last_batch_at`) and each talent is
 re-checked under a row lock before its email is queued. Each talent is its own
 transaction, so one failure stops nobody else's mail. Nothing runs while the GDPR
-function is off.
+function is off. The talents due are taken as ids and loaded a chunk at a time
+(`batches.py`).
 """
 
 import datetime
@@ -19,6 +20,7 @@ from django.utils import timezone
 from ...talents.models import Talent
 from ..models import ConsentRequest, LegalBasis, Policy
 from .basis import basis_of
+from .batches import talents_by_id
 from .policy import get_policy
 from .requests import ConsentRequestRefused, request_consent
 
@@ -27,9 +29,9 @@ State = LegalBasis.State
 SYSTEM = "System"
 
 
-def _each(talents: list[Talent], send: Callable[[Talent], bool], job: str) -> int:
+def _each(talent_ids: list[int], send: Callable[[Talent], bool], job: str) -> int:
     sent = 0
-    for talent in talents:
+    for talent in talents_by_id(talent_ids):
         try:
             sent += send(talent)
         except ConsentRequestRefused as refused:
@@ -39,10 +41,9 @@ def _each(talents: list[Talent], send: Callable[[Talent], bool], job: str) -> in
     return sent
 
 
-def _mailable(**filters: object) -> list[Talent]:
-    return list(
-        Talent.objects.filter(merged_into__isnull=True, **filters).exclude(email="").order_by("pk")
-    )
+def _mailable(**filters: object) -> list[int]:
+    talents = Talent.objects.filter(merged_into__isnull=True, **filters).exclude(email="")
+    return list(talents.order_by("pk").values_list("pk", flat=True))
 
 
 # --- the weekly batch ----------------------------------------------------------------------

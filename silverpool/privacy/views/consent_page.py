@@ -101,8 +101,9 @@ def consent_page(request: HttpRequest, token: str) -> HttpResponse:
             state = request_state(consent_request, now=timezone.now())
             response = _page(request, consent_request, state, language)
     response["Content-Language"] = language
-    # The link is the talent's key: never sent on as a referrer, never indexed.
-    response["Referrer-Policy"] = "no-referrer"
+    # The link is the talent's key: never sent on to another site, never indexed. Not
+    # "no-referrer": browsers then send `Origin: null` with the form, and CSRF refuses it.
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 

@@ -66,8 +66,9 @@ def talent_link(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResp
             response: HttpResponseBase = render(request, INVALID, status=404)
         else:
             response = view(request, Visit(basis, token, language), **kwargs)
-        # Personal data: never cached, never indexed, the link never sent on as a referrer.
-        response["Referrer-Policy"] = "no-referrer"
+        # Personal data: never cached, never indexed, the link never sent on to another site.
+        # Not "no-referrer": browsers then send `Origin: null` with forms, and CSRF refuses it.
+        response["Referrer-Policy"] = "same-origin"
         response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 

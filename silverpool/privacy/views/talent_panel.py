@@ -27,7 +27,7 @@ from ...talents.models import Talent
 from ...talents.views.detail import done, fragments, is_htmx
 from ..forms.consent import RecordedConsentForm
 from ..models import ConsentRecord, ConsentRequest, LegalBasis, Purpose
-from ..services.basis import ConsentGrant, record_consent
+from ..services.basis import ConsentGrant, is_suppressed, record_consent
 from ..services.language import mail_language
 from ..services.policy import get_policy
 from ..services.proof import export_proof, proof_records
@@ -56,6 +56,7 @@ def panel_context(
         "basis_purposes": [names.get(key, key) for key in basis.purposes] if basis else [],
         "purpose_names": names,
         "on_legal_hold": basis.on_legal_hold() if basis else False,
+        "email_suppressed": is_suppressed(talent.email),
         "last_request": ConsentRequest.objects.filter(talent=talent).first(),
         "records": list(proof_records(talent)),
         "ask_refusal": ask_refusal,

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from ...accounts.models import User
-from ...privacy.services.requests import bulk_request_consent, describe_outcome
+from ...privacy.services.requests import ask_selection
 from .. import services
 from ..models import Pool, Status, Tag, Talent
 from ..search import filter_talents
@@ -218,7 +218,7 @@ def run_bulk_action(form: BulkActionForm, *, actor: User) -> str:
             )
             name = str(owner) if owner else str(_("no owner"))
         case BulkAction.ASK_CONSENT:
-            return describe_outcome(bulk_request_consent(talents, actor=actor))
+            return ask_selection(talents, actor=actor)
         case BulkAction.DELETE:
             n = services.bulk_delete(talents, actor=actor)
             text = ngettext("%(count)s talent deleted", "%(count)s talents deleted", n)

@@ -1,5 +1,9 @@
 """Template helpers of the talent pages: readable field values and timeline sentences.
 
+Privacy and email events read as a status line, "what · who" ("Legal basis: Awaiting
+consent → Consent valid (until 26 Nov 2027) · Talent"): they are mostly the outcome of
+something the talent or the system did, which a sentence with the actor as subject misstates.
+
 Every value that came from a user goes through `format_html`/`conditional_escape`, so markup
 typed into a talent field or a note is shown as text, never run.
 """
@@ -17,10 +21,12 @@ from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import Truncator, capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ...accounts.models import User
+from ...privacy.models import ConsentRecord, ConsentRequest, LegalBasis, Purpose
 from ..models import CustomField, DuplicateFlag, Event, Status, Talent
 from ..validation import format_phone
 
@@ -168,6 +174,96 @@ def _field_changed(event: Event, actor: str, context: Context | None) -> SafeStr
     return SafeString(". ".join(sentences))
 
 
+def _label(choices: type[models.TextChoices], value: Any) -> str:
+    """A stored choice's label; the raw value when the choice no longer exists."""
+    return str(choices(value).label) if value in choices.values else str(value or "")
+
+
+def _purpose_names(context: Context | None, keys: list[str]) -> str:
+    """The purposes' names in the order the consent page lists them."""
+    language = get_language() or "en"
+    names = _lookup(
+        context,
+        f"talent_tags.purposes.{language}",
+        lambda: {p.key: p.name(language) for p in Purpose.objects.all()},
+    )
+    known = [name for key, name in names.items() if key in keys]
+    return ", ".join(known + [key for key in keys if key not in names])
+
+
+def _basis_due(state: str, day: datetime.date | None) -> str:
+    """What the date of a legal basis means in `state`: an end of keeping, or removal."""
+    if day is None:
+        return ""
+    when = date_format(day)
+    match state:
+        case LegalBasis.State.CONSENT_VALID | LegalBasis.State.APPLICATION_HOLD:
+            return _("until %(date)s") % {"date": when}
+        case LegalBasis.State.AWAITING_CONSENT:
+            return _("deadline %(date)s") % {"date": when}
+    return _("deleted or anonymised from %(date)s") % {"date": when}
+
+
+def _legal_basis_changed(event: Event, actor: str) -> SafeString:
+    data = event.data
+    new = str(data.get("new", ""))
+    title = {
+        "merge": _("Legal basis after the merge"),
+        "merge_undone": _("Legal basis after undoing the merge"),
+    }.get(data.get("reason", ""), _("Legal basis"))
+    due = _basis_due(new, _iso_date(str(data.get("due_on") or "")))
+    values = {
+        "title": title,
+        "old": _label(LegalBasis.State, data.get("old")),
+        "new": _label(LegalBasis.State, new),
+        "due": due,
+        "actor": actor,
+    }
+    if due:
+        return format_html(_("{title}: {old} → {new} ({due}) · {actor}"), **values)
+    return format_html(_("{title}: {old} → {new} · {actor}"), **values)
+
+
+def _consent_recorded(event: Event, actor: str, context: Context | None) -> SafeString:
+    data = event.data
+    parts = [
+        template % {"purposes": _purpose_names(context, data[key])}
+        for key, template in (
+            ("given", _("given for %(purposes)s")),
+            ("declined", _("declined for %(purposes)s")),
+            ("withdrawn", _("withdrawn for %(purposes)s")),
+        )
+        if data.get(key)
+    ]
+    return format_html(
+        _("Consent {decisions} · {method} · {actor}"),
+        decisions="; ".join(parts),
+        method=_label(ConsentRecord.Method, data.get("method")),
+        actor=actor,
+    )
+
+
+def _consent_requested(event: Event, actor: str) -> SafeString:
+    kind = event.data.get("request_kind")
+    if kind == ConsentRequest.Kind.REMINDER:
+        return format_html(_("Consent reminder sent by email · {actor}"), actor=actor)
+    if kind == ConsentRequest.Kind.RENEWAL:
+        return format_html(_("Renewal of consent requested by email · {actor}"), actor=actor)
+    return format_html(_("Consent requested by email · {actor}"), actor=actor)
+
+
+def _data_exported(event: Event, actor: str) -> SafeString:
+    # `what` is selfservice.ExportFormat or "consent_proof_<format>" (proof.py).
+    what = {
+        "json": _("Data exported (JSON, Art. 15 and 20 GDPR)"),
+        "html": _("Readable copy of the data opened"),
+        "document": _("Document downloaded from the privacy page"),
+        "consent_proof_csv": _("Consent proof exported (CSV)"),
+        "consent_proof_json": _("Consent proof exported (JSON)"),
+    }.get(event.data.get("what", ""), _("Data exported"))
+    return format_html("{what} · {actor}", what=what, actor=actor)
+
+
 def _source(event: Event) -> str:
     kind = event.data.get("source_kind", "")
     label = str(Talent.SourceKind(kind).label) if kind in Talent.SourceKind else str(kind)
@@ -254,6 +350,47 @@ def event_sentence(context: Context, event: Event) -> SafeString:
         case Event.Kind.MERGE_UNDONE:
             return format_html(
                 _("{actor} undid the merge with {other}"), actor=actor, other=data.get("other_name")
+            )
+        case Event.Kind.LEGAL_BASIS_CHANGED:
+            return _legal_basis_changed(event, actor)
+        case Event.Kind.CONSENT_REQUESTED:
+            return _consent_requested(event, actor)
+        case Event.Kind.CONSENT_RECORDED:
+            return _consent_recorded(event, actor, context)
+        case Event.Kind.LEGAL_HOLD_SET:
+            until = _iso_date(str(data.get("until") or ""))
+            return format_html(
+                _("Legal hold until {date}: {reason} · {actor}"),
+                date=date_format(until) if until else "",
+                reason=_short(str(data.get("reason", ""))),
+                actor=actor,
+            )
+        case Event.Kind.LEGAL_HOLD_LIFTED:
+            return format_html(_("Legal hold lifted · {actor}"), actor=actor)
+        case Event.Kind.PRIVACY_NOTICE_SENT:
+            return format_html(
+                _("Privacy notice (Art. 14 GDPR) sent by email · {actor}"), actor=actor
+            )
+        case Event.Kind.DATA_EXPORTED:
+            return _data_exported(event, actor)
+        case Event.Kind.ERASURE_REQUESTED:
+            # Only recorded when a legal hold kept the data (selfservice.erase_at_own_request).
+            return format_html(
+                _("Erasure requested; the legal hold keeps the data for now · {actor}"),
+                actor=actor,
+            )
+        case Event.Kind.EMAIL_SENT:
+            return format_html(
+                _("Email sent: {subject} · {actor}"),
+                subject=_short(str(data.get("subject", ""))),
+                actor=actor,
+            )
+        case Event.Kind.EMAIL_FAILED:
+            return format_html(
+                _("Email failed: {subject} ({reason}) · {actor}"),
+                subject=_short(str(data.get("subject", ""))),
+                reason=_short(str(data.get("error", ""))),
+                actor=actor,
             )
     # Kinds added by later features read well enough by their label until they get a sentence.
     return format_html("{actor}: {kind}", actor=actor, kind=capfirst(event.get_kind_display()))
