@@ -20,6 +20,7 @@ from playwright.sync_api import (
 from pytest_django import DjangoDbBlocker
 
 from silverpool.accounts.models import User
+from silverpool.privacy.models import ConsentText, Policy, Purpose
 from silverpool.talents.models import Pool, Status, Tag
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
@@ -97,9 +98,17 @@ def _patient_expect() -> None:
 
 @pytest.fixture(scope="session")
 def seeded_rows(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> str:
-    """The statuses, pools and tags the migrations seed, as JSON."""
+    """The rows the migrations seed, as JSON: statuses, pools and tags, the privacy policy,
+    and the purposes with their consent texts."""
     with django_db_blocker.unblock():
-        rows = chain(Status.objects.all(), Pool.objects.all(), Tag.objects.all())
+        rows = chain(
+            Status.objects.all(),
+            Pool.objects.all(),
+            Tag.objects.all(),
+            Policy.objects.all(),
+            Purpose.objects.all(),
+            ConsentText.objects.all(),
+        )
         json: str = serializers.serialize("json", rows)
     return json
 
