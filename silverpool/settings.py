@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "django.contrib.humanize",
+    # The widget templates, for FORM_RENDERER's TemplatesSetting.
+    "django.forms",
     "ninja",
     "django_htmx",
     "django_countries",
@@ -97,6 +99,7 @@ TEMPLATES = [
         },
     },
 ]
+FORM_RENDERER = "silverpool.renderers.FormRenderer"
 
 DATA_DIR.mkdir(parents=True, exist_ok=True)
 DATABASES = {

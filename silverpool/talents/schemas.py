@@ -164,7 +164,7 @@ class TalentPatch(TalentFields):
 
 
 class LoadedRelations(Protocol):
-    """A talent as api._with_relations loads it: its pools and tags as plain lists."""
+    """A talent as services.with_list_relations loads it: its pools and tags as plain lists."""
 
     visible_pools: list[Pool]  # only those the user may see
     visible_tags: list[Tag]

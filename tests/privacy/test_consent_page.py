@@ -161,9 +161,9 @@ def test_no_thanks_declines_everything_and_the_talent_is_deleted_at_the_next_run
     basis = LegalBasis.objects.get(talent=asked.talent)
     assert decisions(asked.talent) == {"talent_pool": "declined", "email_campaigns": "declined"}
     assert basis.state == LegalBasis.State.DECLINED
-    assert basis.due_on == datetime.date(2027, 3, 2)
+    assert basis.due_on == datetime.date(2027, 3, 3)
     html = Client().get(url(asked, "en")).content.decode()
-    assert "We delete your data on 2 Mar 2027." in html
+    assert "We delete your data on 3 Mar 2027." in html
 
 
 def test_a_tampered_link_shows_a_clear_page_and_changes_nothing(asked: ConsentRequest) -> None:

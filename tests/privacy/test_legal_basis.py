@@ -39,6 +39,7 @@ from ..talents.factories import make_talent
 from .factories import give_consent
 
 TODAY = datetime.date(2027, 3, 2)
+TOMORROW = TODAY + datetime.timedelta(days=1)
 State = LegalBasis.State
 Method = ConsentRecord.Method
 
@@ -153,12 +154,12 @@ def test_campaign_consent_alone_keeps_the_state(lena: Talent) -> None:
     assert basis(lena).purposes == [Purpose.EMAIL_CAMPAIGNS]
 
 
-def test_declining_the_pool_makes_the_talent_due_today(lena: Talent) -> None:
+def test_declining_the_pool_makes_the_talent_due_at_the_next_nightly_run(lena: Talent) -> None:
     grant = ConsentGrant(method=Method.CONSENT_PAGE, language="en", declined=[Purpose.TALENT_POOL])
 
     record_consent(lena, grant, actor=None, actor_label="Talent")
 
-    assert (basis(lena).state, basis(lena).due_on) == (State.DECLINED, TODAY)
+    assert (basis(lena).state, basis(lena).due_on) == (State.DECLINED, TOMORROW)
     [record] = ConsentRecord.objects.filter(talent=lena)
     assert (record.decision, record.valid_until) == ("declined", None)
 
@@ -212,7 +213,7 @@ def test_withdrawing_the_pool_suppresses_the_address_and_makes_the_talent_due(
     )
 
     now = basis(lena)
-    assert (now.state, now.due_on, now.purposes) == (State.WITHDRAWN, TODAY, [])
+    assert (now.state, now.due_on, now.purposes) == (State.WITHDRAWN, TOMORROW, [])
     assert is_suppressed("Lena@Example.com")
     assert Suppression.objects.get().reason == Suppression.Reason.WITHDRAWN
     decisions = list(ConsentRecord.objects.filter(talent=lena).values_list("decision", flat=True))

@@ -1,6 +1,7 @@
 """The talent's privacy page (signed link, no login): what it shows, withdrawing and giving
 consent, downloads, documents, deleting everything, and dead links."""
 
+import datetime
 import functools
 import json
 
@@ -177,7 +178,7 @@ def test_withdrawing_the_talent_pool_stops_everything_and_schedules_deletion(
 
     current = basis(talent)
     assert current.state == LegalBasis.State.WITHDRAWN
-    assert current.due_on == timezone.localdate()
+    assert current.due_on == timezone.localdate() + datetime.timedelta(days=1)
     assert current.purposes == []
     assert not services.may_email(talent, Purpose.EMAIL_CAMPAIGNS)
 

@@ -88,7 +88,7 @@ def test_a_decision_on_the_consent_page_names_what_was_given_and_declined(
         " · Consent page (link in an email) · Talent"
     ) in html
     assert (
-        "Legal basis: Awaiting consent → Consent declined (deleted or anonymised from 2 Mar 2027)"
+        "Legal basis: Awaiting consent → Consent declined (deleted or anonymised from 3 Mar 2027)"
         " · Talent"
     ) in html
 

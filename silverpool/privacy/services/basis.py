@@ -57,6 +57,12 @@ def _today() -> datetime.date:
     return timezone.localdate()
 
 
+def _next_night() -> datetime.date:
+    """The day of the next nightly retention run after a decision made now: the run of
+    today (02:15) has usually passed, so the talent goes in the coming night."""
+    return _today() + datetime.timedelta(days=1)
+
+
 def _change(
     basis: LegalBasis,
     state: str,
@@ -224,7 +230,7 @@ def record_consent(
             State.DECLINED,
             actor=actor,
             actor_label=actor_label,
-            due_on=today,
+            due_on=_next_night(),
             purposes=[],
         )
     else:
@@ -291,7 +297,7 @@ def withdraw_consent(
             State.WITHDRAWN,
             actor=actor,
             actor_label=actor_label,
-            due_on=_today(),
+            due_on=_next_night(),
             purposes=[],
         )
     else:
