@@ -13,7 +13,9 @@ LANGUAGES = ("de", "en")
 
 
 def get_policy() -> Policy:
-    policy, _ = Policy.objects.get_or_create(pk=1, defaults={"reminder_days": [7, 2]})
+    policy, _ = Policy.objects.get_or_create(
+        pk=1, defaults={"reminder_days": [7, 2], "last_batch_at": timezone.now()}
+    )
     return policy
 
 

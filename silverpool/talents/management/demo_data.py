@@ -253,3 +253,9 @@ NOTES_EN = [
 ]
 MONTHS_DE = ["Januar", "März", "Mai", "Juli", "September", "Oktober"]
 MONTHS_EN = ["January", "March", "May", "July", "September", "October"]
+
+COMPANY = "Nordlicht Software GmbH"
+COMPANY_CONTACT = (
+    "Nordlicht Software GmbH, Torstraße 120, 10119 Berlin, recruiting@nordlicht.example"
+)
+COMPANY_DPO = "Dr. Petra Wendt, datenschutz@nordlicht.example"

@@ -6,6 +6,7 @@ what a real installation would have. Only the timestamps are moved into the past
 afterwards, so that sorting by date and the date filters have something to show.
 """
 
+import contextlib
 import datetime
 import random
 import time
@@ -113,6 +114,13 @@ class Seeder:
 
     def ensure_catalog(self) -> None:
         admin, rita = self.users["admin"], self.users["rita"]
+        policy = privacy.get_policy()
+        if not policy.controller_name:
+            # The company the demo's consent and privacy pages speak for.
+            policy.controller_name = data.COMPANY
+            policy.controller_contact = data.COMPANY_CONTACT
+            policy.dpo_contact = data.COMPANY_DPO
+            policy.save()
         for name, description in data.PUBLIC_POOLS.items():
             if not Pool.objects.filter(name__iexact=name).exists():
                 services.save_pool(None, name=name, description=description, actor=admin)
@@ -416,6 +424,11 @@ class Seeder:
                 until=timezone.localdate() + datetime.timedelta(days=120),
                 actor=self.users["admin"],
             )
+        elif roll < 0.6 and talent.email:
+            # Asked, not answered yet (unless the GDPR function is off); with the Quick
+            # start the emails go to the mail folder, not out.
+            with contextlib.suppress(privacy.ConsentRequestRefused):
+                privacy.request_consent(talent, actor=recruiter)
 
     def run(self, count: int) -> int:
         self.users = self.ensure_users()
