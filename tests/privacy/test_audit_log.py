@@ -203,3 +203,12 @@ def test_the_export_link_keeps_the_filters(admin_client: Client) -> None:
     html = admin_client.get(AUDIT + "?action=erased&talent=5").content.decode()
 
     assert f"{EXPORT}?action=erased&amp;talent=5" in html
+
+
+def test_details_read_as_words_not_as_python_lists(admin_client: Client, alice: User) -> None:
+    at(NOON, actor=alice, action="consent", talent_id=7, given=["talent_pool", "email_campaigns"])
+
+    html = admin_client.get(AUDIT).content.decode()
+
+    assert "<code>given</code>: talent_pool, email_campaigns" in html
+    assert "[" not in html.split("<code>given</code>")[1].split("</td>")[0]
