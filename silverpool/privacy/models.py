@@ -325,6 +325,7 @@ class AuditEntry(models.Model):
         EXPORTED = "exported", _("Exported")
         CHANGED = "changed", _("Changed")
         CONSENT = "consent", _("Consent recorded")
+        DELETED = "deleted", _("Deleted by a user")
         ERASED = "erased", _("Erased")
         ANONYMISED = "anonymised", _("Anonymised")
         DELETED_BY_POLICY = "deleted_by_policy", _("Deleted by the retention policy")

@@ -14,6 +14,7 @@ from django.utils import timezone
 from silverpool.accounts.models import User
 from silverpool.privacy.models import AuditEntry
 from silverpool.privacy.services import audit
+from silverpool.talents import services
 from tests.conftest import logged_in
 from tests.talents.factories import make_talent
 from tests.talents.test_documents import stored_document
@@ -212,3 +213,25 @@ def test_details_read_as_words_not_as_python_lists(admin_client: Client, alice: 
 
     assert "<code>given</code>: talent_pool, email_campaigns" in html
     assert "[" not in html.split("<code>given</code>")[1].split("</td>")[0]
+
+
+def test_a_changed_field_is_logged_by_name_without_its_value(rita: User) -> None:
+    talent = make_talent(rita, city="Leipzig")
+
+    services.update_talent(talent, {"city": "Dresden"}, actor=rita)
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.CHANGED, talent_id=talent.pk)
+    assert (entry.actor, entry.detail) == (rita, {"fields": ["city"]})
+    assert "Dresden" not in str(entry.detail)
+
+
+def test_deleting_a_talent_keeps_an_audit_entry_with_counts_only(rita: User) -> None:
+    talent = make_talent(rita, first_name="Ida", last_name="Brandt")
+    services.add_note(talent, "Called, very keen", author=rita)
+
+    services.delete_talent(talent, actor=rita)
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.DELETED)
+    assert (entry.actor, entry.talent_id) == (rita, talent.pk)
+    assert entry.detail["notes"] == 1
+    assert "Ida" not in str(entry.detail)

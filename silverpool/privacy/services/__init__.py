@@ -19,7 +19,13 @@ from .basis import (
     withdraw_consent,
 )
 from .dsr import open_request, overdue_count
-from .erasure import LegalHoldActive, anonymise_talent, erase_on_request, erase_talent
+from .erasure import (
+    LegalHoldActive,
+    anonymise_talent,
+    delete_talents,
+    erase_on_request,
+    erase_talent,
+)
 from .export import export_talent_data
 from .policy import add_months, current_texts, get_policy, publish_text, purposes
 from .requests import ConsentRequestRefused, bulk_request_consent, request_consent
@@ -56,6 +62,7 @@ __all__ = [
     "bulk_request_consent",
     "basis_of",
     "current_texts",
+    "delete_talents",
     "erase_on_request",
     "erase_talent",
     "expire_consents",

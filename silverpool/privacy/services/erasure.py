@@ -66,10 +66,10 @@ class Removal:
         }
 
 
-def same_person(talent: Talent) -> list[int]:
-    """The talent and every talent merged into it, at any depth (A into B, B into C)."""
-    ids = {talent.pk}
-    frontier = {talent.pk}
+def same_person(*talent_ids: int) -> list[int]:
+    """The talents and every talent merged into them, at any depth (A into B, B into C)."""
+    ids = set(talent_ids)
+    frontier = set(talent_ids)
     while frontier:
         frontier = (
             set(Talent.objects.filter(merged_into_id__in=frontier).values_list("pk", flat=True))
@@ -83,7 +83,7 @@ def removal_preview(talent: Talent) -> Removal:
     """What erasing `talent` would delete, counted by Django's own deletion collector
     (as the admin's delete confirmation does), so the preview cannot drift from what
     `remove_talent` really does."""
-    ids = same_person(talent)
+    ids = same_person(talent.pk)
     talents = Talent.objects.filter(pk__in=ids)
     collector = Collector(using=router.db_for_write(Talent))
     collector.collect(talents)
@@ -95,11 +95,16 @@ def removal_preview(talent: Talent) -> Removal:
     return Removal(tuple(ids), dict(counts))
 
 
-@transaction.atomic
 def remove_talent(talent: Talent) -> Removal:
-    """Delete the talent, the talents merged into it and everything attached; the files
-    after commit. Writes no audit entry: the callers say why it went."""
-    ids = same_person(talent)
+    return remove_talents(talent.pk)
+
+
+@transaction.atomic
+def remove_talents(*talent_ids: int) -> Removal:
+    """Delete the talents, the talents merged into them and everything attached; the
+    files after commit. The one way talents are deleted, whoever deletes them. Writes no
+    audit entry: the callers say why they went."""
+    ids = same_person(*talent_ids)
     paths = list(Document.objects.filter(talent_id__in=ids).values_list("file", flat=True))
     # Requests about the talent stay traceable by id once the link is cut (SET_NULL).
     DataSubjectRequest.objects.filter(talent_id__in=ids, talent_ref__isnull=True).update(
@@ -114,6 +119,20 @@ def remove_talent(talent: Talent) -> Removal:
 
     transaction.on_commit(remove_files)
     return Removal(tuple(ids), counts)
+
+
+@transaction.atomic
+def delete_talents(*talent_ids: int, actor: User) -> Removal:
+    """A user deleted talents (the profile's or the list's delete, the API): removed as
+    in an erasure, but the address is not suppressed (the person did not ask); one audit
+    entry per talent, with the counts only."""
+    removal = remove_talents(*talent_ids)
+    summary = removal.summary()
+    AuditEntry.objects.bulk_create(
+        AuditEntry(actor=actor, talent_id=pk, action=AuditEntry.Action.DELETED, detail=summary)
+        for pk in removal.talent_ids
+    )
+    return removal
 
 
 def _forget_name_elsewhere(ids: list[int]) -> None:
@@ -141,7 +160,7 @@ def erase_talent(talent: Talent, *, actor: User | None, actor_label: str = "", r
     on the suppression list so that no import or sync brings the person back into
     campaigns, and keep an audit entry with ids, counts and `reason` (a code such as
     "request"). Does not check legal holds: callers that act on a request do."""
-    emails = _emails_of(same_person(talent))
+    emails = _emails_of(same_person(talent.pk))
     removal = remove_talent(talent)
     for email in emails:
         suppress(email, Suppression.Reason.ERASED)
@@ -199,7 +218,7 @@ def anonymise_talent(
     basis = LegalBasis.objects.filter(talent=talent).first()
     reason = reason or (basis.state if basis else "")
     created_at, source_kind, status_key = talent.created_at, talent.source_kind, talent.status.key
-    memberships = PoolMembership.objects.filter(talent_id__in=same_person(talent))
+    memberships = PoolMembership.objects.filter(talent_id__in=same_person(talent.pk))
     pool_ids = sorted(set(memberships.values_list("pool_id", flat=True)))
     removal = remove_talent(talent)
     stub = AnonymisedStub.objects.create(

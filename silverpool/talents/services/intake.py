@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from ...accounts.models import User
 from ...privacy import services as privacy
+from ...privacy.models import AuditEntry
 from ..models import Event, Pool, Status, Tag, Talent
 from ..validation import clean_talent_fields
 from .derived import name_key, refresh_search_text
@@ -211,6 +212,15 @@ def _apply_changes(
             old=jsonable(old[name]),
             new=jsonable(fields[name]),
         )
+    # The timeline holds the values; the audit log, which outlives the talent, only who
+    # changed which fields.
+    privacy.audit(
+        actor=actor,
+        actor_label=actor_label,
+        talent_id=talent.pk,
+        action=AuditEntry.Action.CHANGED,
+        fields=changed,
+    )
     if DUPLICATE_RELEVANT.intersection(changed):
         flag_duplicates(talent, actor=actor)
     return changed
