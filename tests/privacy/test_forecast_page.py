@@ -257,8 +257,10 @@ def test_a_recruiter_asks_a_talent_for_consent_again(rita: User, recruiter_clien
     page = recruiter_client.get(URL).content.decode()
     response = recruiter_client.post(reverse("privacy:consent-ask", args=[talent.pk]), follow=True)
 
-    assert "Ask again" in section(page, "soon")
+    assert "Ask for consent" in section(page, "soon")
     assert "Anton Bald was asked for consent." in response.content.decode()
+    again = recruiter_client.get(URL).content.decode()
+    assert "Ask again" in section(again, "soon")
     request = ConsentRequest.objects.get(talent=talent)
     assert (request.kind, request.asked_by) == ("consent", rita)
     assert OutboundEmail.objects.filter(talent=talent, to_email="anton@example.org").count() == 1
@@ -300,6 +302,7 @@ def test_who_declined_is_not_asked_again(rita: User, recruiter_client: Client) -
 
     assert "Nein" in section(page, "soon")
     assert "Ask again" not in section(page, "soon")
+    assert "Ask for consent" not in section(page, "soon")
     assert "declined or withdrew consent and is not asked again" in response.content.decode()
     assert not ConsentRequest.objects.filter(talent=talent).exists()
 
@@ -320,5 +323,10 @@ def test_a_german_recruiter_reads_the_page_in_german(rita: User, recruiter_clien
 
     html = recruiter_client.get(URL).content.decode()
 
-    for german in ["Anstehende Löschungen", "In den nächsten 7 Tagen", "Frist", "Erneut fragen"]:
+    for german in [
+        "Anstehende Löschungen",
+        "In den nächsten 7 Tagen",
+        "Frist",
+        "Um Einwilligung bitten",
+    ]:
         assert german in html, german
