@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "silverpool.talents",
     "silverpool.privacy",
     "silverpool.outreach",
+    "silverpool.imports",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -242,6 +243,13 @@ LOGGING = {
 
 # Talent search: an exact total is shown up to this many matches, an estimate above it.
 SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("SEARCH_EXACT_COUNT_LIMIT", "10000"))
+
+# Uploads to import are refused above these limits, before any parser sees them: rows per
+# sheet, and for workbooks (zip files) the unpacked size and the compression ratio of any
+# part over 1 MB, which is how zip bombs give themselves away.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
+IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "500"))
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
 
 try:
     import defusedxml  # noqa: F401

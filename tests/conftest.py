@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from silverpool.accounts.models import User
 from silverpool.talents.models import Status
@@ -23,6 +24,14 @@ def _immediate_tasks(settings: Any, tmp_path: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in English: a view that switched this thread to a user's language
+    (as the middleware does per request) must not leak into the next test."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -112,9 +112,31 @@ def normalize_linkedin(value: str) -> str:
     return ("https://www.linkedin.com" + (match["path"] or "")).rstrip("/").lower()
 
 
+# Skills in one text are separated by these, and by slashes, except that a slash between
+# short capitals or symbols belongs to the skill (C/C++, UI/UX, CI/CD, TCP/IP, PL/SQL);
+# elsewhere ("Python/Django", "Go/Rust") it separates two skills.
+_SKILL_SEPARATORS = re.compile(r"[,;|\n\r\t•·▪◦‣●■○]")
+_KEEP_SLASH = re.compile(r"(?<![\w+#])[A-Z+#]{1,3}/[A-Z+#]{1,4}(?![\w+#])")
+
+
+def _skill_parts(text: str) -> list[str]:
+    parts = []
+    for chunk in _SKILL_SEPARATORS.split(text):
+        kept = [match.span() for match in _KEEP_SLASH.finditer(chunk)]
+        start = 0
+        for index, char in enumerate(chunk):
+            if char == "/" and not any(a <= index < b for a, b in kept):
+                parts.append(chunk[start:index])
+                start = index + 1
+        parts.append(chunk[start:])
+    # List markers ("- Python", "* SQL") are not part of the skill.
+    return [part.strip(" -*") for part in parts]
+
+
 def split_skills(value: str | Iterable[str]) -> list[str]:
-    """Skills from a list or a string separated by commas, semicolons, slashes or lines."""
-    items = re.split(r"[,;/\n]", value) if isinstance(value, str) else list(value)
+    """Skills from a list, or from a text separated by commas, semicolons, slashes, bullets
+    or lines; trimmed, each once (the first spelling wins)."""
+    items = _skill_parts(value) if isinstance(value, str) else list(value)
     skills: list[str] = []
     seen: set[str] = set()
     for item in items:

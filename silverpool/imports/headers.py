@@ -1,0 +1,218 @@
+"""Finding the header row of a sheet and suggesting where each column goes."""
+
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .reading.errors import EMPTY, UnreadableFile
+from .reading.table import Cell
+from .values import clean_text
+
+# Title rows, notes and blank rows above a header are a handful; the header is not further.
+HEADER_SEARCH_ROWS = 20
+
+
+class TargetField(models.TextChoices):
+    """Where a column's values go."""
+
+    FIRST_NAME = "first_name", _("first name")
+    LAST_NAME = "last_name", _("last name")
+    # "Max Mustermann" or "Mustermann, Max" in one column, split into first and last name.
+    FULL_NAME = "full_name", _("full name")
+    EMAIL = "email", _("email")
+    PHONE = "phone", _("phone")
+    POSTCODE = "postcode", _("postcode")
+    CITY = "city", _("city")
+    COUNTRY = "country", _("country")
+    JOB_TITLE = "job_title", _("current job title")
+    SKILLS = "skills", _("skills")
+    LINKEDIN_URL = "linkedin_url", _("LinkedIn")
+    PROFILE_URLS = "profile_urls", _("other profiles")
+    # Amount, currency and period, as values.parse_salary reads them from one cell.
+    SALARY = "salary", _("salary")
+    AVAILABLE_FROM = "available_from", _("available from")
+    SOURCE_LABEL = "source_label", _("source detail")
+    CUSTOM = "custom", _("custom field")
+    NOTE = "note", _("note")
+    IGNORE = "ignore", _("ignore")
+
+
+# Targets that several columns may share: their values are collected, not overwritten.
+REPEATABLE = frozenset({TargetField.NOTE, TargetField.IGNORE, TargetField.PROFILE_URLS})
+
+
+@dataclass(frozen=True)
+class Target:
+    """A column's target: a field, or with TargetField.CUSTOM the key of a custom field."""
+
+    field: TargetField
+    custom_key: str = ""
+
+
+IGNORE = Target(TargetField.IGNORE)
+NOTE = Target(TargetField.NOTE)
+
+
+class CustomFieldLike(Protocol):
+    @property
+    def key(self) -> str: ...
+    @property
+    def label_en(self) -> str: ...
+    @property
+    def label_de(self) -> str: ...
+
+
+_SPELT_OUT = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
+
+
+def normalize_header(text: str) -> str:
+    """A header as compared: lower case, umlauts spelt out, ß as ss, accents and punctuation
+    gone, single spaces: "E-Mail-Adresse*" is "e mail adresse", "Straße" is "strasse"."""
+    text = text.casefold().translate(_SPELT_OUT)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.split(r"[^a-z0-9]+", text)).strip()
+
+
+_SYNONYMS = {
+    TargetField.FIRST_NAME: (
+        "vorname, vornamen, rufname, first name, firstname, given name, forename"
+    ),
+    TargetField.LAST_NAME: (
+        "nachname, familienname, zuname, last name, lastname, surname, family name"
+    ),
+    TargetField.FULL_NAME: (
+        "name, vollstaendiger name, vor und nachname, vorname nachname, name vorname, "
+        "nachname vorname, kandidat, kandidatin, bewerber, bewerberin, kandidatenname, "
+        "bewerbername, full name, fullname, candidate, candidate name, applicant"
+    ),
+    TargetField.EMAIL: (
+        "e mail, email, mail, e mail adresse, email adresse, emailadresse, mailadresse, "
+        "e mail address, email address"
+    ),
+    TargetField.PHONE: (
+        "telefon, tel, telefonnummer, rufnummer, mobil, mobilnummer, mobiltelefon, handy, "
+        "handynummer, phone, phone number, telephone, mobile, mobile phone, cell, cell phone"
+    ),
+    TargetField.POSTCODE: (
+        "plz, postleitzahl, zip, zip code, zipcode, postcode, post code, postal code"
+    ),
+    TargetField.CITY: ("ort, stadt, wohnort, city, town, location"),
+    TargetField.COUNTRY: ("land, country, wohnland"),
+    TargetField.JOB_TITLE: (
+        "position, aktuelle position, jobtitel, job titel, berufsbezeichnung, beruf, "
+        "funktion, job title, jobtitle, title, current position, role, current role"
+    ),
+    TargetField.SKILLS: (
+        "kenntnisse, fachkenntnisse, skills, qualifikationen, qualifikation, faehigkeiten, "
+        "kompetenzen, technologien, tech stack, technologies"
+    ),
+    TargetField.LINKEDIN_URL: ("linkedin, linkedin url, linkedin profil, linkedin profile"),
+    TargetField.PROFILE_URLS: ("xing, xing profil, github, website, homepage, portfolio"),
+    TargetField.SALARY: (
+        "gehalt, gehaltswunsch, gehaltsvorstellung, gehaltsvorstellungen, wunschgehalt, "
+        "zielgehalt, jahresgehalt, salary, salary expectation, salary expectations, expected "
+        "salary, desired salary, compensation"
+    ),
+    TargetField.AVAILABLE_FROM: (
+        "verfuegbar ab, verfuegbar, verfuegbarkeit, eintrittsdatum, eintritt, fruehester "
+        "eintritt, fruehestes eintrittsdatum, available from, available, availability, start "
+        "date, earliest start"
+    ),
+    TargetField.SOURCE_LABEL: ("quelle, herkunft, kanal, source, channel, lead source"),
+    TargetField.NOTE: (
+        "bemerkung, bemerkungen, notiz, notizen, kommentar, kommentare, anmerkung, "
+        "anmerkungen, hinweis, hinweise, note, notes, remark, remarks, comment, comments"
+    ),
+}
+_EXACT = {word: field for field, words in _SYNONYMS.items() for word in words.split(", ")}
+# "Name" inside a longer header ("Name der Firma") says too little to go by.
+_CONTAINED = {word: field for word, field in _EXACT.items() if word != "name"}
+
+
+def _builtin_target(header: str) -> Target:
+    if header in _EXACT:
+        return Target(_EXACT[header])
+    # A longer header such as "E-Mail (privat)" or "Aktuelle Position im Unternehmen" goes
+    # where the synonyms it contains agree; "PLZ / Ort" names two fields and is left to you.
+    padded = f" {header} "
+    fields = {field for word, field in _CONTAINED.items() if f" {word} " in padded}
+    return Target(fields.pop()) if len(fields) == 1 else IGNORE
+
+
+def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]) -> list[Target]:
+    """A target for each column, from German and English headers and the custom fields'
+    keys and labels (which win: an admin named them after this team's data).
+
+    A single-valued target takes the first column that names it; a later one (Mobil after
+    Telefon) goes into the note, so nothing is lost. "Name" next to a first-name column is
+    the last name; a full-name column next to first or last name is ignored as redundant.
+    """
+    custom = {
+        normalize_header(name): field.key
+        for field in custom_fields
+        for name in (field.key, field.label_en, field.label_de)
+    }
+    normalized = [normalize_header(header) for header in headers]
+    has_first_name = any(
+        _builtin_target(header).field == TargetField.FIRST_NAME for header in normalized
+    )
+    targets: list[Target] = []
+    for header in normalized:
+        if not header:
+            target = IGNORE
+        elif header in custom:
+            target = Target(TargetField.CUSTOM, custom[header])
+        elif header == "name" and has_first_name:
+            target = Target(TargetField.LAST_NAME)
+        else:
+            target = _builtin_target(header)
+        if target.field not in REPEATABLE and target in targets:
+            target = NOTE
+        targets.append(target)
+    if any(target.field in (TargetField.FIRST_NAME, TargetField.LAST_NAME) for target in targets):
+        targets = [
+            IGNORE if target.field == TargetField.FULL_NAME else target for target in targets
+        ]
+    return targets
+
+
+def _is_label(cell: Cell) -> bool:
+    """A cell that reads like a column label: short text, not a number, email or address."""
+    text = clean_text(cell)
+    return (
+        isinstance(cell, str)
+        and 0 < len(text) <= 60
+        and re.search(r"[^\W\d_]", text) is not None
+        and "@" not in text
+        and "://" not in text
+    )
+
+
+def find_header_row(rows: Sequence[tuple[int, Sequence[Cell]]]) -> int:
+    """The number of the header row: the first row, within the first 20, whose cells are
+    mostly short labels, that fills at least half the width of the rows below it, and that
+    data rows follow. Title rows such as "Bewerberliste Q1 2026" are skipped that way.
+
+    Without such a row the first row with a value is the header (a file of one row).
+    """
+    window = list(rows[: HEADER_SEARCH_ROWS + 5])
+    filled = [[cell for cell in cells if clean_text(cell)] for _number, cells in window]
+    for index, cells in enumerate(filled[:HEADER_SEARCH_ROWS]):
+        below = [len(row) for row in filled[index + 1 :] if row]
+        if (
+            len(cells) >= 2
+            and sum(map(_is_label, cells)) >= 0.8 * len(cells)
+            and below
+            and len(cells) >= max(below) / 2
+            and len({clean_text(cell).casefold() for cell in cells}) == len(cells)
+        ):
+            return window[index][0]
+    for (number, _cells), cells in zip(window, filled, strict=True):
+        if cells:
+            return number
+    raise UnreadableFile(EMPTY)

@@ -1,0 +1,33 @@
+"""Reading an uploaded spreadsheet into rows, safely.
+
+`open_table()` is the way in: it judges the file by its content (never its name), refuses
+hostile or unreadable files with an `UnreadableFile` whose message a recruiter can act on,
+and returns a `Table` whose `rows()` yields `Row(number, cells)` for each non-blank row.
+"""
+
+from pathlib import Path
+
+from .errors import PASSWORD_PROTECTED, TooManyRows, UnreadableFile
+from .guards import Kind, detect_kind
+from .table import Cell, Row, Table
+from .text import TextTable
+from .workbook import WorkbookTable
+
+__all__ = ["Cell", "Row", "Table", "TooManyRows", "UnreadableFile", "open_table"]
+
+
+def open_table(path: Path, *, filename: str, max_rows: int) -> Table:
+    """Open the upload stored at `path`; `filename` is the name it was uploaded under, used
+    only to name the sheet of a CSV file. `rows()` refuses sheets with more than `max_rows`
+    non-blank rows."""
+    kind = detect_kind(path)
+    if kind is Kind.TEXT:
+        return TextTable(path, filename=filename, max_rows=max_rows)
+    if kind is Kind.WORKBOOK:
+        return WorkbookTable(path, max_rows=max_rows)
+    try:
+        return WorkbookTable(path, max_rows=max_rows)
+    except UnreadableFile as error:
+        # Office saves a password-protected xlsx inside an OLE2 envelope, and that is what
+        # an OLE2 upload nowadays usually is; a real .xls calamine reads above.
+        raise UnreadableFile(PASSWORD_PROTECTED) from error

@@ -1,0 +1,97 @@
+"""CSV and TSV files: encoding and delimiter detected, records streamed one at a time."""
+
+import codecs
+import csv
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from .errors import MIXED_ENCODING, NOT_A_SPREADSHEET, UnreadableFile
+from .table import Cell, Row, Table, is_blank
+
+# Enough to see the encoding and a few dozen records, little enough to read in an instant.
+SAMPLE_BYTES = 64 * 1024
+DELIMITERS = (";", ",", "\t", "|")
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Fields beyond csv's default 128 KB are not names and addresses; the limit also keeps one
+# endless quoted field from filling memory.
+csv.field_size_limit(1024 * 1024)
+
+
+class TextTable(Table):
+    """A delimited text file, seen as a single sheet named after the file."""
+
+    def __init__(self, path: Path, *, filename: str, max_rows: int) -> None:
+        self.path = path
+        with path.open("rb") as file:
+            sample = file.read(SAMPLE_BYTES)
+        self.encoding = detect_encoding(sample)
+        text = sample.decode(self.encoding, errors="replace")
+        if looks_binary(text):
+            raise UnreadableFile(NOT_A_SPREADSHEET)
+        self.delimiter = detect_delimiter(text)
+        super().__init__([Path(filename).stem or filename or "CSV"], max_rows=max_rows)
+
+    def _read(self, sheet: str) -> Iterator[Row]:
+        with self.path.open(encoding=self.encoding, newline="") as file:
+            reader = csv.reader(file, delimiter=self.delimiter)
+            # A quoted field may span lines, so a record's number is the line it starts on.
+            number = 1
+            try:
+                for record in reader:
+                    cells: list[Cell] = [value.strip() or None for value in record]
+                    if not is_blank(cells):
+                        yield Row(number, cells)
+                    number = reader.line_num + 1
+            except UnicodeDecodeError as error:
+                raise UnreadableFile(MIXED_ENCODING) from error
+            except csv.Error as error:
+                raise UnreadableFile(str(error)) from error
+
+
+def detect_encoding(sample: bytes) -> str:
+    """The encoding of a text file from its first bytes: a BOM, else strict UTF-8, else
+    charset-normalizer's best guess, else Windows-1252 (what German Excel writes)."""
+    for bom, encoding in BOMS:
+        if sample.startswith(bom):
+            return encoding
+    try:
+        # Not final: the sample may end in the middle of a multi-byte character.
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+    except UnicodeDecodeError:
+        pass
+    else:
+        return "utf-8"
+    guess = from_bytes(sample).best()
+    return guess.encoding if guess is not None else "cp1252"
+
+
+def looks_binary(text: str) -> bool:
+    # Text files hold no control characters besides tab, CR, LF and form feed; PDFs, images
+    # and random bytes are full of them (and of replacement characters once decoded).
+    odd = sum(1 for char in text if (char < " " and char not in "\t\r\n\f") or char == "\ufffd")
+    return odd > len(text) // 100
+
+
+def detect_delimiter(text: str) -> str:
+    """The delimiter that splits the sample's lines into the most equally wide records."""
+    lines = text.splitlines()[:-1] or text.splitlines()  # the last line may be cut off
+    best, best_score = ",", (0, 0)
+    for delimiter in DELIMITERS:
+        try:
+            widths = [len(record) for record in csv.reader(lines, delimiter=delimiter) if record]
+        except csv.Error:
+            continue
+        width, count = Counter(widths).most_common(1)[0] if widths else (1, 0)
+        score = (count, width) if width > 1 else (0, 0)
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best

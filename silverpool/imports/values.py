@@ -1,0 +1,273 @@
+"""Cell values read the way a German or English recruiter wrote them.
+
+Each parser takes a cell as python-calamine yields it and returns the value, an empty
+value (None, "" or []) for a blank cell, or raises ValueError with a message for the
+recruiter that names the cell's text. Checks that every channel shares (lengths, email,
+the phone number itself, custom field kinds) stay in `silverpool.talents.validation`.
+"""
+
+import datetime
+import re
+from contextlib import suppress
+from decimal import Decimal
+from typing import NamedTuple
+
+import phonenumbers
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from silverpool.talents import validation
+from silverpool.talents.models import Talent
+
+from .reading.table import Cell
+
+# Spreadsheet cells bring invisible characters along from web pages and CRMs. Non-breaking
+# spaces become spaces so "Max\u00a0Muster" keeps its space; zero-width ones and the BOM go.
+_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+def clean_text(cell: Cell) -> str:
+    """The cell as trimmed text; a whole number as 12345, not 12345.0."""
+    if cell is None:
+        return ""
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        return cell.date().isoformat()
+    if isinstance(cell, datetime.date | datetime.time):
+        return cell.isoformat()
+    return _INVISIBLE.sub("", str(cell).translate(_SPACES)).strip()
+
+
+def _quoted(message: str, cell: Cell) -> ValueError:
+    return ValueError(message % {"value": clean_text(cell)})
+
+
+# --- dates -------------------------------------------------------------------------------
+
+# Excel counts days from 1899-12-30. Only serials from 1920 to 2099 are read as dates: a
+# bare 2027 (a year) or 85000 (a salary in the wrong column) must not become one.
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_FIRST_SERIAL = (datetime.date(1920, 1, 1) - _EXCEL_EPOCH).days
+_LAST_SERIAL = (datetime.date(2099, 12, 31) - _EXCEL_EPOCH).days
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "januar jänner january jan",
+            "februar february feb",
+            "märz maerz march mär mrz mar",
+            "april apr",
+            "mai may",
+            "juni june jun",
+            "juli july jul",
+            "august aug",
+            "september sept sep",
+            "oktober october okt oct",
+            "november nov",
+            "dezember december dez dec",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})" + _TIME)
+_DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}|\d{2})" + _TIME)
+_SLASHED = re.compile(r"(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-](?P<year>\d{4}|\d{2})" + _TIME)
+_MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})[./](?P<year>\d{4})")
+_NAMED = re.compile(
+    r"(?:(?P<day>\d{1,2})\.?\s*)?(?P<name>[^\W\d_]+)\.?,?\s*(?P<year>\d{4})", re.IGNORECASE
+)
+
+
+def _year(text: str) -> int:
+    # Two-digit years are this century's: availability dates lie ahead, not in the 1900s.
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _date_from_text(text: str) -> datetime.date | None:
+    if match := _ISO.fullmatch(text):
+        return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+    if match := _DOTTED.fullmatch(text):
+        return datetime.date(_year(match["year"]), int(match["month"]), int(match["day"]))
+    if match := _SLASHED.fullmatch(text):
+        # Day first, as Germans and the British write it (01/03/2027 is 1 March). Only a
+        # date that cannot be day-first, such as 03/15/2027, is read the American way.
+        first, second = int(match["first"]), int(match["second"])
+        day, month = (second, first) if second > 12 >= first else (first, second)
+        return datetime.date(_year(match["year"]), month, day)
+    if match := _MONTH_YEAR.fullmatch(text):
+        return datetime.date(int(match["year"]), int(match["month"]), 1)
+    if (match := _NAMED.fullmatch(text)) and match["name"].lower() in _MONTHS:
+        month = _MONTHS[match["name"].lower()]
+        return datetime.date(int(match["year"]), month, int(match["day"] or 1))
+    return None
+
+
+def parse_date(cell: Cell) -> datetime.date | None:
+    """A date from an Excel date or serial number, 2027-03-01, 01.03.2027, 1.3.27,
+    01/03/2027 (day first), 03/2027, "1. März 2027" or "March 2027" (the 1st)."""
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = clean_text(cell)
+    if not text:
+        return None
+    try:
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            if _FIRST_SERIAL <= cell <= _LAST_SERIAL:
+                return _EXCEL_EPOCH + datetime.timedelta(days=int(cell))
+        elif isinstance(cell, str) and (date := _date_from_text(text)):
+            return date
+    except ValueError:  # a day or month that does not exist, such as 31.02.2027
+        pass
+    raise _quoted(_("“%(value)s” is not a date."), cell)
+
+
+# --- salaries ----------------------------------------------------------------------------
+
+
+class Salary(NamedTuple):
+    """What a salary cell says, for Talent.salary_amount, salary_currency and salary_period."""
+
+    amount: Decimal
+    currency: str
+    period: Talent.SalaryPeriod | None  # None when the cell does not say
+
+
+_CURRENCIES = {
+    "€": "EUR",
+    "eur": "EUR",
+    "euro": "EUR",
+    "$": "USD",
+    "usd": "USD",
+    "£": "GBP",
+    "gbp": "GBP",
+    "chf": "CHF",
+    "fr": "CHF",
+}
+_PERIODS = [
+    (
+        Talent.SalaryPeriod.MONTH,
+        re.compile(
+            r"\b(?:pro|per|im|a|je)?\s*(?:monat|monatlich|mtl|month|monthly)\b|\bp\.?m\b", re.I
+        ),
+    ),
+    (
+        Talent.SalaryPeriod.YEAR,
+        re.compile(
+            r"\b(?:pro|per|im|a|je)?\s*(?:jahr|jährlich|year|yearly|annual|annum)\b|\bp\.?a\b", re.I
+        ),
+    ),
+]
+# Words around an amount that say nothing about it: "ca. 55.000 EUR brutto", "ab 60k".
+_NOISE = {"ca", "circa", "etwa", "approx", "about", "around", "ab", "from", "brutto", "gross"}
+_THOUSANDS = r"(?:k|tsd|t)"  # 65k, 65 K, 65 Tsd., 65 TEUR
+_AMOUNT = r"\d[\d.,' ]*?(?:[.,]-)?"
+_SALARY = re.compile(
+    rf"(?P<low>{_AMOUNT})\s*(?P<low_k>{_THOUSANDS})?"
+    rf"(?:\s*(?:-|–|—|bis|to)\s*(?P<high>{_AMOUNT})\s*(?P<high_k>{_THOUSANDS})?)?"
+)
+
+
+def _amount(text: str, thousands: bool) -> Decimal:
+    # validation.parse_salary knows German and English separators by their shape:
+    # 65.000 and 4.500,50; 65,000 and 1,250,000.00; 65 000 and the Swiss 65'000.
+    amount = validation.parse_salary(text.strip().removesuffix(",-").removesuffix(".-"))
+    if amount is None:
+        raise ValueError
+    return amount * 1000 if thousands else amount
+
+
+def _salary_from_text(text: str, currency: str) -> Salary | None:
+    period = None
+    for choice, pattern in _PERIODS:
+        if pattern.search(text):
+            text, period = pattern.sub(" ", text), choice
+    thousands = False
+
+    def consume(match: re.Match[str]) -> str:
+        nonlocal currency, thousands
+        word = match.group()
+        if word.lower() in ("k", "tsd", "t", "bis", "to"):
+            return word.lower()
+        if word.lower() == "teur":
+            currency, thousands = "EUR", True
+        elif word.lower() in _CURRENCIES:
+            currency = _CURRENCIES[word.lower()]
+        elif re.fullmatch(r"[A-Z]{3}", word):
+            currency = word
+        elif word.lower() not in _NOISE:
+            raise ValueError
+        return " "
+
+    text = re.sub(r"[^\W\d_]+|[€$£]", consume, text.replace("T€", "TEUR").replace("t€", "teur"))
+    match = _SALARY.fullmatch(text.strip(" ./:~≈"))
+    if match is None:
+        return None
+    high_thousands = thousands or match["high_k"] is not None
+    low = _amount(match["low"], high_thousands or match["low_k"] is not None)
+    if match["high"] is not None and _amount(match["high"], high_thousands) < low:
+        raise ValueError
+    return Salary(low, currency, period)
+
+
+def parse_salary(cell: Cell, default_currency: str = "EUR") -> Salary | None:
+    """A salary such as 65000, 65.000 €, 65,000 EUR, 65k, ca. 55.000 EUR, € 4.500 / Monat,
+    4500 per month, CHF 120'000 or £45,000.
+
+    Of a range such as 60-70k the lower bound is taken: it is a figure the candidate wrote,
+    and the one a budget is checked against. The currency is the default unless a symbol or
+    code says otherwise; the period is None unless a word says (Monat, month, p.a., Jahr).
+    """
+    text = clean_text(cell).replace("’", "'")
+    if not text:
+        return None
+    try:
+        if isinstance(cell, bool) or not isinstance(cell, int | float | str):
+            salary = None
+        elif isinstance(cell, str):
+            salary = _salary_from_text(text, default_currency)
+        else:
+            salary = Salary(Decimal(text), default_currency, None)
+    except (ValidationError, ValueError):
+        salary = None
+    if salary is None or not 0 <= salary.amount < Decimal("1e10"):
+        raise _quoted(_("“%(value)s” is not a salary."), cell)
+    return salary._replace(amount=salary.amount.quantize(Decimal("0.01")))
+
+
+# --- phones and skills -------------------------------------------------------------------
+
+
+def parse_phone(cell: Cell, default_region: str) -> str:
+    """A phone number in E.164, or "" for a blank cell; `default_region` (DE) is where a
+    number without a country code is read.
+
+    A number typed into Excel loses its leading 0 (0151 12345678 arrives as 15112345678.0)
+    or its + (+49 151 … as 4915112345678.0). Such a cell is read with a country code when
+    its digits start with the default region's one and that makes a valid number, else as
+    a national number.
+    """
+    text = clean_text(cell)
+    if isinstance(cell, int | float) and text.isdigit():
+        code = str(phonenumbers.country_code_for_region(default_region))
+        with suppress(ValidationError):
+            if text.startswith(code):
+                return validation.normalize_phone("+" + text)
+    try:
+        return validation.normalize_phone(text, default_region)
+    except ValidationError as exc:
+        raise ValueError(
+            _("“%(value)s”: %(reason)s") % {"value": text, "reason": exc.messages[0]}
+        ) from exc
+
+
+def split_skills(cell: Cell) -> list[str]:
+    """Skills from a cell, split as everywhere in Silverpool (see validation.split_skills):
+    C/C++ and UI/UX stay one skill, "Python/Django" are two."""
+    return validation.split_skills(clean_text(cell))

@@ -1,0 +1,319 @@
+"""Reading uploads into rows: every format by its content, and every hostile file refused."""
+
+import datetime
+import os
+import tracemalloc
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+from django.utils import translation
+from odf.opendocument import OpenDocumentSpreadsheet
+from odf.table import Table as OdfTable
+from odf.table import TableCell, TableRow
+from odf.text import P
+
+from silverpool.imports.checks import check_defusedxml
+from silverpool.imports.reading import Row, TooManyRows, UnreadableFile, open_table
+
+NOT_A_SPREADSHEET = "This is not a spreadsheet (Excel, OpenDocument or CSV)."
+PASSWORD = "This workbook is password-protected; save it without a password and upload it again."
+EMPTY = "The file is empty."
+CORRUPT = "The file is damaged and cannot be read; open it, save it again and upload it again."
+
+
+def write(tmp_path: Path, content: bytes, name: str = "upload") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def read_all(path: Path, max_rows: int) -> list[Row]:
+    return list(open_table(path, filename="Talente.xlsx", max_rows=max_rows).rows())
+
+
+def refusal(path: Path, max_rows: int = 1000) -> str:
+    with pytest.raises(UnreadableFile) as caught:
+        read_all(path, max_rows)
+    return str(caught.value)
+
+
+def candidates_workbook(tmp_path: Path) -> Path:
+    workbook = openpyxl.Workbook()
+    cover = workbook.active
+    assert cover is not None
+    cover.title = "Deckblatt"
+    cover["A1"] = "Bewerberliste Vertrieb – bitte nicht weitergeben"
+    cover["A3"] = "Stand: März 2026"
+    sheet = workbook.create_sheet("Kandidaten")
+    sheet.append(["Kandidaten Vertrieb 2026"])
+    sheet.append([])
+    sheet.append(["Vorname", " Nachname ", "E-Mail", "Verfügbar ab", "Gehaltswunsch", "Remote"])
+    sheet.append(["Anna", "Müller", "anna@example.com", datetime.date(2027, 3, 1), 65000, True])
+    sheet.append([])
+    sheet.append(["Jörg", "Weiß", "joerg@example.com", "01.03.2027", "65.000 €", False])
+    # Saved under a misleading name: the content decides.
+    path = tmp_path / "export.csv"
+    workbook.save(path)
+    return path
+
+
+def test_a_workbook_skips_its_cover_page_and_keeps_excel_row_numbers(tmp_path: Path) -> None:
+    table = open_table(candidates_workbook(tmp_path), filename="export.csv", max_rows=1000)
+
+    rows = list(table.rows())
+
+    assert table.sheets == ["Deckblatt", "Kandidaten"]
+    assert table.default_sheet == "Kandidaten"
+    assert rows == [
+        Row(1, ["Kandidaten Vertrieb 2026", None, None, None, None, None]),
+        Row(3, ["Vorname", "Nachname", "E-Mail", "Verfügbar ab", "Gehaltswunsch", "Remote"]),
+        Row(4, ["Anna", "Müller", "anna@example.com", datetime.date(2027, 3, 1), 65000, True]),
+        Row(6, ["Jörg", "Weiß", "joerg@example.com", "01.03.2027", "65.000 €", False]),
+    ]
+    assert type(rows[2].cells[4]) is int
+
+
+def test_another_sheet_can_be_read_by_name(tmp_path: Path) -> None:
+    table = open_table(candidates_workbook(tmp_path), filename="k.xlsx", max_rows=1000)
+
+    rows = list(table.rows("Deckblatt"))
+
+    assert [row.number for row in rows] == [1, 3]
+
+
+def test_an_opendocument_spreadsheet_is_read(tmp_path: Path) -> None:
+    document = OpenDocumentSpreadsheet()
+    sheet = OdfTable(name="Talente")
+    for values in (["Vorname", "Verfügbar ab"], ["Anna", datetime.date(2027, 3, 1)]):
+        row = TableRow()
+        for value in values:
+            if isinstance(value, datetime.date):
+                cell = TableCell(valuetype="date", datevalue=value.isoformat())
+            else:
+                cell = TableCell(valuetype="string")
+            cell.addElement(P(text=str(value)))
+            row.addElement(cell)
+        sheet.addElement(row)
+    document.spreadsheet.addElement(sheet)
+    path = tmp_path / "talente"
+    document.save(str(path))
+
+    table = open_table(path, filename="talente.ods", max_rows=1000)
+
+    assert table.sheets == ["Talente"]
+    assert list(table.rows()) == [
+        Row(1, ["Vorname", "Verfügbar ab"]),
+        Row(2, ["Anna", datetime.date(2027, 3, 1)]),
+    ]
+
+
+def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> None:
+    content = (
+        "Talentliste;;\r\n"
+        "Nachname;Ort;Gehaltswunsch\r\n"
+        ";;\r\n"
+        "Müller;München;65.000 €\r\n"
+        "Weiß;Köln;ca. 55.000 EUR\r\n"
+    ).encode("cp1252")
+
+    table = open_table(write(tmp_path, content), filename="Talente.csv", max_rows=1000)
+
+    assert table.sheets == ["Talente"]
+    assert list(table.rows()) == [
+        Row(1, ["Talentliste", None, None]),
+        Row(2, ["Nachname", "Ort", "Gehaltswunsch"]),
+        Row(4, ["Müller", "München", "65.000 €"]),
+        Row(5, ["Weiß", "Köln", "ca. 55.000 EUR"]),
+    ]
+
+
+def test_a_utf16_tsv_as_excel_saves_unicode_text(tmp_path: Path) -> None:
+    content = "Vorname\tStadt\r\nZoë\tZürich\r\n".encode("utf-16")
+
+    table = open_table(write(tmp_path, content), filename="t.txt", max_rows=1000)
+
+    assert list(table.rows()) == [Row(1, ["Vorname", "Stadt"]), Row(2, ["Zoë", "Zürich"])]
+
+
+def test_a_utf8_csv_with_bom_and_a_quoted_field_across_lines(tmp_path: Path) -> None:
+    content = '\ufeffName,Bemerkung\n"Anna","Sehr gut,\nbitte anrufen"\nBob, \n'.encode()
+
+    table = open_table(write(tmp_path, content), filename="t.csv", max_rows=1000)
+
+    assert list(table.rows()) == [
+        Row(1, ["Name", "Bemerkung"]),
+        Row(2, ["Anna", "Sehr gut,\nbitte anrufen"]),
+        Row(4, ["Bob", None]),
+    ]
+
+
+@pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])
+def test_the_delimiter_is_sniffed(tmp_path: Path, delimiter: str) -> None:
+    lines = [delimiter.join(["Name", "Skills", "Ort"]), delimiter.join(["Anna", "SQL", "Köln"])]
+    content = "\n".join(lines).encode()
+
+    table = open_table(write(tmp_path, content), filename="t.csv", max_rows=1000)
+
+    assert list(table.rows())[1].cells == ["Anna", "SQL", "Köln"]
+
+
+def test_more_rows_than_the_limit_are_refused_naming_the_limit(tmp_path: Path) -> None:
+    content = "".join(f"talent{n}@example.com;{n}\n" for n in range(1001)).encode()
+    table = open_table(write(tmp_path, content), filename="t.csv", max_rows=1000)
+
+    with pytest.raises(TooManyRows) as caught:
+        list(table.rows())
+
+    assert str(caught.value) == "The file has more than 1,000 rows; split it into smaller files."
+    with translation.override("de"):
+        assert "mehr als 1.000 Zeilen" in str(caught.value)
+
+
+def test_exactly_the_limit_is_read(tmp_path: Path) -> None:
+    content = "".join(f"talent{n}@example.com;{n}\n" for n in range(1000)).encode()
+
+    table = open_table(write(tmp_path, content), filename="t.csv", max_rows=1000)
+
+    assert len(list(table.rows())) == 1000
+
+
+def test_a_workbook_with_too_many_rows_is_refused(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for n in range(20):
+        sheet.append([f"talent{n}@example.com", n])
+    workbook.save(tmp_path / "many.xlsx")
+
+    assert "more than 10 rows" in refusal(tmp_path / "many.xlsx", max_rows=10)
+
+
+def zip_of(tmp_path: Path, members: dict[str, bytes]) -> Path:
+    path = tmp_path / "upload.xlsx"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_zip_bomb_is_refused_by_its_compression_ratio(tmp_path: Path) -> None:
+    bomb = zip_of(
+        tmp_path,
+        {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": bytes(50 * 1024**2)},
+    )
+
+    assert "possible zip bomb" in refusal(bomb)
+
+
+def test_a_workbook_unpacking_to_more_than_the_limit_is_refused(
+    tmp_path: Path, settings: Any
+) -> None:
+    settings.IMPORT_MAX_UNCOMPRESSED_MB = 1
+    big = zip_of(
+        tmp_path,
+        {"[Content_Types].xml": b"<Types/>", "xl/worksheets/sheet1.xml": os.urandom(2 * 1024**2)},
+    )
+
+    assert refusal(big) == ("The workbook unpacks to more than 1 MB; split it into smaller files.")
+
+
+def test_a_zip_that_is_no_spreadsheet_is_refused(tmp_path: Path) -> None:
+    document = zip_of(tmp_path, {"[Content_Types].xml": b"<Types/>", "word/document.xml": b"x"})
+
+    assert refusal(document) == NOT_A_SPREADSHEET
+
+
+def test_an_opendocument_text_is_no_spreadsheet(tmp_path: Path) -> None:
+    text = zip_of(tmp_path, {"mimetype": b"application/vnd.oasis.opendocument.text"})
+
+    assert refusal(text) == NOT_A_SPREADSHEET
+
+
+def test_a_corrupt_zip_is_refused(tmp_path: Path) -> None:
+    assert refusal(write(tmp_path, b"PK\x03\x04" + os.urandom(2000))) == CORRUPT
+
+
+def test_a_truncated_workbook_is_refused(tmp_path: Path) -> None:
+    whole = candidates_workbook(tmp_path).read_bytes()
+
+    assert refusal(write(tmp_path, whole[: len(whole) // 2])) == CORRUPT
+
+
+def test_a_workbook_with_a_damaged_part_is_refused(tmp_path: Path) -> None:
+    # A flipped byte inside the compressed sheet: the CRC check catches it before calamine.
+    path = candidates_workbook(tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        sheet = archive.getinfo("xl/worksheets/sheet2.xml")
+    data = bytearray(path.read_bytes())
+    data[sheet.header_offset + 30 + len(sheet.filename) + 20] ^= 0xFF
+
+    assert refusal(write(tmp_path, bytes(data))) == CORRUPT
+
+
+def test_an_encrypted_workbook_asks_for_the_password_to_be_removed(tmp_path: Path) -> None:
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + os.urandom(4096)
+
+    assert refusal(write(tmp_path, ole2, "geheim.xlsx")) == PASSWORD
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n",
+        b"\x89PNG\r\n\x1a\n" + os.urandom(1000),
+        os.urandom(5000),
+    ],
+    ids=["pdf", "png", "random"],
+)
+def test_a_file_that_is_no_spreadsheet_is_refused(tmp_path: Path, content: bytes) -> None:
+    assert refusal(write(tmp_path, content)) == NOT_A_SPREADSHEET
+
+
+@pytest.mark.parametrize("content", [b"", b"\r\n\n  \n", b";;;\r\n;;\r\n"], ids=str)
+def test_an_empty_file_is_refused(tmp_path: Path, content: bytes) -> None:
+    assert refusal(write(tmp_path, content)) == EMPTY
+
+
+def test_a_workbook_with_blank_sheets_only_is_empty(tmp_path: Path) -> None:
+    workbook = openpyxl.Workbook()
+    workbook.create_sheet("Leer")
+    workbook.save(tmp_path / "leer.xlsx")
+
+    assert refusal(tmp_path / "leer.xlsx") == EMPTY
+
+
+def test_messages_are_translated(tmp_path: Path) -> None:
+    with translation.override("de"):
+        message = refusal(write(tmp_path, b"%PDF-1.7\n"))
+
+    assert message == "Das ist keine Tabelle (Excel, OpenDocument oder CSV)."
+
+
+def test_a_large_csv_is_streamed_in_bounded_memory(tmp_path: Path) -> None:
+    path = tmp_path / "gross.csv"
+    with path.open("w", encoding="cp1252", newline="") as file:
+        file.write("Vorname;Nachname;E-Mail;Ort;Gehaltswunsch;Bemerkung\r\n")
+        for n in range(100_000):
+            file.write(f"Jörg{n};Müller;talent{n}@example.com;München;65.000 €;Notiz {n}\r\n")
+
+    tracemalloc.start()
+    try:
+        table = open_table(path, filename="gross.csv", max_rows=1_000_000)
+        count = sum(1 for _ in table.rows())
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+    assert count == 100_001
+    assert peak < 50 * 1024**2
+
+
+def test_the_app_refuses_to_start_without_defusedxml(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(openpyxl, "DEFUSEDXML", False)
+
+    assert [error.id for error in check_defusedxml()] == ["imports.E001"]
+    monkeypatch.undo()
+    assert check_defusedxml() == []

@@ -1,0 +1,199 @@
+import datetime
+import re
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from silverpool.imports.reading.table import Cell
+from silverpool.imports.values import (
+    Salary,
+    clean_text,
+    parse_date,
+    parse_phone,
+    parse_salary,
+    split_skills,
+)
+from silverpool.talents.models import Talent
+
+MONTH = Talent.SalaryPeriod.MONTH
+YEAR = Talent.SalaryPeriod.YEAR
+MARCH_1 = datetime.date(2027, 3, 1)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (46447, MARCH_1),  # an Excel serial number
+        (46447.75, MARCH_1),  # a serial with a time of day
+        (datetime.datetime.fromisoformat("2027-03-01T14:30"), MARCH_1),
+        (MARCH_1, MARCH_1),
+        ("2027-03-01", MARCH_1),
+        ("2027-03-01 00:00:00", MARCH_1),
+        ("01.03.2027", MARCH_1),
+        ("1.3.2027", MARCH_1),
+        ("1.3.27", MARCH_1),
+        (" 01.03.2027\u00a0", MARCH_1),
+        ("01/03/2027", MARCH_1),  # day first, as in Germany and Britain
+        ("03/15/2027", datetime.date(2027, 3, 15)),  # can only be American
+        ("01-03-2027", MARCH_1),
+        ("03/2027", MARCH_1),
+        ("1. März 2027", MARCH_1),
+        ("1 March 2027", MARCH_1),
+        ("März 2027", MARCH_1),
+        ("March 2027", MARCH_1),
+        ("Mar 2027", MARCH_1),
+        ("Dez. 2027", datetime.date(2027, 12, 1)),
+        (None, None),
+        ("", None),
+        ("  ", None),
+    ],
+)
+def test_dates_are_read_as_recruiters_write_them(
+    cell: Cell, expected: datetime.date | None
+) -> None:
+    assert parse_date(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "shown"),
+    [
+        ("31.02.2027", "31.02.2027"),
+        ("13/13/2027", "13/13/2027"),
+        ("2027-13-01", "2027-13-01"),
+        ("sofort", "sofort"),
+        ("Frühjahr 2027", "Frühjahr 2027"),
+        (2027, "2027"),  # a year, not the serial of 19 July 1905
+        (85000.0, "85000"),  # a salary in the wrong column
+        (True, "True"),
+    ],
+)
+def test_a_cell_that_is_not_a_date_is_named_in_the_message(cell: Cell, shown: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"“{shown}” is not a date")):
+        parse_date(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        (65000, Salary(Decimal("65000.00"), "EUR", None)),
+        (65000.0, Salary(Decimal("65000.00"), "EUR", None)),
+        ("65000", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65.000", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65.000 €", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65.000,- € brutto/Jahr", Salary(Decimal("65000.00"), "EUR", YEAR)),
+        ("65,000 EUR", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65k", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65 K", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65,5k", Salary(Decimal("65500.00"), "EUR", None)),
+        ("65 TEUR", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65 T€ p.a.", Salary(Decimal("65000.00"), "EUR", YEAR)),
+        ("ca. 55.000 EUR", Salary(Decimal("55000.00"), "EUR", None)),
+        ("€ 4.500 / Monat", Salary(Decimal("4500.00"), "EUR", MONTH)),
+        ("4.500,50 € mtl.", Salary(Decimal("4500.50"), "EUR", MONTH)),
+        ("4500 per month", Salary(Decimal("4500.00"), "EUR", MONTH)),
+        ("USD 90,000 per year", Salary(Decimal("90000.00"), "USD", YEAR)),
+        ("CHF 120'000", Salary(Decimal("120000.00"), "CHF", None)),
+        ("CHF 120’000", Salary(Decimal("120000.00"), "CHF", None)),
+        ("£45,000", Salary(Decimal("45000.00"), "GBP", None)),
+        ("1,250,000.00 SEK", Salary(Decimal("1250000.00"), "SEK", None)),
+        ("60-70k", Salary(Decimal("60000.00"), "EUR", None)),  # the lower bound
+        ("60k – 70k", Salary(Decimal("60000.00"), "EUR", None)),
+        ("60.000 bis 70.000 €", Salary(Decimal("60000.00"), "EUR", None)),
+        (None, None),
+        ("", None),
+    ],
+)
+def test_salaries_are_read_as_recruiters_write_them(cell: Cell, expected: Salary | None) -> None:
+    assert parse_salary(cell) == expected
+
+
+def test_a_salary_without_currency_takes_the_default() -> None:
+    assert parse_salary("120.000", default_currency="CHF") == Salary(
+        Decimal("120000.00"), "CHF", None
+    )
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["nach Vereinbarung", "70-60k", "65 Äpfel", "-5000", "k", "99999999999", "4.5.6,7"],
+)
+def test_a_cell_that_is_not_a_salary_is_named_in_the_message(cell: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"“{cell}” is not a salary")):
+        parse_salary(cell)
+
+
+def test_a_date_in_the_salary_column_is_not_a_salary() -> None:
+    with pytest.raises(ValueError, match=re.escape("“2027-03-01” is not a salary")):
+        parse_salary(MARCH_1)
+
+
+@pytest.mark.parametrize(
+    ("cell", "region", "expected"),
+    [
+        ("0151 12345678", "DE", "+4915112345678"),
+        ("+49 (0)30 123456", "DE", "+4930123456"),
+        ("030/123456", "DE", "+4930123456"),
+        (15112345678.0, "DE", "+4915112345678"),  # Excel dropped the leading 0
+        (4915112345678.0, "DE", "+4915112345678"),  # and here the +
+        (15112345678, "DE", "+4915112345678"),
+        ("044 668 18 00", "CH", "+41446681800"),
+        ("020 7946 0958", "GB", "+442079460958"),
+        (None, "DE", ""),
+    ],
+)
+def test_phone_numbers_are_stored_in_e164(cell: Cell, region: str, expected: str) -> None:
+    assert parse_phone(cell, region) == expected
+
+
+@pytest.mark.parametrize(("cell", "shown"), [("bitte anrufen", "bitte anrufen"), (12.0, "12")])
+def test_a_cell_that_is_not_a_phone_number_is_named_in_the_message(cell: Cell, shown: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"“{shown}”: This")):
+        parse_phone(cell, "DE")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Python, Django; SQL", ["Python", "Django", "SQL"]),
+        ("Python/Django | Vue", ["Python", "Django", "Vue"]),
+        ("Java\nSpring Boot\r\nKotlin", ["Java", "Spring Boot", "Kotlin"]),
+        ("• Scrum\n• Kanban", ["Scrum", "Kanban"]),
+        ("Excel · Word ▪ PowerPoint", ["Excel", "Word", "PowerPoint"]),
+        ("C/C++, UI/UX, CI/CD, TCP/IP", ["C/C++", "UI/UX", "CI/CD", "TCP/IP"]),
+        ("A/B-Testing, SEO/SEA", ["A/B-Testing", "SEO/SEA"]),
+        ("Go/Rust", ["Go", "Rust"]),
+        ("Python, python, PYTHON, Django", ["Python", "Django"]),
+        (" , ;; / ", []),
+        (None, []),
+    ],
+)
+def test_skills_are_split_trimmed_and_each_kept_once(cell: Cell, expected: list[str]) -> None:
+    assert split_skills(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("  Berlin ", "Berlin"),
+        ("Max\u00a0Mustermann", "Max Mustermann"),
+        ("\ufeffVorname\u200b", "Vorname"),
+        (12345.0, "12345"),
+        (12345, "12345"),
+        (4500.5, "4500.5"),
+        (datetime.datetime.fromisoformat("2027-03-01T00:00"), "2027-03-01"),
+        (None, ""),
+    ],
+)
+def test_text_is_trimmed_and_whole_numbers_lose_their_decimals(cell: Cell, expected: str) -> None:
+    assert clean_text(cell) == expected
+
+
+def test_messages_are_in_the_recruiters_language() -> None:
+    with translation.override("de"):
+        with pytest.raises(ValueError, match="„31.02.2027“ ist kein Datum"):
+            parse_date("31.02.2027")
+        with pytest.raises(ValueError, match="„65 Äpfel“ ist kein Gehalt"):
+            parse_salary("65 Äpfel")
+        with pytest.raises(ValueError, match="„bitte anrufen“: Das ist keine Telefonnummer"):
+            parse_phone("bitte anrufen", "DE")
