@@ -3,7 +3,7 @@ legal holds, and the suppression list. Every change is on the talent's timeline.
 
 import datetime
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db import transaction
@@ -50,7 +50,6 @@ class ConsentGrant:
     asked_by: User | None = None
     recorded_by: User | None = None
     request: ConsentRequest | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def _today() -> datetime.date:
@@ -92,14 +91,7 @@ def _change(
         )
 
 
-@transaction.atomic
-def open_legal_basis(
-    talent: Talent,
-    *,
-    rejected_applicant: bool = False,
-    actor: User | None,
-    actor_label: str = "",
-) -> LegalBasis:
+def open_legal_basis(talent: Talent, *, rejected_applicant: bool = False) -> LegalBasis:
     """The legal basis of a new talent: an application hold for rejected applicants
     (claims under § 15 AGG), otherwise awaiting consent until the deadline."""
     policy = get_policy()
@@ -149,9 +141,7 @@ def apply_intake(
     """What an arrival through any channel means for the legal basis. A known talent who
     applied again and was rejected starts a new hold, unless they consented."""
     if created:
-        open_legal_basis(
-            talent, rejected_applicant=rejected_applicant, actor=actor, actor_label=actor_label
-        )
+        open_legal_basis(talent, rejected_applicant=rejected_applicant)
     elif rejected_applicant:
         basis = basis_of(talent)
         if basis.state != State.CONSENT_VALID:
