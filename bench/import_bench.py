@@ -1,0 +1,370 @@
+"""Measure what an xlsx import can reach here (the limit) and what the usual tool does (the peer).
+
+    .venv/bin/python -m bench.import_bench
+    .venv/bin/python -m bench.import_bench --sizes 10000      # a quick look
+
+limit  parse the workbook with python-calamine, find the header row, type the values
+       (strip, lower-case emails, salaries and dates), drop blank, invalid and repeated
+       rows, then COPY them into a scratch table made `LIKE talents_talent INCLUDING ALL`
+       in silverpool_bench (same indexes, constraints and generated search vector; no
+       foreign keys), dropped afterwards. Run for the 10k and the 100k workbook.
+peer   django-import-export with a default ModelResource importing the 10k workbook into
+       a plain model of 15 nullable text columns (its table made with schema_editor in
+       silverpool_bench and dropped afterwards): loading with its XLSX format and
+       `import_data`, as its admin import does. It reads the same rows from a copy of the
+       workbook without the title row (it takes the first row for the header and fails
+       on the title), blank lines ignored (IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES; it
+       fails on them too), and the headers are renamed to the field names, the mapping the
+       peer leaves to the user.
+
+Each measurement runs in a fresh child process, so its peak memory (maxrss) is its own;
+it includes the interpreter and, for the peer, Django. The talents of the
+bench database are not touched. The workbooks are made by bench.generate_workbook if missing.
+"""
+
+import argparse
+import json
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from .databases import OUT_DIR, database_url, setup_django
+from .generate_workbook import workbook_path, write_workbook
+
+SCRATCH_TABLE = "bench_import_limit"
+PEER_TABLE = "bench_import_peer"
+PEER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "city",
+    "country",
+    "position",
+    "skills",
+    "salary",
+    "available_from",
+    "source",
+    "linkedin",
+    "notes",
+    "notice_period",
+)
+COPY_COLUMNS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "postcode",
+    "city",
+    "country",
+    "job_title",
+    "skills",
+    "linkedin_url",
+    "profile_urls",
+    "salary_amount",
+    "salary_currency",
+    "salary_period",
+    "available_from",
+    "source_kind",
+    "source_label",
+    "custom_values",
+    "created_at",
+    "updated_at",
+    "last_activity_at",
+    "search_text",
+    "name_key",
+    "is_restricted",
+    "status_id",
+)
+COUNTRIES = {
+    "deutschland": "DE",
+    "de": "DE",
+    "d": "DE",
+    "germany": "DE",
+    "österreich": "AT",
+    "oesterreich": "AT",
+    "austria": "AT",
+    "at": "AT",
+    "schweiz": "CH",
+    "switzerland": "CH",
+    "ch": "CH",
+    "uk": "GB",
+    "united kingdom": "GB",
+    "gb": "GB",
+    "großbritannien": "GB",
+    "england": "GB",
+    "niederlande": "NL",
+    "netherlands": "NL",
+    "holland": "NL",
+    "nl": "NL",
+}
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
+SKILL_SPLIT = re.compile(r"\s*[,;/\n]\s*")
+DIGITS = re.compile(r"\d+(?:\.\d{3})*")
+PEAK_NOTE = "peak memory is the child process's maxrss"
+
+
+def peak_mb() -> float:
+    # Linux reports maxrss in KiB.
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+# --- the limit -------------------------------------------------------------------------
+
+
+def parse(path: Path) -> list[list[Any]]:
+    from python_calamine import CalamineWorkbook
+
+    sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0)
+    return list(sheet.iter_rows())
+
+
+def header_index(rows: list[list[Any]]) -> int:
+    """The first row that names at least ten columns: the header under the title row."""
+    for i, row in enumerate(rows[:20]):
+        if sum(1 for cell in row if isinstance(cell, str) and cell.strip()) >= 10:
+            return i
+    raise ValueError("no header row in the first 20 rows")
+
+
+def salary(value: Any) -> Decimal | None:
+    if isinstance(value, int | float):
+        return Decimal(int(value))
+    match = DIGITS.search(str(value))
+    if not match:
+        return None
+    amount = int(match.group().replace(".", ""))
+    return Decimal(amount * 1000 if "k" in str(value).lower() and amount < 1000 else amount)
+
+
+def available(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str) and len(value) == 10 and value[2] == "." and value[5] == ".":
+        return date(int(value[6:]), int(value[3:5]), int(value[:2]))
+    if isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return date(int(value[:4]), int(value[5:7]), int(value[8:]))
+    return None  # "sofort", "03/2027": left for the pipeline to interpret
+
+
+def clean(rows: list[list[Any]], status_id: int) -> Iterator[tuple[Any, ...]]:
+    """Talent rows in COPY_COLUMNS order; blank, invalid and repeated rows are dropped."""
+    now = datetime.now(UTC)
+    seen: set[str] = set()
+    talent_id = 0
+    for raw in rows[header_index(rows) + 1 :]:
+        if not any(raw):
+            continue
+        cells = [c.strip() if isinstance(c, str) else c for c in raw]
+        first, last, email = str(cells[0]), str(cells[1]), str(cells[2]).lower()
+        if email and (not EMAIL.fullmatch(email) or email in seen):
+            continue
+        seen.add(email)
+        try:
+            when = available(cells[10])
+        except ValueError:
+            continue  # an impossible date: 31.02.2027
+        talent_id += 1
+        postcode = cells[4]
+        skills = [s for s in SKILL_SPLIT.split(str(cells[8])) if s]
+        title = str(cells[7])
+        city = str(cells[5])
+        yield (
+            talent_id,
+            first,
+            last,
+            email,
+            str(cells[3])[:32],
+            f"{int(postcode):05d}" if isinstance(postcode, float) else str(postcode),
+            city,
+            COUNTRIES.get(str(cells[6]).lower(), ""),
+            title,
+            json.dumps(skills),
+            str(cells[12]),
+            "[]",
+            salary(cells[9]) if cells[9] != "" else None,
+            "EUR",
+            "year",
+            when,
+            "import",
+            "bench.xlsx",
+            json.dumps({"notice_period": cells[14]} if cells[14] else {}),
+            now,
+            now,
+            now,
+            # A plain lower-cased join; the real folding is the pipeline's own cost.
+            " ".join((first, last, email, title, city, *skills)).lower(),
+            f"{first} {last}".lower(),
+            False,
+            status_id,
+        )
+
+
+def measure_limit(path: Path) -> dict[str, Any]:
+    """Parse, type and COPY one workbook; the scratch table is dropped afterwards."""
+    import psycopg
+
+    started = time.perf_counter()
+    rows = parse(path)
+    parsed = time.perf_counter()
+    with psycopg.connect(database_url("postgres")) as conn:
+        status = conn.execute("SELECT min(id) FROM talents_status").fetchone()
+        conn.execute(f"DROP TABLE IF EXISTS {SCRATCH_TABLE}")
+        conn.execute(f"CREATE TABLE {SCRATCH_TABLE} (LIKE talents_talent INCLUDING ALL)")
+        conn.commit()
+        try:
+            typed = list(clean(rows, status[0] if status else 1))
+            cleaned = time.perf_counter()
+            copy_sql = f"COPY {SCRATCH_TABLE} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+            with conn.cursor().copy(copy_sql) as copy:
+                for row in typed:
+                    copy.write_row(row)
+            conn.commit()
+            copied = time.perf_counter()
+            stored = conn.execute(f"SELECT count(*) FROM {SCRATCH_TABLE}").fetchone()
+        finally:
+            conn.rollback()
+            conn.execute(f"DROP TABLE IF EXISTS {SCRATCH_TABLE}")
+            conn.commit()
+    data_rows = sum(1 for r in rows[header_index(rows) + 1 :] if any(r))
+    return {
+        "rows": data_rows,
+        "stored": stored[0] if stored else 0,
+        "parse_s": parsed - started,
+        "clean_s": cleaned - parsed,
+        "copy_s": copied - cleaned,
+        "total_s": copied - started,
+        "peak_mb": peak_mb(),
+    }
+
+
+# --- the peer --------------------------------------------------------------------------
+
+
+def measure_peer(path: Path) -> dict[str, Any]:
+    """django-import-export, default resource, into a throwaway plain model."""
+    setup_django("postgres")
+    from django.conf import settings
+    from django.db import connection, models
+    from import_export.formats.base_formats import XLSX  # type: ignore[import-untyped]
+    from import_export.resources import modelresource_factory  # type: ignore[import-untyped]
+
+    attrs: dict[str, Any] = {
+        name: models.TextField(blank=True, null=True)
+        if name in ("skills", "notes")
+        else models.CharField(max_length=255, blank=True, null=True)
+        for name in PEER_FIELDS
+    }
+    meta = type("Meta", (), {"app_label": "imports", "db_table": PEER_TABLE, "managed": False})
+    model: type[models.Model] = type(
+        "BenchPeerCandidate", (models.Model,), {**attrs, "Meta": meta, "__module__": __name__}
+    )
+    # Without it the XLSX loader stops at the first blank row (tablib InvalidDimensions);
+    # the resource itself keeps its defaults.
+    settings.IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES = True
+    with connection.schema_editor() as editor:
+        editor.execute(f"DROP TABLE IF EXISTS {PEER_TABLE}")
+        editor.create_model(model)
+    try:
+        started = time.perf_counter()
+        dataset = XLSX().create_dataset(path.read_bytes())
+        # The mapping the peer leaves to the user: German headers to the field names.
+        dataset.headers = list(PEER_FIELDS)
+        loaded = time.perf_counter()
+        result = modelresource_factory(model)().import_data(dataset, dry_run=False)
+        finished = time.perf_counter()
+        stored = model._default_manager.count()
+    finally:
+        with connection.schema_editor() as editor:
+            editor.delete_model(model)
+    return {
+        "rows": len(dataset),
+        "stored": stored,
+        "errors": len(result.row_errors()),
+        "parse_s": loaded - started,
+        "total_s": finished - started,
+        "peak_mb": peak_mb(),
+    }
+
+
+# --- the run ---------------------------------------------------------------------------
+
+
+def in_child(kind: str, path: Path) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return what it printed."""
+    done = subprocess.run(  # noqa: S603 - our own module, our own arguments
+        [sys.executable, "-m", "bench.import_bench", "--child", kind, str(path)],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return found
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--peer-rows", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        kind, path = args.child[0], Path(args.child[1])
+        print(json.dumps(measure_limit(path) if kind == "limit" else measure_peer(path)))
+        return
+
+    paths = {size: workbook_path(size) for size in args.sizes}
+    peer_path = workbook_path(args.peer_rows, title=False)
+    for path, size, title in [(paths[s], s, True) for s in args.sizes] + [
+        (peer_path, args.peer_rows, False)
+    ]:
+        if not path.exists():
+            print(f"writing {path.name}", flush=True)
+            write_workbook(path, size, seed=args.seed, title=title)
+    print(f"load average before: {load_average()}", flush=True)
+    results: list[dict[str, Any]] = []
+    for size in args.sizes:
+        found = in_child("limit", paths[size])
+        results.append({"what": "limit", "file": paths[size].name, **found})
+        print(f"  limit {size:,}: {found['rows'] / found['total_s']:,.0f} rows/s", flush=True)
+    found = in_child("peer", peer_path)
+    results.append({"what": "peer", "file": peer_path.name, **found})
+    print(f"load average after: {load_average()}\n")
+
+    print("| what | file | rows | stored | parse rows/s | COPY rows/s | rows/s | s | peak MB |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+    for r in results:
+        copy_rate = f"{r['stored'] / r['copy_s']:,.0f}" if "copy_s" in r else ""
+        print(
+            f"| {r['what']} | {r['file']} | {r['rows']:,} | {r['stored']:,}"
+            f" | {r['rows'] / r['parse_s']:,.0f} | {copy_rate}"
+            f" | **{r['rows'] / r['total_s']:,.0f}** | {r['total_s']:.1f} | {r['peak_mb']:.0f} |"
+        )
+    print(
+        "\nrows/s counts the file's data rows over the whole measurement (parse, type and"
+        " COPY for the limit; load and import_data for the peer);"
+        f" {PEAK_NOTE}. Silverpool's own import is added to this table once the import"
+        " pipeline exists."
+    )
+    out = OUT_DIR / "results-import.json"
+    out.write_text(json.dumps({"load": load_average(), "results": results}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
