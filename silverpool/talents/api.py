@@ -348,8 +348,9 @@ def list_events(request: HttpRequest, talent_id: int, query: Query[PageQuery]) -
 # ---- pools ----------------------------------------------------------------------------------
 
 
-def _pools_with_counts(user: User) -> QuerySet[Pool]:
-    return services.pools_with_counts(user).prefetch_related("members")
+def _pool_out(user: User, pk: int) -> Pool:
+    pool = Pool.objects.prefetch_related("members").get(pk=pk)
+    return services.count_pool_talents(user, [pool])[0]
 
 
 def _members(ids: list[int], *, private: bool, actor: User) -> list[User]:
@@ -365,13 +366,17 @@ def _members(ids: list[int], *, private: bool, actor: User) -> list[User]:
 @router.get("/pools", response=PoolPage, tags=["pools"])
 def list_pools(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     """The pools you may see: public ones, private ones you are a member of (admins: all)."""
-    return _page(_pools_with_counts(api_user(request)), query)
+    user = api_user(request)
+    pools = services.pools_visible_to(user).order_by("name").prefetch_related("members")
+    page = _page(pools, query)
+    services.count_pool_talents(user, page["items"])
+    return page
 
 
 @router.get("/pools/{pool_id}", response=PoolOut, tags=["pools"])
 def get_pool(request: HttpRequest, pool_id: int) -> Pool:
     user = api_user(request)
-    return _pools_with_counts(user).get(pk=services.get_pool_for(user, pool_id).pk)
+    return _pool_out(user, services.get_pool_for(user, pool_id).pk)
 
 
 @router.post("/pools", response={201: PoolOut}, tags=["pools"])
@@ -386,7 +391,7 @@ def create_pool(request: HttpRequest, payload: PoolIn) -> Reply[Pool]:
         members=_members(payload.members, private=payload.is_private, actor=user),
         actor=user,
     )
-    return Reply(201, _pools_with_counts(user).get(pk=pool.pk))
+    return Reply(201, _pool_out(user, pool.pk))
 
 
 @router.patch("/pools/{pool_id}", response=PoolOut, tags=["pools"])
@@ -409,7 +414,7 @@ def update_pool(request: HttpRequest, pool_id: int, payload: PoolPatch) -> Pool:
         members=_members(member_ids, private=is_private, actor=user),
         actor=user,
     )
-    return _pools_with_counts(user).get(pk=pool.pk)
+    return _pool_out(user, pool.pk)
 
 
 @router.delete("/pools/{pool_id}", response=NO_CONTENT, tags=["pools"])
@@ -425,15 +430,17 @@ def delete_pool(request: HttpRequest, pool_id: int) -> Reply[None]:
 
 def _tag(user: User, pk: int) -> Tag:
     # Tags are not private: every user sees every tag (and counts the talents they may see).
-    tag = services.tags_with_counts(user).filter(pk=pk).first()
+    tag = Tag.objects.filter(pk=pk).first()
     if tag is None:
         raise Http404(_("No such tag."))
-    return tag
+    return services.count_tag_talents(user, [tag])[0]
 
 
 @router.get("/tags", response=TagPage, tags=["tags"])
 def list_tags(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return _page(services.tags_with_counts(api_user(request)), query)
+    page = _page(Tag.objects.order_by("name"), query)
+    services.count_tag_talents(api_user(request), page["items"])
+    return page
 
 
 @router.get("/tags/{tag_id}", response=TagOut, tags=["tags"])

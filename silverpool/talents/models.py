@@ -43,6 +43,9 @@ class Tag(models.Model):
     name = models.CharField(_("name"), max_length=80)
     created_at = models.DateTimeField(auto_now_add=True)
 
+    # Not a column: set by services.count_tag_talents for the user looking.
+    talent_count: int
+
     class Meta:
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("name"), name="tag_name_ci_unique")]
@@ -68,6 +71,9 @@ class Pool(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    # Not a column: set by services.count_pool_talents for the user looking.
+    talent_count: int
 
     class Meta:
         ordering = ["name"]
@@ -113,6 +119,17 @@ class TalentQuerySet(models.QuerySet["Talent"]):
         """What `user` may see: everything for admins; otherwise no talent that sits in a
         private pool the user is not a member of (unless another of their pools holds it)."""
         return self.filter(visible_talent(user))
+
+    def hidden_from(self, user: Any) -> "TalentQuerySet":
+        """The talents visible_to leaves out for `user`: merged ones and, unless admin, the
+        restricted ones outside their private pools. They are few (well under 1 % of all),
+        so counts subtract them from a plain total instead of testing every talent."""
+        # HIDABLE repeats the condition of talent_hidable_idx, so the planner uses it.
+        return self.filter(HIDABLE).exclude(visible_talent(user))
+
+
+# Talents some user may not see; a partial index (talent_hidable_idx) holds just these.
+HIDABLE = Q(merged_into__isnull=False) | Q(is_restricted=True)
 
 
 def visible_talent(user: Any, path: str = "") -> Q:
@@ -212,6 +229,12 @@ class Talent(models.Model):
             models.Index(fields=["name_key"], name="talent_name_key_idx"),
             models.Index(fields=["linkedin_url"], name="talent_linkedin_idx"),
             models.Index(fields=["city"], name="talent_city_idx"),
+            # Covers hidden_from with an index-only scan (see services.access.count_*).
+            models.Index(
+                fields=["id", "is_restricted", "merged_into"],
+                condition=HIDABLE,
+                name="talent_hidable_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -889,6 +889,34 @@ def test_pool_and_tag_counts_leave_out_talents_you_may_not_see(
     assert counts(admin_api) == (2, 2, 2, 2)
 
 
+def test_counts_are_right_on_every_page_of_the_pool_and_tag_lists(
+    api: Client, admin_api: Client, alice: User
+) -> None:
+    secret = make_pool("Board", is_private=True)
+    pools = [make_pool(f"Pool {n}") for n in range(3)]
+    tags = [make_tag(f"Tag {n}") for n in range(3)]
+    for n in range(3):
+        # Pool n and tag n hold n talents anyone sees and one in the secret pool.
+        for _ in range(n):
+            make_talent(alice, pools=[pools[n]], tags=[tags[n]])
+        make_talent(alice, pools=[pools[n], secret], tags=[tags[n]])
+
+    def listed(client: Client, what: str) -> dict[str, int]:
+        total = client.get(f"{URL}/{what}").json()["total"]
+        items = [
+            client.get(f"{URL}/{what}", {"page": page, "page_size": 1}).json()["items"][0]
+            for page in range(1, total + 1)
+        ]
+        # Only what this test made: a fresh database has a few pools and tags of its own.
+        ours = ("Pool ", "Tag ", "Board")
+        return {i["name"]: i["talent_count"] for i in items if i["name"].startswith(ours)}
+
+    assert listed(api, "pools") == {"Pool 0": 0, "Pool 1": 1, "Pool 2": 2}
+    assert listed(api, "tags") == {"Tag 0": 0, "Tag 1": 1, "Tag 2": 2}
+    assert listed(admin_api, "pools") == {"Board": 3, "Pool 0": 1, "Pool 1": 2, "Pool 2": 3}
+    assert listed(admin_api, "tags") == {"Tag 0": 1, "Tag 1": 2, "Tag 2": 3}
+
+
 def test_pools_and_tags_are_listed_by_name(api: Client) -> None:
     names = ["Zeta 2027", "Alpha 2027", "Mid 2027"]
     for name in names:

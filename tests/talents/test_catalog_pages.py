@@ -74,6 +74,58 @@ def test_members_of_the_private_pool_and_admins_count_every_talent(
         assert "2 talents tagged Silver medalist 2027" in tags
 
 
+def test_counts_follow_each_users_private_pools_and_leave_out_merged_talents(
+    alice: User, rita: User, victor: User
+) -> None:
+    public, tag = make_pool("Runners-up 2027"), make_tag("Silver medalist 2027")
+    board, works = (
+        make_pool("Board search", is_private=True),
+        make_pool("Works council", is_private=True),
+    )
+    board.members.add(rita)
+    make_talent(alice, pools=[public], tags=[tag])
+    make_talent(alice, pools=[public, board], tags=[tag])
+    # In a pool rita is a member of, so she sees it although it also sits in one she is not.
+    make_talent(alice, pools=[public, board, works], tags=[tag])
+    make_talent(alice, pools=[public, works], tags=[tag])
+    survivor = make_talent(alice, pools=[public], tags=[tag])
+    merged_away = make_talent(alice, pools=[public, board], tags=[tag])
+    Talent.objects.filter(pk=merged_away.pk).update(merged_into=survivor)
+
+    def counts(user: User) -> tuple[str, str]:
+        client = logged_in(user)
+        pools = client.get(reverse("talents:pool-list")).content.decode()
+        tags = client.get(reverse("talents:tag-list")).content.decode()
+        return pools, tags
+
+    (rita_pools, rita_tags), (victor_pools, victor_tags), (alice_pools, alice_tags) = (
+        counts(rita),
+        counts(victor),
+        counts(alice),
+    )
+
+    assert "4 talents in Runners-up 2027" in rita_pools
+    assert "4 talents tagged Silver medalist 2027" in rita_tags
+    assert "2 talents in Board search" in rita_pools
+    assert "Works council" not in rita_pools
+    assert "2 talents in Runners-up 2027" in victor_pools
+    assert "2 talents tagged Silver medalist 2027" in victor_tags
+    assert "5 talents in Runners-up 2027" in alice_pools
+    assert "5 talents tagged Silver medalist 2027" in alice_tags
+    assert "2 talents in Board search" in alice_pools
+    assert "2 talents in Works council" in alice_pools
+
+
+def test_a_pool_and_a_tag_without_talents_count_zero(recruiter_client: Client) -> None:
+    make_pool("Empty pool"), make_tag("Unused tag")
+
+    pools = recruiter_client.get(reverse("talents:pool-list")).content.decode()
+    tags = recruiter_client.get(reverse("talents:tag-list")).content.decode()
+
+    assert "0 talents in Empty pool" in pools
+    assert "0 talents tagged Unused tag" in tags
+
+
 def test_a_private_pool_is_listed_only_for_its_members_and_admins(
     alice: User, rita: User, victor: User
 ) -> None:

@@ -1,6 +1,8 @@
 """The talents app's use cases: the only way other code changes talents."""
 
 from .access import (
+    count_pool_talents,
+    count_tag_talents,
     get_document_for,
     get_note_for,
     get_pool_for,
@@ -59,6 +61,8 @@ __all__ = [
     "bulk_set_owner",
     "bulk_set_status",
     "can_change_note",
+    "count_pool_talents",
+    "count_tag_talents",
     "custom_field_usage",
     "delete_custom_field",
     "delete_document",

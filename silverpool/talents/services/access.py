@@ -1,12 +1,14 @@
 """Who may see and change what. A thing a user may not see answers 404, even by guessed id."""
 
+from collections import Counter
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
-from ..models import Document, Event, Note, Pool, Tag, Talent, visible_talent
+from ..models import Document, Event, Note, Pool, PoolMembership, Tag, Talent, TalentTag
 
 
 def require_editor(user: User) -> None:
@@ -44,21 +46,46 @@ def with_list_relations(talents: QuerySet[Talent], user: User) -> QuerySet[Talen
     return talents.select_related("status", "owner", "legal_basis").prefetch_related(pools, tags)
 
 
-def pools_with_counts(user: User) -> QuerySet[Pool]:
-    """The pools `user` may see, each with `talent_count`: the talents in it they may see.
+def count_pool_talents(user: User, pools: list[Pool]) -> list[Pool]:
+    """Set `talent_count` on each of `pools`: the talents in it that `user` may see.
 
     Counting every member would tell them how many talents a pool hides from them.
     """
-    counted = Count("memberships", filter=visible_talent(user, "memberships__talent__"))
-    visible = pools_visible_to(user).values("pk")
-    # Aggregate queries ignore Meta.ordering, so the order is spelled out.
-    return Pool.objects.filter(pk__in=visible).annotate(talent_count=counted).order_by("name")
+    memberships = PoolMembership.objects.filter(pool__in=[p.pk for p in pools])
+    counts = _visible_counts(user, memberships, "pool_id")
+    for pool in pools:
+        pool.talent_count = counts[pool.pk]
+    return pools
 
 
-def tags_with_counts(user: User) -> QuerySet[Tag]:
-    """Every tag (tags are not private), each with `talent_count`: the talents `user` may see."""
-    counted = Count("talent_tags", filter=visible_talent(user, "talent_tags__talent__"))
-    return Tag.objects.annotate(talent_count=counted).order_by("name")
+def count_tag_talents(user: User, tags: list[Tag]) -> list[Tag]:
+    """Set `talent_count` on each of `tags`: the talents with it that `user` may see."""
+    counts = _visible_counts(user, TalentTag.objects.filter(tag__in=[t.pk for t in tags]), "tag_id")
+    for tag in tags:
+        tag.talent_count = counts[tag.pk]
+    return tags
+
+
+def _visible_counts(
+    user: User, links: QuerySet[PoolMembership] | QuerySet[TalentTag], group: str
+) -> Counter[int]:
+    # Filtering every link by the visibility rule joins each one to its talent (seconds at
+    # 1M talents). All links, grouped, come from the (group, talent) index alone; the
+    # talents the user may not see are few, so their links are found from them and taken off.
+    counts: Counter[int] = Counter(dict(links.order_by().values_list(group).annotate(n=Count("*"))))
+    hidden = links.filter(talent__in=Talent.objects.hidden_from(user))
+    counts.subtract(dict(hidden.order_by().values_list(group).annotate(n=Count("*"))))
+    return counts
+
+
+def pools_with_counts(user: User) -> list[Pool]:
+    """The pools `user` may see, by name, each with `talent_count` (see count_pool_talents)."""
+    return count_pool_talents(user, list(pools_visible_to(user).order_by("name")))
+
+
+def tags_with_counts(user: User) -> list[Tag]:
+    """Every tag (tags are not private), by name, each with `talent_count` for `user`."""
+    return count_tag_talents(user, list(Tag.objects.order_by("name")))
 
 
 def get_pool_for(user: User, pk: int, *, write: bool = False) -> Pool:
