@@ -9,6 +9,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="talents:talent-list", permanent=False)),
     path("accounts/", include("silverpool.accounts.urls")),
     path("talents/", include("silverpool.talents.urls")),
+    path("imports/", include("silverpool.imports.urls")),
     path("privacy/", include("silverpool.privacy.urls")),
     path("outreach/", include("silverpool.outreach.urls")),
     path("api/v1/", api.urls),

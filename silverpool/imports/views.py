@@ -1,0 +1,68 @@
+"""The talent list export page and its download. Recruiters and admins only, as for a
+single talent's data export: viewers may read talents but not take them out."""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from ..accounts.http import AuthedRequest
+from ..talents import services as talents
+from ..talents.forms.filters import TalentFilterForm
+from ..talents.models import Talent
+from ..talents.search import count_talents, filter_talents
+from . import export
+from .export import ExportFormat
+from .forms import ExportForm
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def talent_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
+    """GET shows the choices for the list's current filters (in the query string); POST
+    downloads the file."""
+    talents.require_editor(request.user)
+    filter_form = TalentFilterForm(request.GET, user=request.user)
+    matching = filter_talents(Talent.objects.visible_to(request.user), filter_form.to_filters())
+    form = ExportForm(request.POST or None, available=export.export_columns())
+    if not form.is_valid():
+        context = {
+            "form": form,
+            "total": count_talents(matching),
+            "filter_query": filter_form.query_string(),
+        }
+        return render(request, "imports/export_form.html", context)
+    columns, fmt = form.chosen_columns(), form.chosen_format()
+    export.record_talent_export(
+        request.user,
+        fmt=fmt,
+        columns=columns,
+        count=matching.count(),
+        filter_keys=[name for name in filter_form.fields if filter_form.data.get(name)],
+    )
+    rows = talents.with_list_relations(matching, request.user)
+    filename = f"talents-{timezone.localdate().isoformat()}"
+    if fmt == ExportFormat.XLSX:
+        # Written to a temporary file first: a zip cannot be streamed as it is built.
+        # FileResponse closes it once sent.
+        out = tempfile.TemporaryFile()  # noqa: SIM115
+        export.write_xlsx(rows, columns, out)
+        out.seek(0)
+        return FileResponse(
+            out,
+            as_attachment=True,
+            filename=f"{filename}.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    delimiter = ";" if fmt == ExportFormat.CSV_SEMICOLON else ","
+    response = StreamingHttpResponse(
+        export.csv_lines(rows, columns, delimiter=delimiter),
+        content_type="text/csv; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+    return response
