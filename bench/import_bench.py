@@ -36,7 +36,8 @@ from pathlib import Path
 from typing import Any
 
 from .databases import OUT_DIR, database_url, setup_django
-from .generate_workbook import workbook_path, write_workbook
+from .generate_talents import TALENT_COLUMNS
+from .generate_workbook import COUNTRY_NAMES, workbook_path, write_workbook
 
 SCRATCH_TABLE = "bench_import_limit"
 PEER_TABLE = "bench_import_peer"
@@ -57,56 +58,8 @@ PEER_FIELDS = (
     "notes",
     "notice_period",
 )
-COPY_COLUMNS = (
-    "id",
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postcode",
-    "city",
-    "country",
-    "job_title",
-    "skills",
-    "linkedin_url",
-    "profile_urls",
-    "salary_amount",
-    "salary_currency",
-    "salary_period",
-    "available_from",
-    "source_kind",
-    "source_label",
-    "custom_values",
-    "created_at",
-    "updated_at",
-    "last_activity_at",
-    "search_text",
-    "name_key",
-    "is_restricted",
-    "status_id",
-)
-COUNTRIES = {
-    "deutschland": "DE",
-    "de": "DE",
-    "d": "DE",
-    "germany": "DE",
-    "österreich": "AT",
-    "oesterreich": "AT",
-    "austria": "AT",
-    "at": "AT",
-    "schweiz": "CH",
-    "switzerland": "CH",
-    "ch": "CH",
-    "uk": "GB",
-    "united kingdom": "GB",
-    "gb": "GB",
-    "großbritannien": "GB",
-    "england": "GB",
-    "niederlande": "NL",
-    "netherlands": "NL",
-    "holland": "NL",
-    "nl": "NL",
-}
+# The spellings the workbook generator writes, read back to country codes.
+COUNTRIES = {name.lower(): code for code, names in COUNTRY_NAMES.items() for name in names}
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[a-z]{2,}")
 SKILL_SPLIT = re.compile(r"\s*[,;/\n]\s*")
 DIGITS = re.compile(r"\d+(?:\.\d{3})*")
@@ -159,7 +112,7 @@ def available(value: Any) -> date | None:
 
 
 def clean(rows: list[list[Any]], status_id: int) -> Iterator[tuple[Any, ...]]:
-    """Talent rows in COPY_COLUMNS order; blank, invalid and repeated rows are dropped."""
+    """Talent rows in TALENT_COLUMNS order; blank, invalid and repeated rows are dropped."""
     now = datetime.now(UTC)
     seen: set[str] = set()
     talent_id = 0
@@ -197,8 +150,10 @@ def clean(rows: list[list[Any]], status_id: int) -> Iterator[tuple[Any, ...]]:
             "EUR",
             "year",
             when,
+            status_id,
             "import",
             "bench.xlsx",
+            None,  # owner
             json.dumps({"notice_period": cells[14]} if cells[14] else {}),
             now,
             now,
@@ -207,7 +162,7 @@ def clean(rows: list[list[Any]], status_id: int) -> Iterator[tuple[Any, ...]]:
             " ".join((first, last, email, title, city, *skills)).lower(),
             f"{first} {last}".lower(),
             False,
-            status_id,
+            None,  # merged into
         )
 
 
@@ -226,7 +181,7 @@ def measure_limit(path: Path) -> dict[str, Any]:
         try:
             typed = list(clean(rows, status[0] if status else 1))
             cleaned = time.perf_counter()
-            copy_sql = f"COPY {SCRATCH_TABLE} ({', '.join(COPY_COLUMNS)}) FROM STDIN"
+            copy_sql = f"COPY {SCRATCH_TABLE} ({', '.join(TALENT_COLUMNS)}) FROM STDIN"
             with conn.cursor().copy(copy_sql) as copy:
                 for row in typed:
                     copy.write_row(row)

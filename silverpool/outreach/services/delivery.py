@@ -37,11 +37,13 @@ OVERDUE = datetime.timedelta(minutes=1)
 REAPER_BATCH = 500
 
 
-def _claimable(now: datetime.datetime) -> Q:
-    queued_and_due = Q(state=State.QUEUED, next_attempt_at__lte=now)
+def _abandoned(now: datetime.datetime) -> Q:
     # A worker that died mid-send leaves an expired lease.
-    abandoned = Q(state=State.SENDING, lease_until__lt=now)
-    return queued_and_due | abandoned
+    return Q(state=State.SENDING, lease_until__lt=now)
+
+
+def _claimable(now: datetime.datetime) -> Q:
+    return Q(state=State.QUEUED, next_attempt_at__lte=now) | _abandoned(now)
 
 
 def due_emails(now: datetime.datetime | None = None) -> list[int]:
@@ -49,8 +51,8 @@ def due_emails(now: datetime.datetime | None = None) -> list[int]:
     lost, or a retry is due) and those whose worker died mid-send."""
     now = now or timezone.now()
     overdue = Q(state=State.QUEUED, next_attempt_at__lte=now - OVERDUE)
-    abandoned = Q(state=State.SENDING, lease_until__lt=now)
-    emails = OutboundEmail.objects.filter(overdue | abandoned).order_by("next_attempt_at", "id")
+    emails = OutboundEmail.objects.filter(overdue | _abandoned(now))
+    emails = emails.order_by("next_attempt_at", "id")
     return list(emails.values_list("pk", flat=True)[:REAPER_BATCH])
 
 

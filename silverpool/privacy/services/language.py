@@ -15,20 +15,16 @@ The consent page can always be switched between German and English.
 from ...accounts.models import User
 from ...talents.models import Talent
 from ..models import ConsentRecord, ConsentRequest
+from .basis import SELF_GIVEN
+from .policy import LANGUAGES
 
-LANGUAGES = ("de", "en")
 GERMAN_SPEAKING = {"DE", "AT", "CH"}
-CHOSEN_BY_TALENT = (
-    ConsentRecord.Method.CONSENT_PAGE,
-    ConsentRecord.Method.PRIVACY_PAGE,
-    ConsentRecord.Method.FORM,
-)
 
 
 def mail_language(talent: Talent, *, actor: User | None = None) -> str:
     """The language ("de" or "en") to write to `talent` in."""
     chosen = (
-        ConsentRecord.objects.filter(talent=talent, method__in=CHOSEN_BY_TALENT)
+        ConsentRecord.objects.filter(talent=talent, method__in=SELF_GIVEN)
         .exclude(language="")
         .values_list("language", flat=True)
         .first()

@@ -55,7 +55,3 @@ def publish_text(purpose: Purpose, *, language: str, text: str, actor: User | No
 
 def purposes() -> list[Purpose]:
     return list(Purpose.objects.all())
-
-
-def today() -> datetime.date:
-    return timezone.localdate()

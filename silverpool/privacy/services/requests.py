@@ -30,6 +30,7 @@ from ..links import consent_url
 from ..models import ConsentRecord, ConsentRequest, LegalBasis
 from .basis import ConsentGrant, basis_of, is_suppressed, record_consent
 from .batches import talents_by_id
+from .export import TALENT_LABEL
 from .language import mail_language
 from .notice import needs_notice, note_notice_sent, notice_text
 from .policy import current_texts, get_policy
@@ -185,6 +186,24 @@ def request_consent(
     return request
 
 
+# States in which asking again can still save the talent: a first or new consent, or
+# the renewal of one about to end. Who declined or withdrew is not asked again.
+ASKABLE_STATES = {
+    LegalBasis.State.AWAITING_CONSENT,
+    LegalBasis.State.APPLICATION_HOLD,
+    LegalBasis.State.CONSENT_EXPIRED,
+    LegalBasis.State.CONSENT_VALID,
+}
+
+
+def ask_again(talent: Talent, *, actor: User) -> ConsentRequest:
+    """From the upcoming deletions: a renewal request for a valid consent about to end,
+    otherwise a consent request. Raises ConsentRequestRefused."""
+    basis = LegalBasis.objects.get(talent=talent)
+    renewal = basis.state == LegalBasis.State.CONSENT_VALID
+    return request_consent(talent, actor=actor, kind=Kind.RENEWAL if renewal else Kind.CONSENT)
+
+
 def bulk_request_consent(talents: Iterable[Talent], *, actor: User) -> dict[str, int]:
     """Ask each of `talents`; counts per outcome: "sent", or the code of the refusal.
     Each request is its own transaction: one refusal stops nobody else's email."""
@@ -319,6 +338,6 @@ def answer_consent_request(
             request=request,
         ),
         actor=None,
-        actor_label="Talent",
+        actor_label=TALENT_LABEL,
     )
     return Answer.SAVED

@@ -19,20 +19,11 @@ from ...accounts.http import AuthedRequest
 from ...talents.models import Talent
 from ...talents.services import get_talent_for, require_admin, require_editor
 from ..forms.forecast import LegalHoldForm
-from ..models import ConsentRequest, LegalBasis
 from ..services import get_policy, lift_legal_hold, set_legal_hold
-from ..services.requests import ConsentRequestRefused, request_consent
+from ..services.requests import ASKABLE_STATES, ConsentRequestRefused, ask_again
 from ..services.retention import Upcoming, legal_holds, upcoming_removals
 
 TEMPLATE = "privacy/forecast.html"
-# States in which asking again can still save the talent: a first or new consent, or
-# the renewal of one about to end. Who declined or withdrew is not asked again.
-ASKABLE = {
-    LegalBasis.State.AWAITING_CONSENT,
-    LegalBasis.State.APPLICATION_HOLD,
-    LegalBasis.State.CONSENT_EXPIRED,
-    LegalBasis.State.CONSENT_VALID,
-}
 HORIZONS = (7, 30)
 # A backlog can hold thousands; the page shows the soonest ones and says how many more.
 LIMIT = 500
@@ -71,7 +62,7 @@ def forecast_context(
         "total": total,
         "shown": len(rows),
         "holds": legal_holds(talents, today=today),
-        "askable": ASKABLE,
+        "askable": ASKABLE_STATES,
     }
 
 
@@ -117,11 +108,8 @@ def legal_hold_lift(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def consent_ask(request: AuthedRequest, pk: int) -> HttpResponse:
     talent = get_talent_for(request.user, pk, write=True)
-    basis = LegalBasis.objects.get(talent=talent)
-    renewal = basis.state == LegalBasis.State.CONSENT_VALID
-    kind = ConsentRequest.Kind.RENEWAL if renewal else ConsentRequest.Kind.CONSENT
     try:
-        request_consent(talent, actor=request.user, kind=kind)
+        ask_again(talent, actor=request.user)
     except ConsentRequestRefused as refused:
         messages.error(request, refused.message)
     else:

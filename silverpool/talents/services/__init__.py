@@ -30,9 +30,9 @@ from .documents import (
     extract_document_text,
     stalled_extractions,
 )
-from .duplicates import dismiss_duplicate, flag_duplicates, open_duplicate_flags
+from .duplicates import dismiss_duplicate, open_duplicate_flags
 from .events import record_event
-from .intake import IntakeResult, find_by_email, intake_talent, update_talent
+from .intake import IntakeResult, intake_talent, update_talent
 from .lifecycle import delete_talent, delete_talents
 from .membership import add_tag, add_to_pool, remove_from_pool, remove_tag, set_owner, set_status
 from .merge import merge_talents, undo_merge
@@ -45,7 +45,6 @@ from .settings import (
     save_custom_field,
     save_status,
     status_delete_blocker,
-    status_usage,
 )
 
 __all__ = [
@@ -76,8 +75,6 @@ __all__ = [
     "dismiss_duplicate",
     "edit_note",
     "extract_document_text",
-    "find_by_email",
-    "flag_duplicates",
     "get_document_for",
     "get_note_for",
     "get_or_create_tag",
@@ -103,7 +100,6 @@ __all__ = [
     "set_status",
     "stalled_extractions",
     "status_delete_blocker",
-    "status_usage",
     "tags_with_counts",
     "undo_merge",
     "update_talent",
