@@ -1,8 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import export_views
 
 app_name = "imports"
 urlpatterns = [
-    path("export/", views.talent_export, name="talent-export"),
+    path("export/", export_views.talent_export, name="talent-export"),
 ]

@@ -10,11 +10,14 @@ import datetime
 import re
 from contextlib import suppress
 from decimal import Decimal
+from functools import cache
 from typing import NamedTuple
 
 import phonenumbers
 from django.core.exceptions import ValidationError
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django_countries import countries
 
 from silverpool.talents import validation
 from silverpool.talents.models import Talent
@@ -271,3 +274,52 @@ def split_skills(cell: Cell) -> list[str]:
     """Skills from a cell, split as everywhere in Silverpool (see validation.split_skills):
     C/C++ and UI/UX stay one skill, "Python/Django" are two."""
     return validation.split_skills(clean_text(cell))
+
+
+# --- names and countries -----------------------------------------------------------------
+
+
+def split_full_name(cell: Cell) -> tuple[str, str]:
+    """First and last name from one cell: "Mustermann, Max" (an ATS export's way) or
+    "Max Mustermann"; everything after the first word is the last name ("Anna von Berg")."""
+    text = " ".join(clean_text(cell).split())
+    if "," in text:
+        last, _comma, first = text.partition(",")
+        return first.strip(), last.strip()
+    first, _space, last = text.partition(" ")
+    return first, last
+
+
+# Spellings that are not a country's name in either language.
+_COUNTRY_ALIASES = {
+    "d": "DE",
+    "brd": "DE",
+    "uk": "GB",
+    "england": "GB",
+    "grossbritannien": "GB",
+    "holland": "NL",
+    "usa": "US",
+    "us": "US",
+    "oesterreich": "AT",
+}
+
+
+@cache
+def _country_names() -> dict[str, str]:
+    names = dict(_COUNTRY_ALIASES)
+    for language in ("en", "de"):
+        with translation.override(language):
+            names.update({str(name).casefold(): code for code, name in countries})
+    names.update({code.casefold(): code for code in countries.countries})
+    return names
+
+
+def parse_country(cell: Cell) -> str:
+    """A country code from "DE", "Deutschland", "Germany", "Österreich" or "UK"."""
+    text = clean_text(cell)
+    if not text:
+        return ""
+    code = _country_names().get(text.casefold())
+    if code is None:
+        raise _quoted(_("“%(value)s” is not a country we know."), cell)
+    return code

@@ -323,6 +323,7 @@ class AuditEntry(models.Model):
     class Action(models.TextChoices):
         VIEWED = "viewed", _("Viewed")
         EXPORTED = "exported", _("Exported")
+        IMPORTED = "imported", _("Imported")
         CHANGED = "changed", _("Changed")
         CONSENT = "consent", _("Consent recorded")
         DELETED = "deleted", _("Deleted by a user")

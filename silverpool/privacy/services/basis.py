@@ -123,6 +123,26 @@ def open_legal_basis(talent: Talent, *, rejected_applicant: bool = False) -> Leg
     return basis
 
 
+def open_legal_bases(talents: Sequence[Talent], *, rejected_applicant: bool = False) -> None:
+    """`open_legal_basis` for many new talents at once (imports): one insert."""
+    policy = get_policy()
+    today = _today()
+    hold_until = add_months(today, policy.hold_months)
+    deadline = today + datetime.timedelta(days=policy.consent_deadline_days)
+    notice_due = add_months(today, NOTICE_MONTHS)
+    LegalBasis.objects.bulk_create(
+        LegalBasis(
+            talent=talent,
+            state=State.APPLICATION_HOLD if rejected_applicant else State.AWAITING_CONSENT,
+            hold_until=hold_until if rejected_applicant else None,
+            consent_deadline=None if rejected_applicant else deadline,
+            due_on=hold_until if rejected_applicant else deadline,
+            notice_due_on=None if talent.source_kind in NO_NOTICE_SOURCES else notice_due,
+        )
+        for talent in talents
+    )
+
+
 def basis_of(talent: Talent) -> LegalBasis:
     """The talent's legal basis, locked for the rest of the transaction."""
     return LegalBasis.objects.select_for_update().select_related("talent").get(talent=talent)
@@ -403,6 +423,23 @@ def may_email(talent: Talent, purpose: str) -> bool:
         return True
     basis = LegalBasis.objects.filter(talent=talent).first()
     return bool(basis and basis.state == State.CONSENT_VALID and purpose in basis.purposes)
+
+
+def audit_changes(
+    changed: dict[int, list[str]], *, actor: User | None, actor_label: str = ""
+) -> None:
+    """One CHANGED entry per talent id with the names of its changed fields, in one insert
+    (imports change thousands of talents at once)."""
+    AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=actor,
+            actor_label=actor_label,
+            talent_id=talent_id,
+            action=AuditEntry.Action.CHANGED,
+            detail={"fields": fields},
+        )
+        for talent_id, fields in changed.items()
+    )
 
 
 def audit(

@@ -1,0 +1,180 @@
+"""One row of the file, read through the column mapping into a talent's cleaned fields,
+or into the reason it cannot be imported (which column, why)."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+from ..talents.models import CustomField
+from ..talents.validation import clean_talent_fields
+from . import values
+from .headers import Target, TargetField
+from .reading import Row
+from .reading.table import Cell
+
+# Talent fields taken from a cell as trimmed text.
+TEXT_FIELDS = {
+    TargetField.FIRST_NAME,
+    TargetField.LAST_NAME,
+    TargetField.EMAIL,
+    TargetField.POSTCODE,
+    TargetField.CITY,
+    TargetField.JOB_TITLE,
+    TargetField.LINKEDIN_URL,
+    TargetField.SOURCE_LABEL,
+}
+# Which column to blame when clean_talent_fields refuses a field.
+FIELD_TARGETS = {
+    "salary_amount": TargetField.SALARY,
+    "salary_currency": TargetField.SALARY,
+    "salary_period": TargetField.SALARY,
+}
+
+
+@dataclass
+class GoodRow:
+    number: int
+    fields: dict[str, Any]
+    note: str
+    cells: list[Cell]
+    source_label: str
+
+
+@dataclass
+class BadRow:
+    number: int
+    column: str
+    reason: str
+    cells: list[str] = field(default_factory=list)
+
+
+class RowReader:
+    """Reads data rows with one mapping: `read(row)` gives a GoodRow or a BadRow."""
+
+    def __init__(
+        self,
+        headers: Sequence[str],
+        mapping: Sequence[Target],
+        *,
+        default_country: str,
+        source_label: str,
+        custom_fields: Mapping[str, CustomField],
+    ) -> None:
+        self.headers = list(headers)
+        self.columns = [
+            (index, target) for index, target in enumerate(mapping) if target.field != "ignore"
+        ]
+        self.default_country = default_country
+        self.source_label = source_label
+        self.custom_fields = custom_fields
+        self.header_of: dict[str, str] = {}
+        for index, target in self.columns:
+            key = target.custom_key if target.field == TargetField.CUSTOM else target.field
+            self.header_of.setdefault(key, self._header(index))
+
+    def _header(self, index: int) -> str:
+        return self.headers[index] if index < len(self.headers) else ""
+
+    def read(self, row: Row) -> GoodRow | BadRow:
+        cells = row.cells
+        raw: dict[str, Any] = {}
+        custom: dict[str, Any] = {}
+        notes: list[str] = []
+        urls: list[str] = []
+        phone: Cell = None
+        phone_header = ""
+        for index, target in self.columns:
+            cell = cells[index] if index < len(cells) else None
+            if cell is None or cell == "":
+                continue
+            try:
+                self._take(target, cell, raw, custom, notes, urls)
+            except ValueError as error:
+                return self._bad(row, self._header(index), str(error))
+            if target.field == TargetField.PHONE:
+                phone, phone_header = cell, self._header(index)
+        if phone is not None:
+            # Read after the country column: a number without +code is from that country.
+            try:
+                raw["phone"] = values.parse_phone(phone, raw.get("country") or self.default_country)
+            except ValueError as error:
+                return self._bad(row, phone_header, str(error))
+        if urls:
+            raw["profile_urls"] = urls
+        if custom:
+            raw["custom_values"] = custom
+        if not raw.get("email"):
+            return self._bad(
+                row,
+                self.header_of.get(TargetField.EMAIL, ""),
+                _("No email address: without one the talent could not be recognised again."),
+            )
+        # Where the talent came from before the file ("LinkedIn", "Messe") goes with the file.
+        label = raw.pop("source_label", "")
+        source_label = f"{self.source_label} ({label})"[:200] if label else self.source_label
+        try:
+            fields = clean_talent_fields(raw, partial=False, custom_fields=self.custom_fields)
+        except ValidationError as error:
+            name, messages = next(iter(error.message_dict.items()))
+            return self._bad(row, self._blame(name), " ".join(messages))
+        return GoodRow(row.number, fields, "\n".join(notes), cells, source_label)
+
+    def _take(
+        self,
+        target: Target,
+        cell: Cell,
+        raw: dict[str, Any],
+        custom: dict[str, Any],
+        notes: list[str],
+        urls: list[str],
+    ) -> None:
+        kind = target.field
+        if kind in TEXT_FIELDS:
+            raw[kind] = values.clean_text(cell)
+        elif kind == TargetField.FULL_NAME:
+            first, last = values.split_full_name(cell)
+            raw.setdefault("first_name", first)
+            raw.setdefault("last_name", last)
+        elif kind == TargetField.PHONE:
+            pass  # read last, see read()
+        elif kind == TargetField.COUNTRY:
+            raw["country"] = values.parse_country(cell)
+        elif kind == TargetField.SKILLS:
+            raw["skills"] = values.split_skills(cell)
+        elif kind == TargetField.PROFILE_URLS:
+            urls.extend(values.clean_text(cell).split())
+        elif kind == TargetField.SALARY:
+            salary = values.parse_salary(cell)
+            if salary is not None:
+                raw["salary_amount"] = salary.amount
+                raw["salary_currency"] = salary.currency
+                raw["salary_period"] = salary.period or "year"
+        elif kind == TargetField.AVAILABLE_FROM:
+            raw["available_from"] = values.parse_date(cell)
+        elif kind == TargetField.NOTE:
+            text = values.clean_text(cell)
+            if text:
+                notes.append(text)
+        elif kind == TargetField.CUSTOM:
+            custom[target.custom_key] = self._custom_value(target.custom_key, cell)
+
+    def _custom_value(self, key: str, cell: Cell) -> Any:
+        custom_field = self.custom_fields.get(key)
+        if custom_field is not None and custom_field.kind == CustomField.Kind.DATE:
+            date = values.parse_date(cell)
+            return date.isoformat() if date else ""
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            return cell
+        return values.clean_text(cell)
+
+    def _blame(self, name: str) -> str:
+        if name == "custom_values":
+            custom = [t.custom_key for _i, t in self.columns if t.field == TargetField.CUSTOM]
+            return self.header_of.get(custom[0], "") if len(custom) == 1 else ""
+        return self.header_of.get(FIELD_TARGETS.get(name, name), "")
+
+    def _bad(self, row: Row, column: str, reason: str) -> BadRow:
+        return BadRow(row.number, column, reason, [values.clean_text(c) for c in row.cells])

@@ -1,0 +1,36 @@
+"""The imports app's use cases: upload, mapping, check (preview), run, cancel, undo and
+the rejected-rows report."""
+
+from .check import request_check
+from .report import write_rejected_rows
+from .run import cancel_import, start_import
+from .undo import can_undo, undo_import
+from .upload import (
+    MappingProblem,
+    apply_saved_mapping,
+    check_mapping,
+    choose_sheet,
+    create_job,
+    open_job_table,
+    sample_rows,
+    save_mapping,
+    targets_of,
+)
+
+__all__ = [
+    "MappingProblem",
+    "apply_saved_mapping",
+    "can_undo",
+    "cancel_import",
+    "check_mapping",
+    "choose_sheet",
+    "create_job",
+    "open_job_table",
+    "request_check",
+    "sample_rows",
+    "save_mapping",
+    "start_import",
+    "targets_of",
+    "undo_import",
+    "write_rejected_rows",
+]

@@ -1,0 +1,85 @@
+"""The check before an import (the preview): the whole file read through the mapping,
+nothing written. It counts new talents, updates of existing ones, repeated and invalid
+rows, and keeps the first rows as they will be imported and the first problems."""
+
+from django.db import transaction
+from django.db.models.functions import Lower
+from django.utils import translation
+
+from ...talents.models import Talent
+from ...talents.services.events import jsonable
+from ..models import ImportJob
+from ..reading import UnreadableFile
+from ..rows import BadRow
+from .rowstream import RowStream
+from .upload import open_job_table
+
+PREVIEW_ROWS = 10
+PREVIEW_PROBLEMS = 200
+
+
+def problem(row: BadRow) -> dict[str, object]:
+    return {"row": row.number, "column": row.column, "reason": row.reason}
+
+
+@transaction.atomic
+def request_check(job: ImportJob) -> None:
+    """Check the job's file in the background with its current mapping."""
+    from ..tasks import check_import  # the tasks module imports these services
+
+    job.state = ImportJob.State.CHECKING
+    job.preview = {}
+    job.save()
+    transaction.on_commit(lambda: check_import.enqueue(job.pk))
+
+
+def check_file(job_id: int) -> None:
+    job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
+    if job.state != ImportJob.State.CHECKING:
+        return
+    language = job.uploaded_by.language if job.uploaded_by else translation.get_language()
+    with translation.override(language):
+        try:
+            preview = _check(job)
+        except UnreadableFile as error:
+            preview = {"error": str(error)}
+    # The mapping may have changed while this ran: then a newer check is on its way.
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKING, mapping=job.mapping).update(
+        state=ImportJob.State.MAPPING if "error" in preview else ImportJob.State.READY,
+        preview=preview,
+        total_rows=preview.get("rows", 0),
+    )
+
+
+def _check(job: ImportJob) -> dict[str, object]:
+    stream = RowStream(job, open_job_table(job))
+    counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
+    first: list[dict[str, object]] = []
+    problems: list[dict[str, object]] = []
+    for batch in stream.batches():
+        stream.accept(batch)
+        counts["rows"] += batch.size
+        counts["invalid"] += len(batch.bad)
+        counts["repeated"] += len(batch.repeated)
+        emails = [row.fields["email"].lower() for row in batch.good]
+        known = set(
+            Talent.objects.exclude(email="")
+            .annotate(email_ci=Lower("email"))
+            .filter(email_ci__in=emails)
+            .values_list("email_ci", flat=True)
+        )
+        counts["existing"] += len(known)
+        counts["new"] += len(emails) - len(known)
+        for row in batch.good[: PREVIEW_ROWS - len(first)]:
+            first.append(
+                {
+                    "row": row.number,
+                    "exists": row.fields["email"].lower() in known,
+                    "fields": {key: jsonable(value) for key, value in row.fields.items()},
+                    "note": row.note,
+                }
+            )
+        for bad in sorted(batch.bad + batch.repeated, key=lambda r: r.number):
+            if len(problems) < PREVIEW_PROBLEMS:
+                problems.append(problem(bad))
+    return {**counts, "first": first, "problems": problems}

@@ -1,0 +1,284 @@
+"""Running an import: in batches of one transaction each, resumable from the last one
+committed (reliability matrix rows 4-8).
+
+A worker claims the job with a lease, renewed by every batch. Each batch checks, under
+the job's row lock, that the cursor is where this worker left it: a worker that lost its
+lease (it stalled, another took over) stops instead of writing twice. A worker that dies
+leaves the lease to run out; the reaper (`due_jobs`, every minute) enqueues the job
+again and the next run skips the committed rows. A lost database connection is retried
+with backoff; the batch it interrupted rolled back, so it is simply read again.
+"""
+
+import datetime
+import logging
+import time
+
+from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from ...accounts.models import User
+from ...privacy import services as privacy
+from ...privacy.models import AuditEntry, ConsentRecord, Purpose
+from ...talents.models import Talent
+from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, intake_talents
+from ..models import ImportedTalent, ImportJob, RejectedRow
+from ..values import clean_text
+from .rowstream import Batch, RowStream
+from .upload import open_job_table
+
+logger = logging.getLogger(__name__)
+
+LEASE = datetime.timedelta(minutes=2)
+# Seconds to wait before each new try of a batch whose connection broke (a database
+# restart takes a few seconds); then the job waits for the reaper.
+RETRY_DELAYS = (1, 2, 4, 8, 16)
+MAX_ATTEMPTS = 5
+FINISHED = {
+    ImportJob.State.DONE,
+    ImportJob.State.STOPPED,
+    ImportJob.State.CANCELLED,
+    ImportJob.State.FAILED,
+    ImportJob.State.UNDONE,
+}
+
+
+class LostLease(Exception):
+    """Another worker has the job now, or it was cancelled or finished meanwhile."""
+
+
+@transaction.atomic
+def start_import(job: ImportJob) -> bool:
+    """Queue a checked job (its decisions saved); False if it is not waiting to start
+    (a second click on "Import")."""
+    from ..tasks import run_import  # the tasks module imports these services
+
+    queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(
+        state=ImportJob.State.QUEUED, lease_until=timezone.now() + LEASE
+    )
+    if queued:
+        transaction.on_commit(lambda: run_import.enqueue(job.pk))
+    return bool(queued)
+
+
+def cancel_import(job: ImportJob) -> None:
+    """Stop a queued or running import after the batch it is writing; what was written
+    stays and can be undone."""
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
+        state=ImportJob.State.CANCELLED, finished_at=timezone.now()
+    )
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(cancel_requested=True)
+
+
+def due_jobs() -> list[int]:
+    """Jobs whose worker is gone (lease ran out) or whose task never ran; their lease is
+    renewed so that the next minute does not enqueue them again."""
+    now = timezone.now()
+    due = ImportJob.objects.filter(
+        state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING], lease_until__lt=now
+    )
+    ids = list(due.values_list("pk", flat=True))
+    ImportJob.objects.filter(pk__in=ids, lease_until__lt=now).update(lease_until=now + LEASE)
+    return ids
+
+
+def _claim(job_id: int) -> ImportJob | None:
+    now = timezone.now()
+    waiting = Q(state=ImportJob.State.QUEUED) | Q(
+        state=ImportJob.State.RUNNING, lease_until__lt=now
+    )
+    claimed = ImportJob.objects.filter(waiting, pk=job_id).update(
+        state=ImportJob.State.RUNNING, lease_until=now + LEASE, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return None
+    job = ImportJob.objects.select_related("uploaded_by", "status", "owner").get(pk=job_id)
+    if job.started_at is None:
+        job.started_at = now
+        job.save(update_fields=["started_at"])
+    return job
+
+
+def run_import(job_id: int) -> None:
+    """Run (or resume) the job if it is waiting for a worker; a no-op otherwise."""
+    job = _claim(job_id)
+    if job is None:
+        return
+    if job.attempts > MAX_ATTEMPTS:
+        _finish(job, ImportJob.State.FAILED, _("The import failed repeatedly and was stopped."))
+        return
+    language = job.uploaded_by.language if job.uploaded_by else translation.get_language()
+    with translation.override(language):
+        try:
+            _run(job)
+        except LostLease:
+            logger.info("import %s: lease lost, another run continues", job.pk)
+
+
+def _run(job: ImportJob) -> None:
+    stream = RowStream(job, open_job_table(job))
+    channel = channel_for(job)
+    for batch in stream.batches(skip=job.cursor):
+        state = _write_with_retries(job, batch, channel)
+        if state is not None:
+            _finish(job, state, job.error)
+            return
+        stream.accept(batch)
+    _finish(job, ImportJob.State.DONE)
+
+
+def channel_for(job: ImportJob) -> Channel:
+    user = job.uploaded_by
+    consent = None
+    if job.consent == ImportJob.Consent.RECORDED:
+        consent = privacy.ConsentGrant(
+            method=ConsentRecord.Method.IMPORT,
+            language=user.language if user else "de",
+            given=[Purpose.TALENT_POOL],
+            note=job.consent_note,
+            recorded_by=user,
+        )
+    return Channel(
+        actor=user,
+        actor_label="" if user else _("Import"),
+        source_kind=Talent.SourceKind.IMPORT,
+        source_label=job.source_label,
+        existing=ExistingTalents(job.existing),
+        status=job.status,
+        owner=job.owner,
+        pools=list(job.pools.all()),
+        tags=list(job.tags.all()),
+        rejected_applicant=job.rejected_applicants,
+        consent=consent,
+    )
+
+
+def _write_with_retries(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
+    for delay in (*RETRY_DELAYS, None):
+        try:
+            return _write(job, batch, channel)
+        except (OperationalError, InterfaceError, IntegrityError) as error:
+            # IntegrityError: another channel added one of the emails since the lookup;
+            # the next try finds it as an existing talent.
+            if delay is None:
+                raise
+            logger.warning(
+                "import %s: batch at %s failed (%s), retrying", job.pk, batch.start, error
+            )
+            connection.close()
+            time.sleep(delay)
+    return None  # unreachable: the last try returns or raises
+
+
+@transaction.atomic
+def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
+    """Write one batch and move the cursor past it; the state to finish in, if the job
+    must stop here (cancelled, or an invalid row with "stop")."""
+    locked = ImportJob.objects.select_for_update().get(pk=job.pk)
+    if locked.state != ImportJob.State.RUNNING or locked.cursor != batch.start:
+        raise LostLease
+    if locked.cancel_requested:
+        return ImportJob.State.CANCELLED
+    if batch.bad and job.invalid == ImportJob.Invalid.STOP:
+        first = batch.bad[0]
+        job.error = _("Row %(row)d, column “%(column)s”: %(reason)s") % {
+            "row": first.number,
+            "column": first.column,
+            "reason": first.reason,
+        }
+        RejectedRow.objects.create(
+            job=job,
+            row_number=first.number,
+            column=first.column,
+            reason=first.reason,
+            cells=first.cells,
+        )
+        return ImportJob.State.STOPPED
+    arrivals = [Arrival(r.number, r.fields, r.note, r.source_label) for r in batch.good]
+    result = intake_talents(arrivals, channel)
+    rejected = [
+        RejectedRow(job=job, row_number=r.number, column=r.column, reason=r.reason, cells=r.cells)
+        for r in batch.bad + batch.repeated
+    ]
+    cells = {row.number: row.cells for row in batch.good}
+    for key, (field_name, message) in result.refused.items():
+        rejected.append(
+            RejectedRow(
+                job=job,
+                row_number=key,
+                column=header_of(job, field_name),
+                reason=message,
+                cells=[clean_text(cell) for cell in cells[key]],
+            )
+        )
+    RejectedRow.objects.bulk_create(rejected, batch_size=1000)
+    ImportedTalent.objects.bulk_create(
+        [
+            ImportedTalent(job=job, talent=t, row_number=key, created=True)
+            for key, t in result.created.items()
+        ]
+        + [
+            ImportedTalent(
+                job=job,
+                talent=c.talent,
+                row_number=key,
+                created=False,
+                changes=c.changes,
+                added_pools=c.added_pools,
+                added_tags=c.added_tags,
+            )
+            for key, c in result.updated.items()
+        ],
+        batch_size=1000,
+    )
+    ImportJob.objects.filter(pk=job.pk).update(
+        cursor=batch.start + batch.size,
+        created_count=F("created_count") + len(result.created),
+        updated_count=F("updated_count") + len(result.updated),
+        unchanged_count=F("unchanged_count") + len(result.unchanged),
+        repeated_count=F("repeated_count") + len(batch.repeated),
+        rejected_count=F("rejected_count") + len(batch.bad) + len(result.refused),
+        lease_until=timezone.now() + LEASE,
+    )
+    return None
+
+
+def header_of(job: ImportJob, field_name: str) -> str:
+    for header, (target, _key) in zip(job.headers, job.mapping, strict=False):
+        if target == field_name:
+            return str(header)
+    return ""
+
+
+def _finish(job: ImportJob, state: str, error: str = "") -> None:
+    with transaction.atomic():
+        finished = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(
+            state=state, error=error, finished_at=timezone.now(), lease_until=None
+        )
+        if not finished:
+            return
+        job.refresh_from_db()
+        privacy.audit(
+            actor=job.uploaded_by,
+            action=AuditEntry.Action.IMPORTED,
+            job=job.pk,
+            state=state,
+            created=job.created_count,
+            updated=job.updated_count,
+            rejected=job.rejected_count + job.repeated_count,
+        )
+        if job.consent == ImportJob.Consent.ASK_NOW and job.uploaded_by is not None:
+            ask_for_consent(job, job.uploaded_by)
+    # The upload holds personal data the talents and the report now hold where needed.
+    job.file.delete(save=True)
+
+
+def ask_for_consent(job: ImportJob, user: User) -> None:
+    from ...privacy.tasks import ask_for_consent as ask_task
+
+    ids = list(
+        ImportedTalent.objects.filter(job=job, created=True).values_list("talent_id", flat=True)
+    )
+    if ids:
+        transaction.on_commit(lambda: ask_task.enqueue(ids, user.pk))

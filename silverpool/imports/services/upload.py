@@ -1,0 +1,147 @@
+"""An upload becomes an import job: the file is kept under a server-made name, opened
+once to refuse what cannot be read, and its columns get a suggested mapping."""
+
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import islice
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from ...accounts.models import User
+from ...talents.models import CustomField
+from ..headers import (
+    REPEATABLE,
+    Target,
+    TargetField,
+    find_header_row,
+    normalize_header,
+    suggest_mapping,
+)
+from ..models import ImportJob, SavedMapping
+from ..reading import Cell, Table, UnreadableFile, open_table
+from ..values import clean_text
+
+# Rows read to find the header and to show the mapping page's examples.
+SAMPLE_ROWS = 30
+
+
+def open_job_table(job: ImportJob) -> Table:
+    return open_table(
+        Path(job.file.path), filename=job.original_name, max_rows=settings.IMPORT_MAX_ROWS
+    )
+
+
+def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
+    """Keep the upload and suggest how to read it; raises UnreadableFile (and keeps
+    nothing) when it is not a spreadsheet Silverpool can read."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    job = ImportJob(
+        uploaded_by=user,
+        original_name=(upload.name or "upload")[:255],
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+    )
+    job.file.save("upload", upload, save=False)
+    try:
+        table = open_job_table(job)
+        choose_sheet(job, table, table.default_sheet)
+    except UnreadableFile:
+        job.file.delete(save=False)
+        raise
+    job.save()
+    return job
+
+
+def choose_sheet(job: ImportJob, table: Table, sheet: str) -> None:
+    """Read `sheet`'s header row and suggest a mapping: a saved mapping whose headers are
+    all in this file wins; otherwise the suggestions from the headers. Not saved."""
+    sample = list(islice(table.rows(sheet), SAMPLE_ROWS))
+    job.sheet = sheet
+    job.header_row = find_header_row(sample)
+    header_cells = next(cells for number, cells in sample if number == job.header_row)
+    width = max(len(cells) for _number, cells in sample)
+    job.headers = [clean_text(cell) for cell in header_cells] + [""] * (width - len(header_cells))
+    saved = saved_mapping_for(job.headers)
+    if saved is not None:
+        apply_saved_mapping(job, saved)
+    else:
+        targets = suggest_mapping(job.headers, list(CustomField.objects.all()))
+        job.mapping = [[target.field, target.custom_key] for target in targets]
+
+
+def apply_saved_mapping(job: ImportJob, saved: SavedMapping) -> None:
+    """Map the job's columns as `saved` says; columns it does not know are ignored."""
+    job.mapping = [
+        saved.columns.get(normalize_header(header), [TargetField.IGNORE, ""])
+        for header in job.headers
+    ]
+    job.default_country = saved.default_country
+
+
+def sample_rows(job: ImportJob, table: Table) -> list[tuple[int, list[Cell]]]:
+    """The first data rows below the header, for the mapping page."""
+    rows = []
+    for number, cells in islice(table.rows(job.sheet), SAMPLE_ROWS):
+        if number > job.header_row:
+            rows.append((number, cells))
+    return rows[:5]
+
+
+def targets_of(job: ImportJob) -> list[Target]:
+    return [Target(TargetField(field), key) for field, key in job.mapping]
+
+
+@dataclass(frozen=True)
+class MappingProblem(Exception):
+    message: str
+
+
+def check_mapping(targets: Sequence[Target]) -> None:
+    """Refuse a mapping the import cannot work with; MappingProblem says why."""
+    fields = [t.field for t in targets]
+    if TargetField.EMAIL not in fields:
+        raise MappingProblem(
+            _(
+                "No column goes into “email”. Silverpool recognises talents by their email "
+                "address; choose the column that holds it."
+            )
+        )
+    if not {TargetField.FIRST_NAME, TargetField.FULL_NAME} & set(fields):
+        raise MappingProblem(_("No column goes into “first name” or “full name”."))
+    seen: set[Target] = set()
+    for target in targets:
+        if target.field not in REPEATABLE and target in seen:
+            label = target.custom_key or TargetField(target.field).label
+            raise MappingProblem(_("Two columns go into “%(field)s”.") % {"field": label})
+        seen.add(target)
+
+
+@transaction.atomic
+def save_mapping(job: ImportJob, name: str, *, user: User) -> SavedMapping:
+    """Keep this job's mapping for the next file with the same headers (same name: replaced)."""
+    columns = {
+        normalize_header(header): pair
+        for header, pair in zip(job.headers, job.mapping, strict=False)
+        if header
+    }
+    saved, _created = SavedMapping.objects.update_or_create(
+        name=name,
+        defaults={"columns": columns, "default_country": job.default_country, "created_by": user},
+    )
+    return saved
+
+
+def saved_mapping_for(headers: Sequence[str]) -> SavedMapping | None:
+    """The newest saved mapping that knows every non-empty header of the file."""
+    wanted = {normalize_header(header) for header in headers if header}
+    for saved in SavedMapping.objects.order_by("-created_at"):
+        if wanted and wanted <= saved.columns.keys():
+            return saved
+    return None

@@ -1,0 +1,27 @@
+"""Background work of imports: the check (preview), the run, and the reaper that resumes
+runs whose worker died."""
+
+from crontask import cron
+from django.tasks import task
+
+from .services import check, run
+
+
+@task()
+def check_import(job_id: int) -> None:
+    check.check_file(job_id)
+
+
+@task()
+def run_import(job_id: int) -> None:
+    """Run or resume an import; enqueued when it starts and again by the reaper. Claiming
+    the job makes an extra enqueue harmless."""
+    run.run_import(job_id)
+
+
+@cron("* * * * *")
+@task()
+def resume_imports() -> None:
+    """Re-enqueue imports whose worker died (lease ran out) or whose task was lost."""
+    for job_id in run.due_jobs():
+        run_import.enqueue(job_id)

@@ -1,0 +1,466 @@
+"""Intake for many talents at once (imports): what `intake_talent` does for one, done
+with a handful of statements per batch instead of a dozen per talent.
+
+The rules are intake's: the same email (case ignored) is the same talent, a channel's
+empty value never blanks out a field, a user may not update a talent they may not see,
+every change is on the timeline, and the privacy app opens each new talent's legal basis.
+The caller holds the transaction: a batch is written whole or not at all.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ...accounts.models import User
+from ...privacy import services as privacy
+from ..models import (
+    Document,
+    DuplicateFlag,
+    Event,
+    Note,
+    Pool,
+    PoolMembership,
+    Status,
+    Tag,
+    Talent,
+    TalentTag,
+)
+from ..search import build_search_text
+from .derived import name_key, refresh_restriction, search_parts
+from .events import jsonable
+from .intake import DUPLICATE_RELEVANT, default_status
+
+if TYPE_CHECKING:
+    from ...privacy.services import ConsentGrant
+
+
+class ExistingTalents(StrEnum):
+    """What a channel's values do to a talent that is already there."""
+
+    SKIP = "skip"
+    FILL = "fill"
+    OVERWRITE = "overwrite"
+
+
+@dataclass
+class Arrival:
+    """One talent's cleaned fields (as clean_talent_fields returns them), a note, and
+    the source label a new talent gets (default: the channel's)."""
+
+    key: int
+    fields: dict[str, Any]
+    note: str = ""
+    source_label: str = ""
+
+
+@dataclass
+class Changed:
+    """An existing talent the channel brought: the values it brings that would change
+    something, and afterwards what changed (field -> [old, new], as events.jsonable keeps
+    them; status and owner as ids) and which pools and tags were added."""
+
+    talent: Talent
+    new_values: dict[str, Any]
+    changes: dict[str, list[Any]] = field(default_factory=dict)
+    added_pools: list[int] = field(default_factory=list)
+    added_tags: list[int] = field(default_factory=list)
+
+
+@dataclass
+class BulkResult:
+    created: dict[int, Talent] = field(default_factory=dict)
+    updated: dict[int, Changed] = field(default_factory=dict)
+    unchanged: dict[int, Talent] = field(default_factory=dict)
+    # Arrival key -> (field, message): talents the actor may not update.
+    refused: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Channel:
+    """Who brings the talents and what applies to each of them."""
+
+    actor: User | None
+    actor_label: str
+    source_kind: Talent.SourceKind
+    source_label: str
+    existing: ExistingTalents = ExistingTalents.FILL
+    status: Status | None = None
+    owner: User | None = None
+    pools: Sequence[Pool] = ()
+    tags: Sequence[Tag] = ()
+    rejected_applicant: bool = False
+    consent: "ConsentGrant | None" = None
+
+
+class _Timeline:
+    """Events collected for one insert; every touched talent's last activity is `now`."""
+
+    def __init__(self, channel: Channel, now: datetime.datetime) -> None:
+        self.channel = channel
+        self.now = now
+        self.events: list[Event] = []
+
+    def add(self, talent_id: int, kind: Event.Kind, **data: Any) -> None:
+        self.events.append(
+            Event(
+                talent_id=talent_id,
+                kind=kind,
+                actor=self.channel.actor,
+                actor_label=self.channel.actor_label,
+                created_at=self.now,
+                data={key: jsonable(value) for key, value in data.items()},
+            )
+        )
+
+    def save(self) -> None:
+        Event.objects.bulk_create(self.events, batch_size=2000)
+        touched = {event.talent_id for event in self.events}
+        Talent.objects.filter(pk__in=touched).update(last_activity_at=self.now)
+
+
+def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
+    """Create the new talents among `arrivals` and update the existing ones (found by
+    email) as `channel.existing` says; apply status, owner, pools and tags to every talent
+    taken. Arrivals must have distinct emails. Must run inside a transaction."""
+    assert transaction.get_connection().in_atomic_block, "intake_talents needs a transaction"
+    now = timezone.now()
+    timeline = _Timeline(channel, now)
+    result = BulkResult()
+    existing = _existing_by_email(arrivals)
+    visible = _visible_ids(channel.actor, [t.pk for t in existing.values()])
+    new: list[Arrival] = []
+    for arrival in arrivals:
+        talent = existing.get(arrival.fields.get("email", "").lower())
+        if talent is None:
+            new.append(arrival)
+        elif talent.pk not in visible:
+            result.refused[arrival.key] = (
+                "email",
+                _(
+                    "A talent with this email address already exists in a private pool you "
+                    "are not a member of."
+                ),
+            )
+        elif channel.existing == ExistingTalents.SKIP:
+            result.unchanged[arrival.key] = talent
+        else:
+            new_values = _changes(talent, arrival.fields, channel.existing)
+            result.updated[arrival.key] = Changed(talent, new_values)
+    result.created = _create(new, channel, timeline)
+    _write_updates(result.updated, channel, timeline)
+    touched = {**result.created, **{key: c.talent for key, c in result.updated.items()}}
+    _apply_memberships(touched, result, channel, timeline)
+    noted = _add_notes(arrivals, touched, result, channel)
+    for key, changed in list(result.updated.items()):
+        if changed.changes or changed.added_pools or changed.added_tags or key in noted:
+            timeline.add(
+                changed.talent.pk,
+                Event.Kind.UPDATED,
+                source_kind=channel.source_kind,
+                source_label=channel.source_label,
+            )
+        else:
+            result.unchanged[key] = result.updated.pop(key).talent
+    timeline.save()
+    if any(pool.is_private for pool in channel.pools):
+        refresh_restriction([talent.pk for talent in touched.values()])
+    _flag_duplicates(
+        [*result.created.values()]
+        + [c.talent for c in result.updated.values() if DUPLICATE_RELEVANT & c.changes.keys()],
+        channel.actor,
+    )
+    _apply_privacy(result, channel)
+    return result
+
+
+def _existing_by_email(arrivals: Sequence[Arrival]) -> dict[str, Talent]:
+    emails = [a.fields["email"].lower() for a in arrivals if a.fields.get("email")]
+    if not emails:
+        return {}
+    # ~Q(email="") is the condition of the unique index on lower(email): it is used.
+    found = (
+        Talent.objects.exclude(email="")
+        .annotate(email_ci=Lower("email"))
+        .filter(email_ci__in=emails)
+        .select_related("status", "owner")
+    )
+    return {talent.email.lower(): talent for talent in found}
+
+
+def _visible_ids(actor: User | None, ids: list[int]) -> set[int]:
+    if actor is None or actor.is_admin:
+        return set(ids)
+    return set(Talent.objects.visible_to(actor).filter(pk__in=ids).values_list("pk", flat=True))
+
+
+def _changes(talent: Talent, fields: Mapping[str, Any], mode: ExistingTalents) -> dict[str, Any]:
+    """Field -> new value: what the channel brings that differs (overwrite), or only what
+    fills an empty field (fill). Empty values and the email itself never change anything."""
+    provided = {k: v for k, v in fields.items() if v not in ("", None, [], {}) and k != "email"}
+    if "salary_amount" not in provided:
+        # Currency and period have defaults; without an amount they carry no information.
+        provided.pop("salary_currency", None)
+        provided.pop("salary_period", None)
+    if "custom_values" in provided:
+        current = talent.custom_values
+        merged = (
+            {**provided["custom_values"], **current}
+            if mode == ExistingTalents.FILL
+            else {**current, **provided["custom_values"]}
+        )
+        provided["custom_values"] = merged
+    changes = {}
+    for name, value in provided.items():
+        old = getattr(talent, name)
+        if mode == ExistingTalents.FILL and name != "custom_values" and old not in ("", None, []):
+            continue
+        if name in ("salary_currency", "salary_period") and "salary_amount" not in changes:
+            continue
+        if jsonable(old) != jsonable(value):
+            changes[name] = value
+    return changes
+
+
+def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> dict[int, Talent]:
+    if not arrivals:
+        return {}
+    status = channel.status or default_status()
+    talents = []
+    for arrival in arrivals:
+        talent = Talent(
+            **arrival.fields,
+            status=status,
+            owner=channel.owner,
+            source_kind=channel.source_kind,
+            source_label=arrival.source_label or channel.source_label,
+        )
+        talent.name_key = name_key(talent.first_name, talent.last_name)
+        talent.search_text = build_search_text([*search_parts(talent), arrival.note])
+        talents.append(talent)
+    Talent.objects.bulk_create(talents, batch_size=1000)
+    created = {}
+    for arrival, talent in zip(arrivals, talents, strict=True):
+        created[arrival.key] = talent
+        timeline.add(
+            talent.pk,
+            Event.Kind.CREATED,
+            source_kind=talent.source_kind,
+            source_label=talent.source_label,
+        )
+        if channel.owner is not None:
+            timeline.add(talent.pk, Event.Kind.OWNER_CHANGED, old="", new=str(channel.owner))
+    return created
+
+
+def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Timeline) -> None:
+    """Write the changed fields and the status and owner of existing talents; keep the old
+    values in `changes` for undo."""
+    status, owner = channel.status, channel.owner
+    to_save: list[Talent] = []
+    columns: set[str] = set()
+    texts = _extra_search_texts([c.talent.pk for c in updated.values()])
+    for item in updated.values():
+        talent = item.talent
+        for name, value in item.new_values.items():
+            old = getattr(talent, name)
+            setattr(talent, name, value)
+            item.changes[name] = [jsonable(old), jsonable(value)]
+            timeline.add(
+                talent.pk, Event.Kind.FIELD_CHANGED, field=name, old=old, new=jsonable(value)
+            )
+        if status is not None and talent.status_id != status.pk:
+            timeline.add(
+                talent.pk, Event.Kind.STATUS_CHANGED, old=talent.status.key, new=status.key
+            )
+            item.changes["status"] = [talent.status_id, status.pk]
+            talent.status = status
+        if owner is not None and talent.owner_id != owner.pk:
+            timeline.add(
+                talent.pk,
+                Event.Kind.OWNER_CHANGED,
+                old=str(talent.owner) if talent.owner else "",
+                new=str(owner),
+            )
+            item.changes["owner"] = [talent.owner_id, owner.pk]
+            talent.owner = owner
+        if item.changes:
+            talent.name_key = name_key(talent.first_name, talent.last_name)
+            talent.search_text = build_search_text([*search_parts(talent), *texts[talent.pk]])
+            talent.updated_at = timeline.now
+            columns.update(item.changes)
+            to_save.append(talent)
+    if to_save:
+        Talent.objects.bulk_update(
+            to_save, [*columns, "name_key", "search_text", "updated_at"], batch_size=500
+        )
+        privacy.audit_changes(
+            {
+                c.talent.pk: [name for name in c.changes if name not in ("status", "owner")]
+                for c in updated.values()
+                if set(c.changes) - {"status", "owner"}
+            },
+            actor=channel.actor,
+            actor_label=channel.actor_label,
+        )
+
+
+def _extra_search_texts(talent_ids: list[int]) -> dict[int, list[str]]:
+    """Notes and document texts, which a talent's search words include besides its fields."""
+    texts: dict[int, list[str]] = defaultdict(list)
+    if talent_ids:
+        for model, column in ((Note, "text"), (Document, "text")):
+            rows = model.objects.filter(talent_id__in=talent_ids).values_list("talent_id", column)
+            for talent_id, text in rows:
+                texts[talent_id].append(text)
+    return texts
+
+
+def _apply_memberships(
+    touched: dict[int, Talent], result: BulkResult, channel: Channel, timeline: _Timeline
+) -> None:
+    ids = [talent.pk for talent in touched.values()]
+    have_pools = set(
+        PoolMembership.objects.filter(talent_id__in=ids, pool__in=channel.pools).values_list(
+            "talent_id", "pool_id"
+        )
+    )
+    have_tags = set(
+        TalentTag.objects.filter(talent_id__in=ids, tag__in=channel.tags).values_list(
+            "talent_id", "tag_id"
+        )
+    )
+    memberships, links = [], []
+    for key, talent in touched.items():
+        changed = result.updated.get(key)
+        for pool in channel.pools:
+            if (talent.pk, pool.pk) in have_pools:
+                continue
+            memberships.append(PoolMembership(talent=talent, pool=pool, added_by=channel.actor))
+            timeline.add(
+                talent.pk,
+                Event.Kind.POOL_ADDED,
+                pool_id=pool.pk,
+                pool=pool.name,
+                private=pool.is_private,
+            )
+            if changed is not None:
+                changed.added_pools.append(pool.pk)
+        for tag in channel.tags:
+            if (talent.pk, tag.pk) in have_tags:
+                continue
+            links.append(TalentTag(talent=talent, tag=tag, added_by=channel.actor))
+            timeline.add(talent.pk, Event.Kind.TAG_ADDED, tag=tag.name)
+            if changed is not None:
+                changed.added_tags.append(tag.pk)
+    PoolMembership.objects.bulk_create(memberships, batch_size=2000)
+    TalentTag.objects.bulk_create(links, batch_size=2000)
+
+
+def _add_notes(
+    arrivals: Sequence[Arrival], touched: dict[int, Talent], result: BulkResult, channel: Channel
+) -> set[int]:
+    """The note column's text as a note on each talent, written by the uploader, unless the
+    talent has that note already (the same file imported twice adds it once). No event per
+    note: the CREATED or UPDATED event of the same moment says where it came from. New
+    talents have its words already (see _create); existing ones get them added.
+    Returns the keys of the arrivals that got a note."""
+    with_note = [a for a in arrivals if a.note and a.key in touched]
+    known = set(
+        Note.objects.filter(
+            talent_id__in=[touched[a.key].pk for a in with_note if a.key not in result.created]
+        ).values_list("talent_id", "text")
+    )
+    fresh = [a for a in with_note if (touched[a.key].pk, a.note) not in known]
+    Note.objects.bulk_create(
+        (Note(talent=touched[a.key], author=channel.actor, text=a.note) for a in fresh),
+        batch_size=1000,
+    )
+    existing = []
+    for arrival in fresh:
+        if arrival.key not in result.created:
+            talent = touched[arrival.key]
+            talent.search_text = build_search_text([talent.search_text, arrival.note])
+            existing.append(talent)
+    Talent.objects.bulk_update(existing, ["search_text"], batch_size=500)
+    return {arrival.key for arrival in fresh}
+
+
+def _flag_duplicates(talents: list[Talent], actor: User | None) -> None:
+    """flag_duplicates for many talents: one query finds the candidates of all of them."""
+    by_name_phone = {(t.name_key, t.phone): t for t in talents if t.name_key and t.phone}
+    by_linkedin = {t.linkedin_url: t for t in talents if t.linkedin_url}
+    if not by_name_phone and not by_linkedin:
+        return
+    condition = Q(linkedin_url__in=list(by_linkedin))
+    if by_name_phone:
+        condition |= Q(
+            name_key__in={k for k, _p in by_name_phone}, phone__in={p for _k, p in by_name_phone}
+        )
+    pairs: dict[tuple[int, int], DuplicateFlag.Reason] = {}
+    names = {}
+    for other in (
+        Talent.objects.active()
+        .filter(condition)
+        .only("pk", "first_name", "last_name", "name_key", "phone", "linkedin_url")
+    ):
+        names[other.pk] = other.full_name
+        matches = []
+        if other.linkedin_url and other.linkedin_url in by_linkedin:
+            matches.append((by_linkedin[other.linkedin_url], DuplicateFlag.Reason.LINKEDIN))
+        twin = by_name_phone.get((other.name_key, other.phone))
+        if twin is not None:
+            matches.append((twin, DuplicateFlag.Reason.NAME_AND_PHONE))
+        for talent, reason in matches:
+            if talent.pk != other.pk:
+                pairs.setdefault((min(talent.pk, other.pk), max(talent.pk, other.pk)), reason)
+    if not pairs:
+        return
+    known = set(
+        DuplicateFlag.objects.filter(
+            talent_id__in={a for a, _b in pairs}, other_id__in={b for _a, b in pairs}
+        ).values_list("talent_id", "other_id")
+    )
+    new = {pair: reason for pair, reason in pairs.items() if pair not in known}
+    DuplicateFlag.objects.bulk_create(
+        DuplicateFlag(talent_id=a, other_id=b, reason=reason) for (a, b), reason in new.items()
+    )
+    Event.objects.bulk_create(
+        Event(
+            talent_id=one,
+            kind=Event.Kind.DUPLICATE_FLAGGED,
+            actor=actor,
+            data={"other_id": two, "other_name": names.get(two, ""), "reason": reason.value},
+        )
+        for (a, b), reason in new.items()
+        for one, two in ((a, b), (b, a))
+    )
+
+
+def _apply_privacy(result: BulkResult, channel: Channel) -> None:
+    privacy.open_legal_bases(
+        list(result.created.values()), rejected_applicant=channel.rejected_applicant
+    )
+    if channel.consent is not None:
+        for talent in result.created.values():
+            privacy.record_consent(
+                talent, channel.consent, actor=channel.actor, actor_label=channel.actor_label
+            )
+    if channel.rejected_applicant or channel.consent is not None:
+        for changed in result.updated.values():
+            privacy.apply_intake(
+                changed.talent,
+                created=False,
+                rejected_applicant=channel.rejected_applicant,
+                consent=channel.consent,
+                actor=channel.actor,
+                actor_label=channel.actor_label,
+            )
