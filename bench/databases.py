@@ -11,9 +11,10 @@ from typing import Literal
 Backend = Literal["postgres", "sqlite"]
 
 OUT_DIR = Path(__file__).resolve().parent / "out"
-SQLITE_PATH = OUT_DIR / "bench.sqlite3"
+SQLITE_PATH = Path(os.environ.get("BENCH_SQLITE_PATH", OUT_DIR / "bench.sqlite3"))
 PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:5432")
-PG_DATABASE = "silverpool_bench"
+# The import benchmark points this at its own database of 100,000 talents.
+PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "silverpool_bench")
 DEFAULT_SIZES: dict[Backend, int] = {"postgres": 1_000_000, "sqlite": 100_000}
 
 

@@ -1,16 +1,21 @@
-"""Measure what an xlsx import can reach here (the limit) and what the usual tool does (the peer).
+"""Measure Silverpool's import against what an xlsx import can reach here (the limit) and
+what the usual tool does (the peer).
 
     .venv/bin/python -m bench.import_bench
     .venv/bin/python -m bench.import_bench --sizes 10000      # a quick look
 
+ours   the workbook through Silverpool's import services into a fresh copy of a database
+       of 100,000 talents (about 10 % of the file's emails among them), on PostgreSQL and
+       on SQLite: see bench/import_ours.py. The run is timed apart from the check (the
+       preview), which reads the whole file once more before anything is written.
 limit  parse the workbook with python-calamine, find the header row, type the values
        (strip, lower-case emails, salaries and dates), drop blank, invalid and repeated
        rows, then COPY them into a scratch table made `LIKE talents_talent INCLUDING ALL`
-       in silverpool_bench (same indexes, constraints and generated search vector; no
-       foreign keys), dropped afterwards. Run for the 10k and the 100k workbook.
+       in silverpool_bench_import (same indexes, constraints and generated search vector;
+       no foreign keys), dropped afterwards. Run for the 10k and the 100k workbook.
 peer   django-import-export with a default ModelResource importing the 10k workbook into
        a plain model of 15 nullable text columns (its table made with schema_editor in
-       silverpool_bench and dropped afterwards): loading with its XLSX format and
+       silverpool_bench_import and dropped afterwards): loading with its XLSX format and
        `import_data`, as its admin import does. It reads the same rows from a copy of the
        workbook without the title row (it takes the first row for the header and fails
        on the title), blank lines ignored (IMPORT_EXPORT_IMPORT_IGNORE_BLANK_LINES; it
@@ -18,12 +23,14 @@ peer   django-import-export with a default ModelResource importing the 10k workb
        peer leaves to the user.
 
 Each measurement runs in a fresh child process, so its peak memory (maxrss) is its own;
-it includes the interpreter and, for the peer, Django. The talents of the
-bench database are not touched. The workbooks are made by bench.generate_workbook if missing.
+it includes the interpreter and Django. The talents of the import databases are not
+touched (ours writes into a copy). The workbooks are made by bench.generate_workbook if
+missing, the databases by bench.generate_talents.
 """
 
 import argparse
 import json
+import os
 import re
 import resource
 import subprocess
@@ -35,10 +42,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .databases import OUT_DIR, database_url, setup_django
+from . import import_ours
+from .databases import OUT_DIR, Backend, database_url, setup_django
 from .generate_talents import TALENT_COLUMNS
 from .generate_workbook import COUNTRY_NAMES, workbook_path, write_workbook
 
+BACKENDS: tuple[Backend, ...] = ("postgres", "sqlite")
+# The limit's scratch table and the peer's table live in the import database for the time
+# of their measurement (dropped afterwards).
+TEMPLATE_ENV = {"BENCH_PG_DATABASE": import_ours.PG_TEMPLATE}
 SCRATCH_TABLE = "bench_import_limit"
 PEER_TABLE = "bench_import_peer"
 PEER_FIELDS = (
@@ -256,16 +268,49 @@ def measure_peer(path: Path) -> dict[str, Any]:
 # --- the run ---------------------------------------------------------------------------
 
 
-def in_child(kind: str, path: Path) -> dict[str, Any]:
+def in_child(kind: str, path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter and return what it printed."""
     done = subprocess.run(  # noqa: S603 - our own module, our own arguments
         [sys.executable, "-m", "bench.import_bench", "--child", kind, str(path)],
         check=True,
         capture_output=True,
         text=True,
+        env={**os.environ, **(env or {})},
     )
     found: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
     return found
+
+
+def write_existing_workbook(size: int, seed: int) -> None:
+    """The workbook with about 10 % of its people from the import databases (their emails
+    are read from PostgreSQL, hence a child process pointed at that database)."""
+    subprocess.run(  # noqa: S603 - our own module
+        [sys.executable, "-m", "bench.generate_workbook", "--rows", str(size)]
+        + ["--seed", str(seed), "--existing-from", "postgres"],
+        check=True,
+        env={**os.environ, "BENCH_PG_DATABASE": import_ours.PG_TEMPLATE},
+    )
+
+
+def print_ratios(results: list[dict[str, Any]]) -> None:
+    """Ours against the limit of the same file and against the peer, and the targets."""
+    rate = {(r["what"], r["file"]): r["rows"] / r["total_s"] for r in results}
+    peer = next(value for (what, _file), value in rate.items() if what == "peer")
+    print(
+        "\n| ours | file | rows/s | check rows/s | × limit (target ≥ 0.5) | × peer (≥ 10) "
+        "| peak MB (< 300) |"
+    )
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        if not r["what"].startswith("ours-"):
+            continue
+        ours = rate[(r["what"], r["file"])]
+        limit = rate[("limit", r["file"])]
+        print(
+            f"| {r['what'].removeprefix('ours-')} | {r['file']} | **{ours:,.0f}**"
+            f" | {r['rows'] / r['check_s']:,.0f} | {ours / limit:.2f} | {ours / peer:.1f}"
+            f" | {r['peak_mb']:.0f} |"
+        )
 
 
 def load_average() -> str:
@@ -281,24 +326,40 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, path = args.child[0], Path(args.child[1])
-        print(json.dumps(measure_limit(path) if kind == "limit" else measure_peer(path)))
+        if kind.startswith("ours-"):
+            found = import_ours.measure_ours(
+                path, "postgres" if kind == "ours-postgres" else "sqlite"
+            )
+        else:
+            found = measure_limit(path) if kind == "limit" else measure_peer(path)
+        print(json.dumps(found))
         return
 
-    paths = {size: workbook_path(size) for size in args.sizes}
+    import_ours.ensure_databases()
+    paths = {size: workbook_path(size, existing=True) for size in args.sizes}
     peer_path = workbook_path(args.peer_rows, title=False)
-    for path, size, title in [(paths[s], s, True) for s in args.sizes] + [
-        (peer_path, args.peer_rows, False)
-    ]:
-        if not path.exists():
-            print(f"writing {path.name}", flush=True)
-            write_workbook(path, size, seed=args.seed, title=title)
+    for size in args.sizes:
+        if not paths[size].exists():
+            print(f"writing {paths[size].name}", flush=True)
+            write_existing_workbook(size, args.seed)
+    if not peer_path.exists():
+        print(f"writing {peer_path.name}", flush=True)
+        write_workbook(peer_path, args.peer_rows, seed=args.seed, title=False)
     print(f"load average before: {load_average()}", flush=True)
     results: list[dict[str, Any]] = []
-    for size in args.sizes:
-        found = in_child("limit", paths[size])
-        results.append({"what": "limit", "file": paths[size].name, **found})
-        print(f"  limit {size:,}: {found['rows'] / found['total_s']:,.0f} rows/s", flush=True)
-    found = in_child("peer", peer_path)
+    try:
+        for size in args.sizes:
+            for kind in ("limit", *(f"ours-{backend}" for backend in BACKENDS)):
+                env = TEMPLATE_ENV
+                if kind.startswith("ours-"):
+                    env = import_ours.fresh_copy("postgres" if "postgres" in kind else "sqlite")
+                found = in_child(kind, paths[size], env)
+                results.append({"what": kind, "file": paths[size].name, **found})
+                rate = found["rows"] / found["total_s"]
+                print(f"  {kind} {size:,}: {rate:,.0f} rows/s", flush=True)
+    finally:
+        import_ours.drop_copies()
+    found = in_child("peer", peer_path, TEMPLATE_ENV)
     results.append({"what": "peer", "file": peer_path.name, **found})
     print(f"load average after: {load_average()}\n")
 
@@ -311,11 +372,12 @@ def main() -> None:
             f" | {r['rows'] / r['parse_s']:,.0f} | {copy_rate}"
             f" | **{r['rows'] / r['total_s']:,.0f}** | {r['total_s']:.1f} | {r['peak_mb']:.0f} |"
         )
+    print_ratios(results)
     print(
         "\nrows/s counts the file's data rows over the whole measurement (parse, type and"
-        " COPY for the limit; load and import_data for the peer);"
-        f" {PEAK_NOTE}. Silverpool's own import is added to this table once the import"
-        " pipeline exists."
+        " COPY for the limit; load and import_data for the peer; the run after the check"
+        " for ours, whose check is shown apart);"
+        f" {PEAK_NOTE}."
     )
     out = OUT_DIR / "results-import.json"
     out.write_text(json.dumps({"load": load_average(), "results": results}, indent=2))

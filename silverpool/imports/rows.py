@@ -74,6 +74,11 @@ class RowReader:
         for index, target in self.columns:
             key = target.custom_key if target.field == TargetField.CUSTOM else target.field
             self.header_of.setdefault(key, self._header(index))
+        if TargetField.FULL_NAME in self.header_of:
+            # A name split from the full-name column is that column's fault, unless a first
+            # or last name column of its own brings it.
+            for part in (TargetField.FIRST_NAME, TargetField.LAST_NAME):
+                self.header_of.setdefault(part, self.header_of[TargetField.FULL_NAME])
 
     def _header(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else ""
@@ -96,10 +101,13 @@ class RowReader:
                 return self._bad(row, self._header(index), str(error))
             if target.field == TargetField.PHONE:
                 phone, phone_header = cell, self._header(index)
+        phone_number = ""
         if phone is not None:
             # Read after the country column: a number without +code is from that country.
+            # parse_phone applies the rule of clean_talent_fields, which it skips (the
+            # number would be parsed twice, the slowest step of reading a row).
             try:
-                raw["phone"] = values.parse_phone(phone, raw.get("country") or self.default_country)
+                phone_number = values.parse_phone(phone, raw.get("country") or self.default_country)
             except ValueError as error:
                 return self._bad(row, phone_header, str(error))
         if urls:
@@ -119,7 +127,9 @@ class RowReader:
             fields = clean_talent_fields(raw, partial=False, custom_fields=self.custom_fields)
         except ValidationError as error:
             name, messages = next(iter(error.message_dict.items()))
-            return self._bad(row, self._blame(name), " ".join(messages))
+            return self._bad(row, self._blame(name, raw), " ".join(messages))
+        if phone_number:
+            fields["phone"] = phone_number
         return GoodRow(row.number, fields, "\n".join(notes), cells, source_label)
 
     def _take(
@@ -133,7 +143,7 @@ class RowReader:
     ) -> None:
         kind = target.field
         if kind in TEXT_FIELDS:
-            raw[kind] = values.clean_text(cell)
+            raw[kind.value] = values.clean_text(cell)
         elif kind == TargetField.FULL_NAME:
             first, last = values.split_full_name(cell)
             raw.setdefault("first_name", first)
@@ -150,8 +160,15 @@ class RowReader:
             salary = values.parse_salary(cell)
             if salary is not None:
                 raw["salary_amount"] = salary.amount
-                raw["salary_currency"] = salary.currency
-                raw["salary_period"] = salary.period or "year"
+                # A currency or period column of its own wins, whichever comes first.
+                raw.setdefault("salary_currency", salary.currency)
+                raw.setdefault("salary_period", salary.period or "year")
+        elif kind == TargetField.SALARY_CURRENCY:
+            if currency := values.parse_currency(cell):
+                raw["salary_currency"] = currency
+        elif kind == TargetField.SALARY_PERIOD:
+            if period := values.parse_salary_period(cell):
+                raw["salary_period"] = period
         elif kind == TargetField.AVAILABLE_FROM:
             raw["available_from"] = values.parse_date(cell)
         elif kind == TargetField.NOTE:
@@ -170,10 +187,17 @@ class RowReader:
             return cell
         return values.clean_text(cell)
 
-    def _blame(self, name: str) -> str:
+    def _blame(self, name: str, raw: dict[str, Any]) -> str:
         if name == "custom_values":
-            custom = [t.custom_key for _i, t in self.columns if t.field == TargetField.CUSTOM]
-            return self.header_of.get(custom[0], "") if len(custom) == 1 else ""
+            # The message names the field, not the column: find the value that fails alone.
+            for key, value in raw["custom_values"].items():
+                try:
+                    clean_talent_fields(
+                        {name: {key: value}}, partial=True, custom_fields=self.custom_fields
+                    )
+                except ValidationError:
+                    return self.header_of.get(key, "")
+            return ""
         return self.header_of.get(FIELD_TARGETS.get(name, name), "")
 
     def _bad(self, row: Row, column: str, reason: str) -> BadRow:

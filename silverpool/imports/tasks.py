@@ -4,7 +4,7 @@ runs whose worker died."""
 from crontask import cron
 from django.tasks import task
 
-from .services import check, run
+from .services import check, cleanup, run
 
 
 @task()
@@ -25,3 +25,10 @@ def resume_imports() -> None:
     """Re-enqueue imports whose worker died (lease ran out) or whose task was lost."""
     for job_id in run.due_jobs():
         run_import.enqueue(job_id)
+
+
+@cron("40 3 * * *")
+@task()
+def delete_abandoned_uploads() -> None:
+    """Nightly: uploads left at the mapping or preview for a week go, files included."""
+    cleanup.delete_abandoned_uploads()

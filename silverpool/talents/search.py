@@ -21,6 +21,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
+from ..imports.models import ImportedTalent
 from .models import PoolMembership, Talent, TalentTag
 
 MAX_SEARCH_TEXT = 200_000
@@ -29,6 +30,8 @@ MAX_QUERY_WORDS = 12
 
 def fold(text: str) -> str:
     """Lower-case, accents removed (Müller -> muller), ß -> ss."""
+    if text.isascii():  # most text: nothing to decompose (10x faster, imports fold a lot)
+        return text.lower()
     text = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in text if not unicodedata.combining(ch))
 
@@ -179,6 +182,8 @@ class TalentFilters:
     country: str = ""
     # A LegalBasis state of the privacy app, or LEGAL_HOLD.
     legal_state: str = ""
+    # Only the talents this import (ImportJob id) created.
+    import_job: int | None = None
     ids: tuple[int, ...] = ()
     sort: str = DEFAULT_SORT
 
@@ -231,6 +236,9 @@ def filter_talents(qs: QuerySet[Talent], f: TalentFilters) -> QuerySet[Talent]:
         qs = qs.filter(legal_basis__legal_hold_until__gte=timezone.localdate())
     elif f.legal_state:
         qs = qs.filter(legal_basis__state=f.legal_state)
+    if f.import_job is not None:
+        created = ImportedTalent.objects.filter(job_id=f.import_job, created=True)
+        qs = qs.filter(pk__in=created.values("talent_id"))
     if f.ids:
         qs = qs.filter(pk__in=f.ids)
     if members is not None:

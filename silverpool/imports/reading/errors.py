@@ -18,6 +18,11 @@ class UnreadableFile(Exception):
         self.message = message
         self.params = params
 
+    def __reduce__(self) -> tuple[object, ...]:
+        # Raised in the reading process of a large import and handed to the writer: pickled
+        # by its attributes (its args do not fit __init__).
+        return (self.__class__.__new__, (self.__class__,), self.__dict__)
+
     def __str__(self) -> str:
         if not self.params:
             return str(self.message)

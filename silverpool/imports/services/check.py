@@ -11,8 +11,7 @@ from ...talents.services.events import jsonable
 from ..models import ImportJob
 from ..reading import UnreadableFile
 from ..rows import BadRow
-from .rowstream import RowStream
-from .upload import open_job_table
+from .rowstream import read_batches
 
 PREVIEW_ROWS = 10
 PREVIEW_PROBLEMS = 200
@@ -23,14 +22,16 @@ def problem(row: BadRow) -> dict[str, object]:
 
 
 @transaction.atomic
-def request_check(job: ImportJob) -> None:
-    """Check the job's file in the background with its current mapping."""
+def request_check(job: ImportJob, *, enqueue: bool = True) -> None:
+    """Check the job's file in the background with its current mapping; with
+    `enqueue=False` the caller runs check_file itself (the command)."""
     from ..tasks import check_import  # the tasks module imports these services
 
     job.state = ImportJob.State.CHECKING
     job.preview = {}
     job.save()
-    transaction.on_commit(lambda: check_import.enqueue(job.pk))
+    if enqueue:
+        transaction.on_commit(lambda: check_import.enqueue(job.pk))
 
 
 def check_file(job_id: int) -> None:
@@ -52,12 +53,10 @@ def check_file(job_id: int) -> None:
 
 
 def _check(job: ImportJob) -> dict[str, object]:
-    stream = RowStream(job, open_job_table(job))
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
-    for batch in stream.batches():
-        stream.accept(batch)
+    for batch in read_batches(job):
         counts["rows"] += batch.size
         counts["invalid"] += len(batch.bad)
         counts["repeated"] += len(batch.repeated)

@@ -1,23 +1,42 @@
 """The data rows of a job's file, read through its mapping, in batches; what the check
-and the run share. A repeated email is judged here: the first row with it counts."""
+and the run share. A repeated email is judged here: the first row with it counts.
 
+Reading a row (parsing its cells, validating the fields) costs about as much as writing
+it, and both are Python: a large file is read in a separate process (see
+silverpool/imports/apart.py) while this one writes, which on two cores about halves an
+import's time (docs/benchmarks.md).
+"""
+
+import multiprocessing
+import queue
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import batched, islice
+from pathlib import Path
 
+from django.conf import settings
+from django.utils import translation
 from django.utils.translation import gettext as _
 
+from ...talents.models import CustomField
 from ...talents.validation import custom_fields_by_key
+from .. import apart
+from ..apart import ReadSpec
 from ..headers import TargetField
 from ..models import ImportJob
-from ..reading import Cell, Row, Table
+from ..reading import Cell, Row, open_table
 from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text
 from .upload import targets_of
 
 # Rows per transaction: large enough that per-statement costs vanish, small enough that a
 # retried batch or the memory of one stays small.
-BATCH_ROWS = 1000
+BATCH_ROWS = 2000
+# Files from this size on are read in a separate process: starting it (a fresh interpreter
+# with Django) takes about a second, which a file of some 8,000 rows wins back.
+READ_APART_FROM_BYTES = 1_000_000
+# Batches the reading process may be ahead of the writer (memory: a few MB each).
+READ_AHEAD = 3
 
 
 @dataclass
@@ -29,38 +48,63 @@ class Batch:
     good: list[GoodRow] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)
     repeated: list[BadRow] = field(default_factory=list)
-    # Emails first seen in this batch; added to the stream's once the batch is done.
-    emails: dict[str, int] = field(default_factory=dict)
+
+
+def spec_of(job: ImportJob) -> ReadSpec:
+    return ReadSpec(
+        path=job.file.path,
+        filename=job.original_name,
+        sheet=job.sheet,
+        header_row=job.header_row,
+        headers=list(job.headers),
+        mapping=[list(pair) for pair in job.mapping],
+        default_country=job.default_country,
+        source_label=job.source_label,
+        custom_fields=[
+            {"key": f.key, "label_en": f.label_en, "label_de": f.label_de}
+            | {"kind": f.kind, "choices": f.choices}
+            for f in custom_fields_by_key().values()
+        ],
+        max_rows=settings.IMPORT_MAX_ROWS,
+        language=translation.get_language() or settings.LANGUAGE_CODE,
+    )
+
+
+def read_batches(job: ImportJob, skip: int = 0) -> Iterator[Batch]:
+    """The job's batches after the first `skip` data rows; a large file is read in a
+    separate process. UnreadableFile (too many rows, damaged further in) is raised here."""
+    spec = spec_of(job)
+    if job.size < READ_APART_FROM_BYTES:
+        return RowStream(spec).batches(skip)
+    return _read_apart(spec, skip)
 
 
 class RowStream:
-    """Reads `job`'s rows in batches. `seen` maps each email (lower case) to the row that
-    brought it first; `accept(batch)` adds a batch's emails once it is written (a batch
-    that is retried must not find its own rows already seen)."""
+    """Reads a job's rows in batches. `seen` maps each email (lower case) to the row that
+    brought it first. A batch is read once: a retried write reuses it."""
 
-    def __init__(self, job: ImportJob, table: Table) -> None:
-        self.job = job
-        self.table = table
+    def __init__(self, spec: ReadSpec) -> None:
+        self.spec = spec
+        job = ImportJob(headers=spec.headers, mapping=spec.mapping)
+        targets = targets_of(job)
         self.reader = RowReader(
-            job.headers,
-            targets_of(job),
-            default_country=job.default_country,
-            source_label=job.source_label,
-            custom_fields=custom_fields_by_key(),
+            spec.headers,
+            targets,
+            default_country=spec.default_country,
+            source_label=spec.source_label,
+            custom_fields={f["key"]: CustomField(**f) for f in spec.custom_fields},  # type: ignore[misc]
         )
         self.seen: dict[str, int] = {}
-        targets = targets_of(job)
         self.email_column = next(
             i for i, target in enumerate(targets) if target.field == TargetField.EMAIL
         )
 
-    def data_rows(self) -> Iterator[Row]:
-        return (row for row in self.table.rows(self.job.sheet) if row.number > self.job.header_row)
-
     def batches(self, skip: int = 0) -> Iterator[Batch]:
         """Batches after the first `skip` data rows, whose emails count as seen (a resumed
         run knows which rows came first without reading them through the mapping)."""
-        rows = self.data_rows()
+        spec = self.spec
+        table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
+        rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
         for row in islice(rows, skip):
             email = clean_text(self._cell(row, self.email_column)).lower()
             if email:
@@ -78,7 +122,7 @@ class RowStream:
                 batch.bad.append(result)
                 continue
             email = result.fields["email"].lower()
-            first = self.seen.get(email) or batch.emails.get(email)
+            first = self.seen.get(email)
             if first is not None:
                 batch.repeated.append(
                     BadRow(
@@ -89,13 +133,43 @@ class RowStream:
                     )
                 )
                 continue
-            batch.emails[email] = row.number
+            self.seen[email] = row.number
             batch.good.append(result)
         return batch
-
-    def accept(self, batch: Batch) -> None:
-        self.seen.update(batch.emails)
 
     @staticmethod
     def _cell(row: Row, index: int) -> Cell:
         return row.cells[index] if index < len(row.cells) else None
+
+
+class ReaderDied(RuntimeError):
+    """The reading process ended without handing over the file's end."""
+
+
+def _read_apart(spec: ReadSpec, skip: int) -> Iterator[Batch]:
+    # spawn, not fork: the writer holds a database connection (and in a web process,
+    # threads) that a forked child would share.
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue(maxsize=READ_AHEAD)
+    process = context.Process(
+        target=apart.produce, args=(spec, skip, results), name="silverpool-import-reader"
+    )
+    process.start()
+    try:
+        while True:
+            try:
+                item = results.get(timeout=1)
+            except queue.Empty:
+                if not process.is_alive():
+                    raise ReaderDied(f"exit code {process.exitcode}") from None
+                continue
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        if process.is_alive():
+            process.terminate()
+        process.join(timeout=5)
+        results.close()

@@ -12,6 +12,7 @@ with backoff; the batch it interrupted rolled back, so it is simply read again.
 import datetime
 import logging
 import time
+from collections.abc import Callable
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
@@ -19,14 +20,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
+from ...bulk_insert import insert_rows
 from ...privacy import services as privacy
 from ...privacy.models import AuditEntry, ConsentRecord, Purpose
 from ...talents.models import Talent
 from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, intake_talents
 from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..values import clean_text
-from .rowstream import Batch, RowStream
-from .upload import open_job_table
+from .rowstream import Batch, read_batches
 
 logger = logging.getLogger(__name__)
 
@@ -49,15 +50,15 @@ class LostLease(Exception):
 
 
 @transaction.atomic
-def start_import(job: ImportJob) -> bool:
+def start_import(job: ImportJob, *, enqueue: bool = True) -> bool:
     """Queue a checked job (its decisions saved); False if it is not waiting to start
-    (a second click on "Import")."""
+    (a second click on "Import"). With `enqueue=False` the caller runs it (the command)."""
     from ..tasks import run_import  # the tasks module imports these services
 
     queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(
         state=ImportJob.State.QUEUED, lease_until=timezone.now() + LEASE
     )
-    if queued:
+    if queued and enqueue:
         transaction.on_commit(lambda: run_import.enqueue(job.pk))
     return bool(queued)
 
@@ -65,9 +66,13 @@ def start_import(job: ImportJob) -> bool:
 def cancel_import(job: ImportJob) -> None:
     """Stop a queued or running import after the batch it is writing; what was written
     stays and can be undone."""
-    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
+    cancelled = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
         state=ImportJob.State.CANCELLED, finished_at=timezone.now()
     )
+    if cancelled:
+        # No worker has it (a claim needs QUEUED): the upload goes, as after a run.
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
     ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(cancel_requested=True)
 
 
@@ -100,8 +105,9 @@ def _claim(job_id: int) -> ImportJob | None:
     return job
 
 
-def run_import(job_id: int) -> None:
-    """Run (or resume) the job if it is waiting for a worker; a no-op otherwise."""
+def run_import(job_id: int, *, on_batch: Callable[[int], None] | None = None) -> None:
+    """Run (or resume) the job if it is waiting for a worker; a no-op otherwise.
+    `on_batch` gets the cursor after each committed batch (the command's progress bar)."""
     job = _claim(job_id)
     if job is None:
         return
@@ -111,20 +117,20 @@ def run_import(job_id: int) -> None:
     language = job.uploaded_by.language if job.uploaded_by else translation.get_language()
     with translation.override(language):
         try:
-            _run(job)
+            _run(job, on_batch)
         except LostLease:
             logger.info("import %s: lease lost, another run continues", job.pk)
 
 
-def _run(job: ImportJob) -> None:
-    stream = RowStream(job, open_job_table(job))
+def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     channel = channel_for(job)
-    for batch in stream.batches(skip=job.cursor):
+    for batch in read_batches(job, skip=job.cursor):
         state = _write_with_retries(job, batch, channel)
         if state is not None:
             _finish(job, state, job.error)
             return
-        stream.accept(batch)
+        if on_batch is not None:
+            on_batch(batch.start + batch.size)
     _finish(job, ImportJob.State.DONE)
 
 
@@ -175,8 +181,20 @@ def _write_with_retries(job: ImportJob, batch: Batch, channel: Channel) -> str |
 def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
     """Write one batch and move the cursor past it; the state to finish in, if the job
     must stop here (cancelled, or an invalid row with "stop")."""
+    if connection.vendor == "postgresql":
+        # The cursor commits with the rows it counts, so a commit lost in a server crash
+        # only means the batch is imported again on resume; not waiting for each commit's
+        # flush to disk saves 40-50 ms a batch here.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     locked = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if locked.state != ImportJob.State.RUNNING or locked.cursor != batch.start:
+    # Every claim counts an attempt: a different count means another worker claimed the
+    # job since this one did, even if it has not written yet.
+    if (
+        locked.state != ImportJob.State.RUNNING
+        or locked.cursor != batch.start
+        or locked.attempts != job.attempts
+    ):
         raise LostLease
     if locked.cancel_requested:
         return ImportJob.State.CANCELLED
@@ -194,43 +212,28 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
             reason=first.reason,
             cells=first.cells,
         )
+        ImportJob.objects.filter(pk=job.pk).update(rejected_count=F("rejected_count") + 1)
         return ImportJob.State.STOPPED
     arrivals = [Arrival(r.number, r.fields, r.note, r.source_label) for r in batch.good]
     result = intake_talents(arrivals, channel)
-    rejected = [
-        RejectedRow(job=job, row_number=r.number, column=r.column, reason=r.reason, cells=r.cells)
-        for r in batch.bad + batch.repeated
-    ]
+    rejected = [(r.number, r.column, r.reason, r.cells) for r in batch.bad + batch.repeated]
     cells = {row.number: row.cells for row in batch.good}
     for key, (field_name, message) in result.refused.items():
-        rejected.append(
-            RejectedRow(
-                job=job,
-                row_number=key,
-                column=header_of(job, field_name),
-                reason=message,
-                cells=[clean_text(cell) for cell in cells[key]],
-            )
-        )
-    RejectedRow.objects.bulk_create(rejected, batch_size=1000)
-    ImportedTalent.objects.bulk_create(
-        [
-            ImportedTalent(job=job, talent=t, row_number=key, created=True)
-            for key, t in result.created.items()
-        ]
+        texts = [clean_text(cell) for cell in cells[key]]
+        rejected.append((key, header_of(job, field_name), message, texts))
+    insert_rows(
+        RejectedRow,
+        ("job_id", "row_number", "column", "reason", "cells"),
+        [(job.pk, *row) for row in rejected],
+    )
+    insert_rows(
+        ImportedTalent,
+        ("job_id", "talent_id", "row_number", "created", "changes", "added_pools", "added_tags"),
+        [(job.pk, t.pk, key, True, {}, [], []) for key, t in result.created.items()]
         + [
-            ImportedTalent(
-                job=job,
-                talent=c.talent,
-                row_number=key,
-                created=False,
-                changes=c.changes,
-                added_pools=c.added_pools,
-                added_tags=c.added_tags,
-            )
+            (job.pk, c.talent.pk, key, False, c.changes, c.added_pools, c.added_tags)
             for key, c in result.updated.items()
         ],
-        batch_size=1000,
     )
     ImportJob.objects.filter(pk=job.pk).update(
         cursor=batch.start + batch.size,

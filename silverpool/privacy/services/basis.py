@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ...accounts.models import User
+from ...bulk_insert import insert_rows
 from ...talents.models import Event, Talent
 from ...talents.services.events import record_event, record_events
 from ..models import (
@@ -20,6 +21,7 @@ from ..models import (
     Purpose,
     Suppression,
     email_hash,
+    new_link_key,
 )
 from .policy import add_months, current_texts, get_policy
 
@@ -130,16 +132,41 @@ def open_legal_bases(talents: Sequence[Talent], *, rejected_applicant: bool = Fa
     hold_until = add_months(today, policy.hold_months)
     deadline = today + datetime.timedelta(days=policy.consent_deadline_days)
     notice_due = add_months(today, NOTICE_MONTHS)
-    LegalBasis.objects.bulk_create(
-        LegalBasis(
-            talent=talent,
-            state=State.APPLICATION_HOLD if rejected_applicant else State.AWAITING_CONSENT,
-            hold_until=hold_until if rejected_applicant else None,
-            consent_deadline=None if rejected_applicant else deadline,
-            due_on=hold_until if rejected_applicant else deadline,
-            notice_due_on=None if talent.source_kind in NO_NOTICE_SOURCES else notice_due,
-        )
-        for talent in talents
+    now = timezone.now()
+    state = State.APPLICATION_HOLD if rejected_applicant else State.AWAITING_CONSENT
+    insert_rows(
+        LegalBasis,
+        (
+            "talent_id",
+            "state",
+            "since",
+            "hold_until",
+            "consent_deadline",
+            "due_on",
+            "notice_due_on",
+            "legal_hold_reason",
+            "purposes",
+            "reminders_sent",
+            "link_key",
+            "updated_at",
+        ),
+        [
+            (
+                talent.pk,
+                state,
+                now,
+                hold_until if rejected_applicant else None,
+                None if rejected_applicant else deadline,
+                hold_until if rejected_applicant else deadline,
+                None if talent.source_kind in NO_NOTICE_SOURCES else notice_due,
+                "",
+                [],
+                [],
+                new_link_key(),
+                now,
+            )
+            for talent in talents
+        ],
     )
 
 

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
+from ...bulk_insert import insert_rows, reserve_ids, update_rows
 from ...privacy import services as privacy
 from ..models import (
     Document,
@@ -101,30 +102,30 @@ class Channel:
     consent: "ConsentGrant | None" = None
 
 
+EVENT_FIELDS = ("talent_id", "kind", "actor_id", "actor_label", "data", "created_at")
+
+
 class _Timeline:
-    """Events collected for one insert; every touched talent's last activity is `now`."""
+    """Events collected for one insert, all at `now`, which is also the last activity of
+    every talent they are about (new talents are created with it)."""
 
     def __init__(self, channel: Channel, now: datetime.datetime) -> None:
         self.channel = channel
         self.now = now
-        self.events: list[Event] = []
+        self.actor_id = channel.actor.pk if channel.actor else None
+        self.events: list[tuple[Any, ...]] = []
+        self.existing: set[int] = set()
 
     def add(self, talent_id: int, kind: Event.Kind, **data: Any) -> None:
+        payload = {key: jsonable(value) for key, value in data.items()}
         self.events.append(
-            Event(
-                talent_id=talent_id,
-                kind=kind,
-                actor=self.channel.actor,
-                actor_label=self.channel.actor_label,
-                created_at=self.now,
-                data={key: jsonable(value) for key, value in data.items()},
-            )
+            (talent_id, kind, self.actor_id, self.channel.actor_label, payload, self.now)
         )
 
     def save(self) -> None:
-        Event.objects.bulk_create(self.events, batch_size=2000)
-        touched = {event.talent_id for event in self.events}
-        Talent.objects.filter(pk__in=touched).update(last_activity_at=self.now)
+        insert_rows(Event, EVENT_FIELDS, self.events)
+        if self.existing:
+            Talent.objects.filter(pk__in=self.existing).update(last_activity_at=self.now)
 
 
 def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
@@ -170,6 +171,7 @@ def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
             )
         else:
             result.unchanged[key] = result.updated.pop(key).talent
+            timeline.existing.discard(changed.talent.pk)  # nothing happened to it
     timeline.save()
     if any(pool.is_private for pool in channel.pools):
         refresh_restriction([talent.pk for talent in touched.values()])
@@ -230,34 +232,49 @@ def _changes(talent: Talent, fields: Mapping[str, Any], mode: ExistingTalents) -
     return changes
 
 
+TALENT_DEFAULTS = {
+    field.attname: field.get_default()
+    for field in Talent._meta.concrete_fields
+    if field.attname != "id"
+}
+
+
 def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> dict[int, Talent]:
     if not arrivals:
         return {}
-    status = channel.status or default_status()
-    talents = []
-    for arrival in arrivals:
-        talent = Talent(
-            **arrival.fields,
-            status=status,
-            owner=channel.owner,
-            source_kind=channel.source_kind,
-            source_label=arrival.source_label or channel.source_label,
+    now = timeline.now
+    common = {
+        "status_id": (channel.status or default_status()).pk,
+        "owner_id": channel.owner.pk if channel.owner else None,
+        "source_kind": channel.source_kind,
+        "created_at": now,
+        "updated_at": now,
+        "last_activity_at": now,
+    }
+    columns = ["id", *TALENT_DEFAULTS]
+    rows, created = [], {}
+    extra: dict[str, Any] = {}
+    if channel.pools:
+        extra["pools"] = [pool.name for pool in channel.pools]
+    if channel.tags:
+        extra["tags"] = [tag.name for tag in channel.tags]
+    for arrival, pk in zip(arrivals, reserve_ids(Talent, len(arrivals)), strict=True):
+        values = {**TALENT_DEFAULTS, **arrival.fields, **common}
+        values["source_label"] = arrival.source_label or channel.source_label
+        values["name_key"] = name_key(values["first_name"], values["last_name"])
+        talent = Talent(id=pk, **values)
+        talent.search_text = values["search_text"] = build_search_text(
+            [*search_parts(talent), arrival.note]
         )
-        talent.name_key = name_key(talent.first_name, talent.last_name)
-        talent.search_text = build_search_text([*search_parts(talent), arrival.note])
-        talents.append(talent)
-    Talent.objects.bulk_create(talents, batch_size=1000)
-    created = {}
-    for arrival, talent in zip(arrivals, talents, strict=True):
+        talent._state.adding = False
+        created_data = {"source_kind": talent.source_kind, "source_label": talent.source_label}
+        rows.append([pk, *(values[name] for name in TALENT_DEFAULTS)])
         created[arrival.key] = talent
-        timeline.add(
-            talent.pk,
-            Event.Kind.CREATED,
-            source_kind=talent.source_kind,
-            source_label=talent.source_label,
-        )
+        # One entry for the new talent, naming its pools and tags (see _apply_memberships).
+        timeline.add(pk, Event.Kind.CREATED, **created_data, **extra)
         if channel.owner is not None:
-            timeline.add(talent.pk, Event.Kind.OWNER_CHANGED, old="", new=str(channel.owner))
+            timeline.add(pk, Event.Kind.OWNER_CHANGED, old="", new=str(channel.owner))
+    insert_rows(Talent, columns, rows)
     return created
 
 
@@ -265,11 +282,11 @@ def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Tim
     """Write the changed fields and the status and owner of existing talents; keep the old
     values in `changes` for undo."""
     status, owner = channel.status, channel.owner
-    to_save: list[Talent] = []
-    columns: set[str] = set()
+    to_save: list[tuple[int, dict[str, Any]]] = []
     texts = _extra_search_texts([c.talent.pk for c in updated.values()])
     for item in updated.values():
         talent = item.talent
+        timeline.existing.add(talent.pk)
         for name, value in item.new_values.items():
             old = getattr(talent, name)
             setattr(talent, name, value)
@@ -296,12 +313,12 @@ def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Tim
             talent.name_key = name_key(talent.first_name, talent.last_name)
             talent.search_text = build_search_text([*search_parts(talent), *texts[talent.pk]])
             talent.updated_at = timeline.now
-            columns.update(item.changes)
-            to_save.append(talent)
+            # Status and owner by their column (the id), like every other field.
+            names = [{"status": "status_id", "owner": "owner_id"}.get(n, n) for n in item.changes]
+            names += ["name_key", "search_text", "updated_at"]
+            to_save.append((talent.pk, {name: getattr(talent, name) for name in names}))
     if to_save:
-        Talent.objects.bulk_update(
-            to_save, [*columns, "name_key", "search_text", "updated_at"], batch_size=500
-        )
+        update_rows(Talent, to_save)
         privacy.audit_changes(
             {
                 c.talent.pk: [name for name in c.changes if name not in ("status", "owner")]
@@ -338,31 +355,32 @@ def _apply_memberships(
             "talent_id", "tag_id"
         )
     )
+    actor_id, now = timeline.actor_id, timeline.now
     memberships, links = [], []
     for key, talent in touched.items():
         changed = result.updated.get(key)
         for pool in channel.pools:
             if (talent.pk, pool.pk) in have_pools:
                 continue
-            memberships.append(PoolMembership(talent=talent, pool=pool, added_by=channel.actor))
-            timeline.add(
-                talent.pk,
-                Event.Kind.POOL_ADDED,
-                pool_id=pool.pk,
-                pool=pool.name,
-                private=pool.is_private,
-            )
-            if changed is not None:
+            memberships.append((talent.pk, pool.pk, actor_id, now))
+            if changed is not None:  # a new talent's CREATED entry names its pools
+                timeline.add(
+                    talent.pk,
+                    Event.Kind.POOL_ADDED,
+                    pool_id=pool.pk,
+                    pool=pool.name,
+                    private=pool.is_private,
+                )
                 changed.added_pools.append(pool.pk)
         for tag in channel.tags:
             if (talent.pk, tag.pk) in have_tags:
                 continue
-            links.append(TalentTag(talent=talent, tag=tag, added_by=channel.actor))
-            timeline.add(talent.pk, Event.Kind.TAG_ADDED, tag=tag.name)
+            links.append((talent.pk, tag.pk, actor_id, now))
             if changed is not None:
+                timeline.add(talent.pk, Event.Kind.TAG_ADDED, tag=tag.name)
                 changed.added_tags.append(tag.pk)
-    PoolMembership.objects.bulk_create(memberships, batch_size=2000)
-    TalentTag.objects.bulk_create(links, batch_size=2000)
+    insert_rows(PoolMembership, ("talent_id", "pool_id", "added_by_id", "added_at"), memberships)
+    insert_rows(TalentTag, ("talent_id", "tag_id", "added_by_id", "added_at"), links)
 
 
 def _add_notes(
@@ -380,9 +398,12 @@ def _add_notes(
         ).values_list("talent_id", "text")
     )
     fresh = [a for a in with_note if (touched[a.key].pk, a.note) not in known]
-    Note.objects.bulk_create(
-        (Note(talent=touched[a.key], author=channel.actor, text=a.note) for a in fresh),
-        batch_size=1000,
+    now = timezone.now()
+    author = channel.actor.pk if channel.actor else None
+    insert_rows(
+        Note,
+        ("talent_id", "author_id", "text", "visible_to_talent", "created_at", "updated_at"),
+        [(touched[a.key].pk, author, a.note, False, now, now) for a in fresh],
     )
     existing = []
     for arrival in fresh:
@@ -390,38 +411,43 @@ def _add_notes(
             talent = touched[arrival.key]
             talent.search_text = build_search_text([talent.search_text, arrival.note])
             existing.append(talent)
-    Talent.objects.bulk_update(existing, ["search_text"], batch_size=500)
+    update_rows(Talent, [(talent.pk, {"search_text": talent.search_text}) for talent in existing])
     return {arrival.key for arrival in fresh}
 
 
 def _flag_duplicates(talents: list[Talent], actor: User | None) -> None:
-    """flag_duplicates for many talents: one query finds the candidates of all of them."""
+    """flag_duplicates for many talents: two index scans find the candidates of all of
+    them (one query with OR would read the whole table)."""
     by_name_phone = {(t.name_key, t.phone): t for t in talents if t.name_key and t.phone}
     by_linkedin = {t.linkedin_url: t for t in talents if t.linkedin_url}
-    if not by_name_phone and not by_linkedin:
-        return
-    condition = Q(linkedin_url__in=list(by_linkedin))
-    if by_name_phone:
-        condition |= Q(
-            name_key__in={k for k, _p in by_name_phone}, phone__in={p for _k, p in by_name_phone}
+    # Plain values: a common name matches thousands of talents across a batch.
+    candidates = Talent.objects.active().values_list(
+        "pk", "first_name", "last_name", "name_key", "phone", "linkedin_url"
+    )
+    found = {
+        row[0]: row
+        for condition in (
+            Q(
+                name_key__in={k for k, _p in by_name_phone},
+                phone__in={p for _k, p in by_name_phone},
+            ),
+            Q(linkedin_url__in=list(by_linkedin)),
         )
+        for row in candidates.filter(condition)
+    }
     pairs: dict[tuple[int, int], DuplicateFlag.Reason] = {}
     names = {}
-    for other in (
-        Talent.objects.active()
-        .filter(condition)
-        .only("pk", "first_name", "last_name", "name_key", "phone", "linkedin_url")
-    ):
-        names[other.pk] = other.full_name
+    for pk, first_name, last_name, key, phone, linkedin_url in found.values():
+        names[pk] = f"{first_name} {last_name}".strip()
         matches = []
-        if other.linkedin_url and other.linkedin_url in by_linkedin:
-            matches.append((by_linkedin[other.linkedin_url], DuplicateFlag.Reason.LINKEDIN))
-        twin = by_name_phone.get((other.name_key, other.phone))
+        if linkedin_url and linkedin_url in by_linkedin:
+            matches.append((by_linkedin[linkedin_url], DuplicateFlag.Reason.LINKEDIN))
+        twin = by_name_phone.get((key, phone))
         if twin is not None:
             matches.append((twin, DuplicateFlag.Reason.NAME_AND_PHONE))
         for talent, reason in matches:
-            if talent.pk != other.pk:
-                pairs.setdefault((min(talent.pk, other.pk), max(talent.pk, other.pk)), reason)
+            if talent.pk != pk:
+                pairs.setdefault((min(talent.pk, pk), max(talent.pk, pk)), reason)
     if not pairs:
         return
     known = set(

@@ -279,11 +279,21 @@ def event_sentence(context: Context, event: Event) -> SafeString:
     visible = set(context.get("visible_talent_ids") or ())
     match event.kind:
         case Event.Kind.CREATED:
-            return format_html(
+            sentence = format_html(
                 _("{actor} created the profile (source: {source})"),
                 actor=actor,
                 source=_source(event),
             )
+            # Imports name the pools and tags a new talent came with in this one entry.
+            if data.get("pools"):
+                pools = ", ".join(data["pools"])
+                sentence = format_html(
+                    _("{sentence}, in pool {pools}"), sentence=sentence, pools=pools
+                )
+            if data.get("tags"):
+                tags = ", ".join(data["tags"])
+                sentence = format_html(_("{sentence}, tagged {tags}"), sentence=sentence, tags=tags)
+            return sentence
         case Event.Kind.UPDATED:
             return format_html(
                 _("{actor} sent new details (source: {source})"), actor=actor, source=_source(event)

@@ -1,0 +1,43 @@
+"""Uploads nobody imported are deleted after a week, with their file."""
+
+import datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from silverpool.accounts.models import User
+from silverpool.imports.models import ImportJob
+from silverpool.imports.services.cleanup import delete_abandoned_uploads
+
+from .workbooks import imported, people, uploaded, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_upload_left_at_the_mapping_for_a_week_is_deleted_with_its_file(
+    tmp_path: Path, rita: User
+) -> None:
+    job = uploaded(xlsx(tmp_path / "kandidaten.xlsx", people(3)), rita)
+    stored = Path(job.file.path)
+    assert stored.exists()
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=6), tick=False):
+        assert delete_abandoned_uploads() == 0
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=8), tick=False):
+        assert delete_abandoned_uploads() == 1
+
+    assert not ImportJob.objects.filter(pk=job.pk).exists()
+    assert not stored.exists()
+
+
+def test_a_finished_import_stays_in_the_history(tmp_path: Path, rita: User) -> None:
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", people(3)), rita)
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=30), tick=False):
+        assert delete_abandoned_uploads() == 0
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert job.created_count == 3
