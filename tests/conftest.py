@@ -1,10 +1,12 @@
 """Shared fixtures: alice the admin, rita the recruiter, victor the viewer; a real SMTP
 server for tests of what talents receive."""
 
+import importlib
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.test import Client
 from django.utils import translation
 
@@ -24,6 +26,30 @@ def _immediate_tasks(settings: Any, tmp_path: Any) -> None:
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+# The migrations that seed rows (statuses, pools and tags; the privacy policy, purposes
+# and consent texts), and their functions, which leave existing rows alone.
+SEEDING_MIGRATIONS = [
+    ("silverpool.talents.migrations.0003_defaults", "forward"),
+    ("silverpool.privacy.migrations.0002_defaults", "forwards"),
+]
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows(request: pytest.FixtureRequest) -> None:
+    """A transactional test empties the whole database when it ends, seeded rows included;
+    put them back for the next one. (Browser tests restore their own copy of the rows,
+    see tests/e2e/conftest.py.)"""
+    marker = request.node.get_closest_marker("django_db")
+    transactional = "transactional_db" in request.fixturenames or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if not transactional or "seeded_rows" in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    for module, function in SEEDING_MIGRATIONS:
+        getattr(importlib.import_module(module), function)(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,9 @@ Django is set up: nothing of Silverpool or Django is imported at the top; `produ
 Django up and then reads.
 """
 
+import multiprocessing
+import os
+import queue
 from dataclasses import dataclass
 from multiprocessing.queues import Queue
 
@@ -40,8 +43,23 @@ def produce(spec: ReadSpec, skip: int, results: Queue) -> None:  # type: ignore[
     with translation.override(spec.language):
         try:
             for batch in RowStream(spec).batches(skip):
-                results.put(batch)
+                _put(results, batch)
         except Exception as error:  # handed to the writer, which raises it
-            results.put(error)
+            _put(results, error)
             return
-    results.put(None)
+    _put(results, None)
+
+
+def _put(results: Queue, item: object) -> None:  # type: ignore[type-arg]
+    """Wait for room on the queue while the writer lives. A writer killed (SIGKILL, OOM)
+    never reads again: without this its reader would wait forever."""
+    writer = multiprocessing.parent_process()
+    while True:
+        try:
+            results.put(item, timeout=1)
+            return
+        except queue.Full:
+            if writer is not None and not writer.is_alive():
+                # Not sys.exit: joining the queue's feeder thread would block on the full
+                # pipe. Nothing of this process needs cleaning up.
+                os._exit(1)

@@ -73,8 +73,16 @@ BUILTIN_COLUMNS = (
     Column("job_title", _("Job title"), lambda t: t.job_title),
     Column("skills", _("Skills"), lambda t: _joined(t.skills)),
     Column("linkedin_url", _("LinkedIn"), lambda t: t.linkedin_url, default=False),
+    # Separated by spaces, as the import reads them.
+    Column("profile_urls", _("Other profiles"), lambda t: " ".join(t.profile_urls), default=False),
     Column("salary_amount", _("Salary expectation"), lambda t: t.salary_amount, default=False),
     Column("salary_currency", _("Currency"), lambda t: t.salary_currency, default=False),
+    Column(
+        "salary_period",
+        _("Salary period"),
+        lambda t: t.get_salary_period_display(),
+        default=False,
+    ),
     Column("status", _("Status"), lambda t: t.status.name),
     Column("owner", _("Owner"), lambda t: str(t.owner) if t.owner else ""),
     # visible_pools holds only the pools the exporting user may see (with_list_relations).
@@ -169,9 +177,13 @@ def record_talent_export(
     columns: Sequence[Column],
     count: int,
     filter_keys: Sequence[str],
+    selection: bool = False,
 ) -> AuditEntry:
     """One audit entry for the whole export. It names the filters used but not their
-    values: a search for a person's name is personal data, and the log must hold none."""
+    values: a search for a person's name is personal data, and the log must hold none.
+    An export of rows ticked on the list says it was a selection instead (the filters did
+    not choose the talents); the count says enough, the ids are not kept."""
+    chosen_by = {"selection": True} if selection else {"filters": sorted(filter_keys)}
     return audit(
         actor=actor,
         action=AuditEntry.Action.EXPORTED,
@@ -179,5 +191,5 @@ def record_talent_export(
         format=str(fmt),
         columns=[column.key for column in columns],
         count=count,
-        filters=sorted(filter_keys),
+        **chosen_by,
     )

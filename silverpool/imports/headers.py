@@ -35,6 +35,10 @@ class TargetField(models.TextChoices):
     PROFILE_URLS = "profile_urls", _("other profiles")
     # Amount, currency and period, as values.parse_salary reads them from one cell.
     SALARY = "salary", _("salary")
+    # A currency or period column of its own (as the export writes them) wins over what
+    # the salary cell says or leaves to the default.
+    SALARY_CURRENCY = "salary_currency", _("currency")
+    SALARY_PERIOD = "salary_period", _("salary period")
     AVAILABLE_FROM = "available_from", _("available from")
     SOURCE_LABEL = "source_label", _("source detail")
     CUSTOM = "custom", _("custom field")
@@ -112,12 +116,16 @@ _SYNONYMS = {
         "kompetenzen, technologien, tech stack, technologies"
     ),
     TargetField.LINKEDIN_URL: ("linkedin, linkedin url, linkedin profil, linkedin profile"),
-    TargetField.PROFILE_URLS: ("xing, xing profil, github, website, homepage, portfolio"),
+    TargetField.PROFILE_URLS: (
+        "xing, xing profil, github, website, homepage, portfolio, other profiles, weitere profile"
+    ),
     TargetField.SALARY: (
         "gehalt, gehaltswunsch, gehaltsvorstellung, gehaltsvorstellungen, wunschgehalt, "
         "zielgehalt, jahresgehalt, salary, salary expectation, salary expectations, expected "
         "salary, desired salary, compensation"
     ),
+    TargetField.SALARY_CURRENCY: ("waehrung, gehaltswaehrung, currency, salary currency"),
+    TargetField.SALARY_PERIOD: ("gehaltszeitraum, salary period, pay period"),
     TargetField.AVAILABLE_FROM: (
         "verfuegbar ab, verfuegbar, verfuegbarkeit, eintrittsdatum, eintritt, fruehester "
         "eintritt, fruehestes eintrittsdatum, available from, available, availability, start "
@@ -150,7 +158,8 @@ def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]
 
     A single-valued target takes the first column that names it; a later one (Mobil after
     Telefon) goes into the note, so nothing is lost. "Name" next to a first-name column is
-    the last name; a full-name column next to first or last name is ignored as redundant.
+    the last name, unless a last-name column is there too (as in our export): then it is
+    the full name. A full-name column next to first or last name is ignored as redundant.
     """
     custom = {
         normalize_header(name): field.key
@@ -158,16 +167,15 @@ def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]
         for name in (field.key, field.label_en, field.label_de)
     }
     normalized = [normalize_header(header) for header in headers]
-    has_first_name = any(
-        _builtin_target(header).field == TargetField.FIRST_NAME for header in normalized
-    )
+    builtin = {_builtin_target(header).field for header in normalized}
+    name_is_last_name = TargetField.FIRST_NAME in builtin and TargetField.LAST_NAME not in builtin
     targets: list[Target] = []
     for header in normalized:
         if not header:
             target = IGNORE
         elif header in custom:
             target = Target(TargetField.CUSTOM, custom[header])
-        elif header == "name" and has_first_name:
+        elif header == "name" and name_is_last_name:
             target = Target(TargetField.LAST_NAME)
         else:
             target = _builtin_target(header)

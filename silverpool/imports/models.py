@@ -35,6 +35,7 @@ class ImportJob(models.Model):
         STOPPED = "stopped", _("Stopped at an invalid row")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
+        UNDOING = "undoing", _("Being undone")
         UNDONE = "undone", _("Undone")
 
     class Existing(models.TextChoices):

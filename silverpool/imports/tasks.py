@@ -4,7 +4,7 @@ runs whose worker died."""
 from crontask import cron
 from django.tasks import task
 
-from .services import check, cleanup, run
+from .services import check, cleanup, run, undo
 
 
 @task()
@@ -19,12 +19,21 @@ def run_import(job_id: int) -> None:
     run.run_import(job_id)
 
 
+@task()
+def undo_import(job_id: int) -> None:
+    """Undo an import in steps; enqueued by the undo button and again by the reaper."""
+    undo.continue_undo(job_id)
+
+
 @cron("* * * * *")
 @task()
 def resume_imports() -> None:
-    """Re-enqueue imports whose worker died (lease ran out) or whose task was lost."""
+    """Re-enqueue imports and undos whose worker died (lease ran out) or whose task was
+    lost."""
     for job_id in run.due_jobs():
         run_import.enqueue(job_id)
+    for job_id in undo.due_undos():
+        undo_import.enqueue(job_id)
 
 
 @cron("40 3 * * *")

@@ -45,7 +45,7 @@ def clean_text(cell: Cell) -> str:
     if not text.isascii():  # most cells are ASCII: both passes skipped, 3x faster
         text = _INVISIBLE.sub("", text.translate(_SPACES))
     text = text.strip()
-    if text[:1] == "'" and text[1:].startswith(FORMULA_STARTS):
+    if text[:1] == "'" and text.lstrip("'").startswith(FORMULA_STARTS):
         # Our export (and other careful ones) put a ' before text a spreadsheet would run as
         # a formula, such as +49 151 ...; it is not part of the value.
         text = text[1:].strip()

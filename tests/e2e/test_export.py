@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 from playwright.sync_api import Page, expect
 
@@ -30,3 +31,25 @@ def test_recruiter_exports_the_filtered_list_as_csv(page: Page) -> None:
     rows = list(csv.reader(io.StringIO(text)))
     assert any("Hanna" in cell for cell in rows[1])
     assert all("Jonas" not in cell for row in rows for cell in row)
+
+
+def test_recruiter_exports_the_rows_ticked_on_the_list(page: Page) -> None:
+    rita = make_user("rita", User.Role.RECRUITER)
+    for first, last in (("Hanna", "Vogel"), ("Jonas", "Krüger"), ("Lena", "Özdemir")):
+        make_talent(rita, first_name=first, last_name=last, city="Leipzig")
+    log_in(page, "rita")
+
+    page.goto("/talents/?city=Leipzig")
+    page.get_by_label("Select Hanna Vogel").check()
+    page.get_by_label("Select Lena Özdemir").check()
+    page.get_by_role("button", name="Export selected").click()
+    expect(page.get_by_text("2 talents selected on the list.")).to_be_visible()
+    page.get_by_label("CSV, separated by semicolons (Excel in German)").check()
+    with page.expect_download() as download_info:
+        page.get_by_role("button", name="Download").click()
+
+    text = download_info.value.path().read_text(encoding="utf-8-sig")
+    names = sorted(row[0] for row in csv.reader(io.StringIO(text), delimiter=";"))[:-1]
+    assert names == ["Hanna Vogel", "Lena Özdemir"]
+    page.get_by_role("link", name="Cancel").click()
+    expect(page).to_have_url(re.compile(r"/talents/\?city=Leipzig$"))

@@ -2,7 +2,9 @@ import datetime
 from dataclasses import dataclass
 
 import pytest
+from django.utils import translation
 
+from silverpool.imports.export import BUILTIN_COLUMNS
 from silverpool.imports.headers import (
     IGNORE,
     NOTE,
@@ -133,6 +135,12 @@ def test_headers_are_compared_without_case_umlauts_or_punctuation(
         ("Gehaltswunsch", F.SALARY),
         ("Gehaltsvorstellung (brutto p.a.)", F.SALARY),
         ("Salary expectation", F.SALARY),
+        ("Währung", F.SALARY_CURRENCY),
+        ("Currency", F.SALARY_CURRENCY),
+        ("Gehaltszeitraum", F.SALARY_PERIOD),
+        ("Salary period", F.SALARY_PERIOD),
+        ("Weitere Profile", F.PROFILE_URLS),
+        ("Notice period", F.IGNORE),  # a period, but not the salary's
         ("Verfügbar ab", F.AVAILABLE_FROM),
         ("Eintrittsdatum", F.AVAILABLE_FROM),
         ("Available from", F.AVAILABLE_FROM),
@@ -191,6 +199,40 @@ def test_a_full_name_next_to_first_and_last_name_is_ignored() -> None:
     targets = suggest_mapping(["Full name", "First name", "Last name"], [])
 
     assert targets == [IGNORE, Target(F.FIRST_NAME), Target(F.LAST_NAME)]
+
+
+def test_name_next_to_first_and_last_name_columns_is_the_full_name_and_ignored() -> None:
+    # Our own export's columns: the last name must not end up in the note.
+    targets = suggest_mapping(["Name", "Vorname", "Nachname", "E-Mail"], [])
+
+    assert targets == [IGNORE, Target(F.FIRST_NAME), Target(F.LAST_NAME), Target(F.EMAIL)]
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_every_column_of_our_export_goes_back_where_it_came_from(language: str) -> None:
+    with translation.override(language):
+        headers = [str(column.label) for column in BUILTIN_COLUMNS]
+    fields = dict(zip([c.key for c in BUILTIN_COLUMNS], suggest_mapping(headers, []), strict=True))
+
+    assert {key: target.field for key, target in fields.items() if target != IGNORE} == {
+        "first_name": F.FIRST_NAME,
+        "last_name": F.LAST_NAME,
+        "email": F.EMAIL,
+        "phone": F.PHONE,
+        "postcode": F.POSTCODE,
+        "city": F.CITY,
+        "country": F.COUNTRY,
+        "job_title": F.JOB_TITLE,
+        "skills": F.SKILLS,
+        "linkedin_url": F.LINKEDIN_URL,
+        "profile_urls": F.PROFILE_URLS,
+        "salary_amount": F.SALARY,
+        "salary_currency": F.SALARY_CURRENCY,
+        "salary_period": F.SALARY_PERIOD,
+        "available_from": F.AVAILABLE_FROM,
+        # The talent's source kind ("Manual") comes back as the source detail.
+        "source": F.SOURCE_LABEL,
+    }
 
 
 def test_a_messy_german_export_is_mapped_column_by_column() -> None:

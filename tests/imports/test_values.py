@@ -3,15 +3,18 @@ import re
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import translation
 
 from silverpool.imports.reading.table import Cell
 from silverpool.imports.values import (
     Salary,
     clean_text,
+    parse_currency,
     parse_date,
     parse_phone,
     parse_salary,
+    parse_salary_period,
     split_skills,
 )
 from silverpool.talents.models import Talent
@@ -61,7 +64,8 @@ def test_dates_are_read_as_recruiters_write_them(
         ("31.02.2027", "31.02.2027"),
         ("13/13/2027", "13/13/2027"),
         ("2027-13-01", "2027-13-01"),
-        ("sofort", "sofort"),
+        ("00.00.0000", "00.00.0000"),
+        ("demnächst", "demnächst"),
         ("Frühjahr 2027", "Frühjahr 2027"),
         (2027, "2027"),  # a year, not the serial of 19 July 1905
         (85000.0, "85000"),  # a salary in the wrong column
@@ -197,3 +201,80 @@ def test_messages_are_in_the_recruiters_language() -> None:
             parse_salary("65 Äpfel")
         with pytest.raises(ValueError, match="„bitte anrufen“: Das ist keine Telefonnummer"):
             parse_phone("bitte anrufen", "DE")
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["sofort", "ab sofort", "Ab Sofort", "per sofort", "PER  SOFORT", " asap ", "ASAP"]
+    + ["immediately", "Immediately", "now", "from now"],
+)
+def test_available_at_once_is_today_in_silverpools_time_zone(cell: str) -> None:
+    # 23:30 UTC on 28 February is already 1 March in Berlin.
+    with time_machine.travel(datetime.datetime(2027, 2, 28, 23, 30, tzinfo=datetime.UTC)):
+        assert parse_date(cell) == MARCH_1
+
+
+@pytest.mark.parametrize(
+    "cell",
+    ["03/2027", "3/2027", "03.2027", "März 2027", "Mar 2027", "ab 03/2027", "from March 2027"]
+    + ["ab 01.03.2027", "per 1.3.27"],
+)
+def test_a_month_and_year_is_the_first_of_that_month(cell: str) -> None:
+    assert parse_date(cell) == MARCH_1
+
+
+@pytest.mark.parametrize("cell", ["00.00.0000", "00/2027", "13.2027", "ab", "sofort?", "bald"])
+def test_what_only_looks_like_a_date_stays_invalid(cell: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"“{cell}” is not a date.")):
+        parse_date(cell)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("'+49 151 12345678", "+49 151 12345678"),  # as our export neutralises it
+        ("'=SUM(A1)", "=SUM(A1)"),
+        ("''=x", "'=x"),  # a value that started with ' itself
+        ("'t Hooft", "'t Hooft"),  # an apostrophe that belongs to the name
+        ("'", "'"),
+    ],
+)
+def test_the_quote_that_neutralised_a_formula_is_taken_off(cell: str, expected: str) -> None:
+    assert clean_text(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [("EUR", "EUR"), ("€", "EUR"), ("Euro", "EUR"), ("usd", "USD"), (" CHF ", "CHF"), ("", "")],
+)
+def test_a_currency_column_gives_the_code(cell: Cell, expected: str) -> None:
+    assert parse_currency(cell) == expected
+
+
+def test_a_cell_that_is_not_a_currency_is_named_in_the_message() -> None:
+    with pytest.raises(ValueError, match="“Dollars” is not a currency."):
+        parse_currency("Dollars")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("per year", YEAR),
+        ("pro Jahr", YEAR),
+        ("jährlich", YEAR),
+        ("p.a.", YEAR),
+        ("per month", MONTH),
+        ("pro Monat", MONTH),
+        ("monthly", MONTH),
+        (None, None),
+    ],
+)
+def test_a_salary_period_column_gives_year_or_month(
+    cell: Cell, expected: Talent.SalaryPeriod | None
+) -> None:
+    assert parse_salary_period(cell) == expected
+
+
+def test_a_cell_that_is_not_a_salary_period_is_named_in_the_message() -> None:
+    with pytest.raises(ValueError, match="“weekly” is not a salary period"):
+        parse_salary_period("weekly")

@@ -4,7 +4,7 @@ the rejected-rows report."""
 from .check import request_check
 from .report import write_rejected_rows
 from .run import cancel_import, start_import
-from .undo import can_undo, undo_import
+from .undo import can_undo, request_undo, undo_import
 from .upload import (
     MappingProblem,
     apply_saved_mapping,
@@ -27,6 +27,7 @@ __all__ = [
     "create_job",
     "open_job_table",
     "request_check",
+    "request_undo",
     "sample_rows",
     "save_mapping",
     "start_import",

@@ -66,25 +66,32 @@ def start_import(job: ImportJob, *, enqueue: bool = True) -> bool:
 def cancel_import(job: ImportJob) -> None:
     """Stop a queued or running import after the batch it is writing; what was written
     stays and can be undone."""
-    cancelled = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.QUEUED).update(
-        state=ImportJob.State.CANCELLED, finished_at=timezone.now()
-    )
+    cancelled = ImportJob.objects.filter(
+        pk=job.pk, state=ImportJob.State.QUEUED, started_at=None
+    ).update(state=ImportJob.State.CANCELLED, finished_at=timezone.now())
     if cancelled:
         # No worker has it (a claim needs QUEUED): the upload goes, as after a run.
         job.file.delete(save=False)
         ImportJob.objects.filter(pk=job.pk).update(file="")
-    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.RUNNING).update(cancel_requested=True)
+    # A started job (running, or waiting to be resumed) stops at its next batch, which
+    # finishes it as a run does (audit entry, consent requests for what it created).
+    ImportJob.objects.filter(
+        pk=job.pk, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
+    ).update(cancel_requested=True)
 
 
 def due_jobs() -> list[int]:
-    """Jobs whose worker is gone (lease ran out) or whose task never ran; their lease is
-    renewed so that the next minute does not enqueue them again."""
+    """Jobs whose worker is gone (lease ran out) or whose task never ran; they wait for a
+    worker again (QUEUED, which the next run claims) and their lease is renewed so that
+    the next minute does not enqueue them again."""
     now = timezone.now()
     due = ImportJob.objects.filter(
         state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING], lease_until__lt=now
     )
     ids = list(due.values_list("pk", flat=True))
-    ImportJob.objects.filter(pk__in=ids, lease_until__lt=now).update(lease_until=now + LEASE)
+    ImportJob.objects.filter(pk__in=ids, lease_until__lt=now).update(
+        state=ImportJob.State.QUEUED, lease_until=now + LEASE
+    )
     return ids
 
 

@@ -2,6 +2,7 @@
 fields it overwrote get their old values back, unless someone changed them since; the
 pools and tags it added are taken off again."""
 
+import datetime
 from collections import Counter
 
 from django.db import transaction
@@ -32,6 +33,12 @@ FOLLOW_UPS = {
 }
 
 
+# Records undone per transaction: a large import is undone in steps that each commit, so
+# that it neither holds its locks for minutes nor starts over after a restart.
+UNDO_CHUNK = 500
+LEASE = datetime.timedelta(minutes=2)
+
+
 def can_undo(job: ImportJob) -> bool:
     return job.state in UNDOABLE and job.started_at is not None
 
@@ -43,35 +50,104 @@ def _changed_since(job: ImportJob) -> "Exists":
 
 
 @transaction.atomic
+def request_undo(job: ImportJob, *, actor: User) -> bool:
+    """Undo the import in the background (a large one takes minutes); False if it cannot
+    be undone (anymore)."""
+    from ..tasks import undo_import as undo_task  # the tasks module imports these services
+
+    started = ImportJob.objects.filter(
+        pk=job.pk, state__in=UNDOABLE, started_at__isnull=False
+    ).update(state=ImportJob.State.UNDOING, undone_by=actor, lease_until=timezone.now() + LEASE)
+    if started:
+        transaction.on_commit(lambda: undo_task.enqueue(job.pk))
+    return bool(started)
+
+
 def undo_import(job: ImportJob, *, actor: User) -> dict[str, int]:
-    """Undo what `job` did; counts of removed, reverted and kept (changed since) talents."""
-    job = ImportJob.objects.select_for_update().get(pk=job.pk)
-    if not can_undo(job):
+    """Undo what `job` did, or go on undoing it; the counts of removed, reverted and kept
+    (changed since the import) talents. Each step of UNDO_CHUNK talents is a transaction:
+    an undo interrupted goes on where it stopped (see due_undos)."""
+    if not _begin(job, actor):
         return {}
-    counts: Counter[str] = Counter()
-    records = (
+    while _undo_step(job.pk):
+        pass
+    job.refresh_from_db()
+    return dict(job.undo_summary)
+
+
+def _begin(job: ImportJob, actor: User) -> bool:
+    """Mark the job as being undone unless it is already; False if it cannot be undone."""
+    if ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.UNDOING).exists():
+        return True
+    return bool(
+        ImportJob.objects.filter(pk=job.pk, state__in=UNDOABLE, started_at__isnull=False).update(
+            state=ImportJob.State.UNDOING, undone_by=actor
+        )
+    )
+
+
+def continue_undo(job_id: int) -> None:
+    """The background undo, also after a restart."""
+    job = ImportJob.objects.select_related("undone_by").get(pk=job_id)
+    if job.state == ImportJob.State.UNDOING and job.undone_by is not None:
+        undo_import(job, actor=job.undone_by)
+
+
+def due_undos() -> list[int]:
+    """Undos whose worker is gone; their lease is renewed (see run.due_jobs)."""
+    now = timezone.now()
+    due = ImportJob.objects.filter(state=ImportJob.State.UNDOING, lease_until__lt=now)
+    ids = list(due.values_list("pk", flat=True))
+    ImportJob.objects.filter(pk__in=ids, lease_until__lt=now).update(lease_until=now + LEASE)
+    return ids
+
+
+@transaction.atomic
+def _undo_step(job_id: int) -> bool:
+    """Undo the next UNDO_CHUNK talents of the job; False once none is left (then the job
+    is UNDONE). The records of reverted and kept talents go, removed talents take theirs
+    along, so the next step starts where this one ended."""
+    # of=self: PostgreSQL cannot lock the nullable side of the join to the user.
+    job = (
+        ImportJob.objects.select_for_update(of=("self",)).select_related("undone_by").get(pk=job_id)
+    )
+    if job.state != ImportJob.State.UNDOING:
+        return False
+    actor = job.undone_by
+    records = list(
         ImportedTalent.objects.filter(job=job)
         .annotate(changed_since=_changed_since(job))
         .select_related("talent")
+        .order_by("pk")[:UNDO_CHUNK]
     )
-    remove = []
-    for record in records.iterator(chunk_size=1000):
+    counts: Counter[str] = Counter(job.undo_summary)
+    if not records:
+        job.state = ImportJob.State.UNDONE
+        job.undone_at = timezone.now()
+        job.lease_until = None
+        job.save(update_fields=["state", "undone_at", "lease_until"])
+        return False
+    remove, done = [], []
+    for record in records:
         if record.changed_since:
             counts["kept"] += 1
+            done.append(record.pk)
         elif record.created:
             remove.append(record.talent_id)
         else:
+            assert actor is not None
             _revert(record, actor)
             counts["reverted"] += 1
-    for start in range(0, len(remove), 1000):
-        privacy.delete_talents(*remove[start : start + 1000], actor=actor)
-    counts["removed"] = len(remove)
-    job.state = ImportJob.State.UNDONE
-    job.undone_at = timezone.now()
-    job.undone_by = actor
+            done.append(record.pk)
+    if remove:
+        assert actor is not None
+        privacy.delete_talents(*remove, actor=actor)
+        counts["removed"] += len(remove)
+    ImportedTalent.objects.filter(pk__in=done).delete()
     job.undo_summary = dict(counts)
-    job.save()
-    return dict(counts)
+    job.lease_until = timezone.now() + LEASE
+    job.save(update_fields=["undo_summary", "lease_until"])
+    return True
 
 
 def _revert(record: ImportedTalent, actor: User) -> None:

@@ -91,8 +91,9 @@ def actor_name(entry: AuditEntry) -> str:
 
 
 def neutralise(value: str) -> str:
-    """A cell a spreadsheet shows as text, never evaluates."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
+    """A cell a spreadsheet shows as text, never evaluates. Text that looks neutralised
+    already ('=x) gets a ' more: the talent import takes one off (values.clean_text)."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_STARTS) else value
 
 
 def audit_csv_lines(entries: QuerySet[AuditEntry]) -> Iterator[str]:

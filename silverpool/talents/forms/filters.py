@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from ...accounts.models import User
+from ...imports.access import jobs_visible_to
+from ...imports.models import ImportJob
 from ...privacy.models import LegalBasis
 from ..models import Pool, SavedSearch, Status, Tag, Talent
 from ..search import DEFAULT_SORT, LEGAL_HOLD, TalentFilters
@@ -150,6 +152,13 @@ class TalentFilterForm(forms.Form):
     sort = forms.ChoiceField(
         label=_("Sort by"), choices=SORT_CHOICES, required=False, widget=FastSelect
     )
+    # Set by the link on an import's result page, shown as a notice above the list.
+    import_job = forms.ModelChoiceField(
+        label=_("Import"),
+        queryset=ImportJob.objects.none(),
+        required=False,
+        widget=forms.HiddenInput,
+    )
 
     def __init__(self, data: QueryDict, *, user: User, choices: ListChoices | None = None) -> None:
         super().__init__(data)
@@ -170,6 +179,9 @@ class TalentFilterForm(forms.Form):
         country_field = self.fields["country"]
         assert isinstance(country_field, forms.ChoiceField)
         country_field.choices = [("", _("Any country")), *countries]
+        import_field = self.fields["import_job"]
+        assert isinstance(import_field, forms.ModelChoiceField)
+        import_field.queryset = jobs_visible_to(user)
 
     def to_filters(self) -> TalentFilters:
         """The valid part of the form as search filters; invalid fields are left out."""
@@ -192,6 +204,7 @@ class TalentFilterForm(forms.Form):
             city=data.get("city") or "",
             country=data.get("country") or "",
             legal_state=data.get("legal_state") or "",
+            import_job=_pk(data.get("import_job")),
             sort=data.get("sort") or DEFAULT_SORT,
         )
 
@@ -202,7 +215,14 @@ class TalentFilterForm(forms.Form):
     @property
     def uses_more_than_search(self) -> bool:
         """Whether a filter or sort beyond the search box is set (to show them open)."""
-        return any(self.data.get(name) for name in self.fields if name != "q")
+        return any(self.data.get(name) for name in self.fields if name not in ("q", "import_job"))
+
+    @property
+    def from_import(self) -> ImportJob | None:
+        """The import whose created talents the list is limited to, if it is."""
+        self.is_valid()
+        job: ImportJob | None = self.cleaned_data.get("import_job")
+        return job
 
 
 def filter_query(data: Mapping[str, Any]) -> str:

@@ -254,8 +254,9 @@ def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> d
     columns = ["id", *TALENT_DEFAULTS]
     rows, created = [], {}
     extra: dict[str, Any] = {}
-    if channel.pools:
-        extra["pools"] = [pool.name for pool in channel.pools]
+    # Private pools get entries of their own, whose names hide_private_pool_names hides.
+    if public := [pool.name for pool in channel.pools if not pool.is_private]:
+        extra["pools"] = public
     if channel.tags:
         extra["tags"] = [tag.name for tag in channel.tags]
     for arrival, pk in zip(arrivals, reserve_ids(Talent, len(arrivals)), strict=True):
@@ -363,7 +364,8 @@ def _apply_memberships(
             if (talent.pk, pool.pk) in have_pools:
                 continue
             memberships.append((talent.pk, pool.pk, actor_id, now))
-            if changed is not None:  # a new talent's CREATED entry names its pools
+            # A new talent's CREATED entry names its pools, except private ones (see _create).
+            if changed is not None or pool.is_private:
                 timeline.add(
                     talent.pk,
                     Event.Kind.POOL_ADDED,
@@ -371,6 +373,7 @@ def _apply_memberships(
                     pool=pool.name,
                     private=pool.is_private,
                 )
+            if changed is not None:
                 changed.added_pools.append(pool.pk)
         for tag in channel.tags:
             if (talent.pk, tag.pk) in have_tags:

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from ...accounts.http import AuthedRequest
 from .. import services
-from ..forms.bulk import BulkActionForm, run_bulk_action
+from ..forms.bulk import BulkAction, BulkActionForm, run_bulk_action
 from ..forms.filters import ListChoices, SavedSearchForm, TalentFilterForm, filter_query
 from ..models import SavedSearch, Talent
 from ..search import count_talents, filter_talents
@@ -83,6 +83,9 @@ def talent_bulk(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _error_text(form))
         return redirect(_list_url(form.back_query))
+    if form.cleaned_data["action"] == BulkAction.EXPORT:
+        url, query = reverse("imports:talent-export"), form.export_query
+        return redirect(f"{url}?{query}" if query else url)
     if form.needs_confirmation:
         talents = form.talents()
         context = {

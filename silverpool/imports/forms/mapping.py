@@ -1,0 +1,107 @@
+"""The forms of the mapping page: the sheet to read, a saved mapping to apply, and where
+each column goes."""
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_countries import countries
+
+from ...talents.models import CustomField
+from ..headers import Target, TargetField
+from ..models import ImportJob, SavedMapping
+
+# A custom field's option value: "custom:<key>".
+CUSTOM_PREFIX = "custom:"
+
+
+def encode(target: Target) -> str:
+    if target.field == TargetField.CUSTOM:
+        return CUSTOM_PREFIX + target.custom_key
+    return str(target.field)
+
+
+def decode(value: str) -> Target:
+    if value.startswith(CUSTOM_PREFIX):
+        return Target(TargetField.CUSTOM, value.removeprefix(CUSTOM_PREFIX))
+    return Target(TargetField(value))
+
+
+def target_choices(custom_fields: Sequence[CustomField]) -> list[tuple[str, str]]:
+    """Ignore first (what most extra columns want), then the talent fields, then the
+    custom fields."""
+    builtin = [
+        (str(field.value), capfirst(str(field.label)))
+        for field in TargetField
+        if field not in (TargetField.IGNORE, TargetField.CUSTOM)
+    ]
+    custom = [
+        (CUSTOM_PREFIX + field.key, _("custom field: %(label)s") % {"label": field.label})
+        for field in custom_fields
+    ]
+    return [(str(TargetField.IGNORE.value), _("— ignore —")), *builtin, *custom]
+
+
+class SheetForm(forms.Form):
+    sheet = forms.ChoiceField(label=gettext_lazy("Sheet"))
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, job: ImportJob, sheets: list[str]):
+        super().__init__(data, prefix="sheet", initial={"sheet": job.sheet})
+        field = self.fields["sheet"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = [(sheet, sheet) for sheet in sheets]
+
+
+class SavedMappingForm(forms.Form):
+    saved = forms.ModelChoiceField(
+        label=gettext_lazy("Saved mapping"),
+        queryset=SavedMapping.objects.all(),
+        empty_label=gettext_lazy("Choose a saved mapping"),
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None) -> None:
+        super().__init__(data, prefix="saved")
+
+
+class MappingForm(forms.Form):
+    """One select per column (`column_<index>`), the default country of phone numbers,
+    and optionally a name to save the mapping under."""
+
+    default_country = forms.ChoiceField(
+        label=gettext_lazy("Country of phone numbers without a country code"),
+        choices=countries,
+    )
+    save_as = forms.CharField(
+        label=gettext_lazy("Save this mapping as"),
+        required=False,
+        max_length=120,
+        help_text=gettext_lazy(
+            "A saved mapping is suggested for the next file with the same headers."
+        ),
+    )
+
+    def __init__(
+        self,
+        data: Mapping[str, Any] | None = None,
+        *,
+        job: ImportJob,
+        custom_fields: Sequence[CustomField],
+    ) -> None:
+        super().__init__(data, initial={"default_country": job.default_country})
+        choices = target_choices(custom_fields)
+        for index, (header, (field, key)) in enumerate(zip(job.headers, job.mapping, strict=True)):
+            self.fields[f"column_{index}"] = forms.ChoiceField(
+                label=header or _("(no header)"),
+                choices=choices,
+                initial=encode(Target(TargetField(field), key)),
+            )
+        self.column_count = len(job.headers)
+
+    def columns(self) -> list[forms.BoundField]:
+        return [self[f"column_{index}"] for index in range(self.column_count)]
+
+    def targets(self) -> list[Target]:
+        return [decode(self.cleaned_data[f"column_{i}"]) for i in range(self.column_count)]

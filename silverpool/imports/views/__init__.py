@@ -1,0 +1,2 @@
+"""Pages of the imports app: the import flow (upload, mapping, preview and decisions,
+progress, result and undo) and the talent list export."""

@@ -1,0 +1,168 @@
+"""An import's page, which follows its state: the check running, the preview with the
+decisions, the progress of the run, the result. The page may be left and opened again.
+
+While the check or the run goes on, a fragment of the page polls every second (htmx);
+once the state has moved on, the poll answers with a redirect to the page, which then
+shows the next step in full.
+"""
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.timesince import timeuntil
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from ...accounts.http import AuthedRequest
+from ...talents.models import CustomField
+from ...talents.templatetags.talent_tags import display_value, field_label
+from ...talents.validation import EDITABLE_FIELDS
+from .. import services
+from ..access import get_job_for
+from ..forms.decisions import DecisionsForm
+from ..models import ImportJob
+
+TEMPLATE = "imports/import_detail.html"
+State = ImportJob.State
+# Fragments that poll, and the states in which they still have something to show.
+POLLING = {
+    "checking": {State.CHECKING},
+    "progress": {State.QUEUED, State.RUNNING},
+    "undoing": {State.UNDOING},
+}
+FINISHED = {State.DONE, State.STOPPED, State.CANCELLED, State.FAILED, State.UNDONE}
+# Shown in the salary column, or in a column per custom field.
+FOLDED = ("salary_currency", "salary_period", "custom_values")
+
+
+@dataclass(frozen=True)
+class PreviewTable:
+    """The first rows as they will be imported: a column per field any of them fills."""
+
+    headers: list[str]
+    rows: list[dict[str, Any]]
+
+
+def preview_table(first: list[dict[str, Any]]) -> PreviewTable:
+    filled = {name for row in first for name, value in row["fields"].items() if value}
+    names = [name for name in EDITABLE_FIELDS if name in filled and name not in FOLDED]
+    custom = {field.key: field.label for field in CustomField.objects.all()}
+    custom_keys = sorted({key for row in first for key in row["fields"].get("custom_values", {})})
+    headers = [
+        capfirst(_("Salary expectation") if name == "salary_amount" else field_label(name))
+        for name in names
+    ]
+    headers += [custom.get(key, key) for key in custom_keys]
+    with_note = any(row["note"] for row in first)
+    if with_note:
+        headers.append(_("Note"))
+    rows = []
+    for row in first:
+        fields = row["fields"]
+        cells = [_cell(name, fields) for name in names]
+        cells += [str(fields.get("custom_values", {}).get(key, "")) for key in custom_keys]
+        if with_note:
+            cells.append(row["note"])
+        rows.append({"number": row["row"], "exists": row["exists"], "cells": cells})
+    return PreviewTable(headers, rows)
+
+
+def _cell(name: str, fields: dict[str, Any]) -> str:
+    if name != "salary_amount":
+        return display_value(name, fields.get(name))
+    amount = display_value(name, fields.get(name))
+    period = display_value("salary_period", fields.get("salary_period"))
+    text = f"{amount} {fields.get('salary_currency', '')}".strip()
+    return f"{text} · {period}" if period else text
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    total: int
+    rate: float  # rows per second since the run started
+    time_left: str
+
+
+def progress_of(job: ImportJob) -> Progress:
+    rate, time_left = 0.0, ""
+    if job.started_at is not None:
+        elapsed = (timezone.now() - job.started_at).total_seconds()
+        rate = job.cursor / elapsed if elapsed > 0 else 0.0
+    if rate > 0:
+        seconds = (job.total_rows - job.cursor) / rate
+        if seconds < 60:
+            time_left = _("less than a minute")
+        else:
+            time_left = timeuntil(timezone.now() + datetime.timedelta(seconds=seconds))
+    return Progress(job.cursor, job.total_rows, rate, time_left)
+
+
+def _context(job: ImportJob, **extra: Any) -> dict[str, Any]:
+    context: dict[str, Any] = {"job": job, "State": State, **extra}
+    if job.state in POLLING["progress"]:
+        context["progress"] = progress_of(job)
+    elif job.state == State.READY:
+        context["table"] = preview_table(job.preview.get("first", []))
+        problems = job.preview.get("problems", [])
+        shown_total = job.preview.get("invalid", 0) + job.preview.get("repeated", 0)
+        context["more_problems"] = max(0, shown_total - len(problems))
+    elif job.state in FINISHED:
+        context["can_undo"] = services.can_undo(job)
+        context["has_rejected_rows"] = job.rejected_rows.exists()
+        context["created_url"] = reverse("talents:talent-list") + f"?import_job={job.pk}"
+    return context
+
+
+@login_required
+@require_GET
+def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = get_job_for(request.user, pk)
+    fragment = request.GET.get("fragment", "")
+    if request.htmx and fragment in POLLING:
+        if job.state in POLLING[fragment]:
+            return render(request, f"{TEMPLATE}#{fragment}", _context(job))
+        return HttpResponseClientRedirect(reverse("imports:import-detail", args=[job.pk]))
+    if job.state == State.MAPPING and "error" not in job.preview:
+        return redirect("imports:import-mapping", pk=job.pk)
+    extra = {"form": DecisionsForm(job=job, user=request.user)} if job.state == State.READY else {}
+    return render(request, TEMPLATE, _context(job, **extra))
+
+
+@login_required
+@require_POST
+def import_start(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Save the decisions and start the import."""
+    job = get_job_for(request.user, pk)
+    form = DecisionsForm(request.POST, job=job, user=request.user)
+    if job.state == State.READY and not form.is_valid():
+        return render(request, TEMPLATE, _context(job, form=form), status=422)
+    # Locked: a second click waits for the first and then finds the import started.
+    with transaction.atomic():
+        if ImportJob.objects.select_for_update().filter(pk=job.pk, state=State.READY).exists():
+            form.save_decisions()
+            services.start_import(job)
+    return redirect("imports:import-detail", pk=job.pk)
+
+
+@login_required
+@require_POST
+def import_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = get_job_for(request.user, pk)
+    if job.state in POLLING["progress"]:
+        services.cancel_import(job)
+        messages.info(
+            request,
+            _("The import stops after the batch it is writing; what it wrote can be undone."),
+        )
+    return redirect("imports:import-detail", pk=job.pk)

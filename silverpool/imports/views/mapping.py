@@ -1,0 +1,127 @@
+"""The mapping page: which sheet, where each column goes, then the check (preview).
+
+Three small forms post here, told apart by `action`: choosing another sheet and applying
+a saved mapping change the suggestion and come back to the page; the mapping form itself
+starts the check and goes on to the preview.
+"""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.forms import BoundField
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from openpyxl.utils import get_column_letter
+
+from ...accounts.http import AuthedRequest
+from ...talents.models import CustomField
+from .. import services
+from ..access import get_job_for
+from ..forms.mapping import MappingForm, SavedMappingForm, SheetForm
+from ..models import ImportJob, SavedMapping
+from ..reading import Cell, Table
+from ..values import clean_text
+
+State = ImportJob.State
+# The mapping can change until the import starts; a changed mapping is checked again.
+MAPPABLE = {State.MAPPING, State.CHECKING, State.READY}
+EXAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Column:
+    letter: str
+    field: BoundField
+    examples: list[str]
+
+
+def _columns(form: MappingForm, samples: list[tuple[int, list[Cell]]]) -> list[Column]:
+    columns = []
+    for index, field in enumerate(form.columns()):
+        values = (clean_text(cells[index]) for _n, cells in samples if index < len(cells))
+        examples = [value for value in values if value][:EXAMPLES]
+        columns.append(Column(get_column_letter(index + 1), field, examples))
+    return columns
+
+
+def _suggest_again(job: ImportJob) -> HttpResponse:
+    """Keep a changed suggestion; an earlier check no longer applies to it. (Unless the
+    import started meanwhile, from another tab: then it is left alone.)"""
+    ImportJob.objects.filter(pk=job.pk, state__in=MAPPABLE).update(
+        sheet=job.sheet,
+        header_row=job.header_row,
+        headers=job.headers,
+        mapping=job.mapping,
+        default_country=job.default_country,
+        state=State.MAPPING,
+        preview={},
+        total_rows=0,
+    )
+    return redirect("imports:import-mapping", pk=job.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
+    job = get_job_for(request.user, pk)
+    if job.state not in MAPPABLE:
+        return redirect("imports:import-detail", pk=job.pk)
+    table = services.open_job_table(job)
+    action = request.POST.get("action", "check") if request.method == "POST" else ""
+    sheet_form = SheetForm(
+        request.POST if action == "sheet" else None, job=job, sheets=table.sheets
+    )
+    saved_form = SavedMappingForm(request.POST if action == "saved" else None)
+    if action == "sheet" and sheet_form.is_valid():
+        services.choose_sheet(job, table, sheet_form.cleaned_data["sheet"])
+        return _suggest_again(job)
+    if action == "saved" and saved_form.is_valid():
+        services.apply_saved_mapping(job, saved_form.cleaned_data["saved"])
+        return _suggest_again(job)
+    custom_fields = list(CustomField.objects.all())
+    form = MappingForm(
+        request.POST if action == "check" else None, job=job, custom_fields=custom_fields
+    )
+    if action == "check" and form.is_valid() and (checking := _check(request, job, form)):
+        return checking
+    return _page(request, job, table, form, sheet_form, saved_form)
+
+
+def _check(request: AuthedRequest, job: ImportJob, form: MappingForm) -> HttpResponse | None:
+    """Start the check with the submitted mapping, or None with the problem on the form."""
+    targets = form.targets()
+    try:
+        services.check_mapping(targets)
+    except services.MappingProblem as problem:
+        form.add_error(None, problem.message)
+        return None
+    job.mapping = [[target.field, target.custom_key] for target in targets]
+    job.default_country = form.cleaned_data["default_country"]
+    # Locked, and only while the mapping may change: an import started meanwhile (from
+    # another tab) is not put back to checking.
+    with transaction.atomic():
+        if ImportJob.objects.select_for_update().filter(pk=job.pk, state__in=MAPPABLE).exists():
+            if name := form.cleaned_data["save_as"].strip():
+                services.save_mapping(job, name, user=request.user)
+            services.request_check(job)
+    return redirect("imports:import-detail", pk=job.pk)
+
+
+def _page(
+    request: AuthedRequest,
+    job: ImportJob,
+    table: Table,
+    form: MappingForm,
+    sheet_form: SheetForm,
+    saved_form: SavedMappingForm,
+) -> HttpResponse:
+    context = {
+        "job": job,
+        "form": form,
+        "columns": _columns(form, services.sample_rows(job, table)),
+        "sheet_form": sheet_form if len(table.sheets) > 1 else None,
+        "saved_form": saved_form if SavedMapping.objects.exists() else None,
+    }
+    return render(request, "imports/mapping_form.html", context, status=422 if form.errors else 200)

@@ -1,0 +1,43 @@
+"""After an import: the report of the rows it did not take, and undoing it."""
+
+import tempfile
+from pathlib import PurePath
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ...accounts.http import AuthedRequest
+from .. import services
+from ..access import get_job_for
+from .upload import XLSX
+
+
+@login_required
+@require_GET
+def import_rejected(request: AuthedRequest, pk: int) -> HttpResponse | FileResponse:
+    """The rejected rows as xlsx: row, column, reason, then the file's own columns."""
+    job = get_job_for(request.user, pk)
+    if not job.rejected_rows.exists():
+        return redirect("imports:import-detail", pk=job.pk)
+    # A zip cannot be streamed as it is built; FileResponse closes the file once sent.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    services.write_rejected_rows(job, out)
+    out.seek(0)
+    name = _("%(file)s - rejected rows") % {"file": PurePath(job.original_name).stem}
+    return FileResponse(out, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_undo(request: AuthedRequest, pk: int) -> HttpResponse:
+    """GET asks for confirmation; POST undoes the import (its uploader or an admin)."""
+    job = get_job_for(request.user, pk)
+    if not services.can_undo(job):
+        return redirect("imports:import-detail", pk=job.pk)
+    if request.method == "GET":
+        return render(request, "imports/import_undo.html", {"job": job})
+    services.request_undo(job, actor=request.user)
+    return redirect("imports:import-detail", pk=job.pk)

@@ -1,0 +1,59 @@
+"""The imports page: the upload form, the template to download, and the import history."""
+
+import tempfile
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ...accounts.http import AuthedRequest
+from ...talents.services import require_editor
+from .. import services
+from ..access import jobs_visible_to
+from ..forms.upload import UploadForm
+from ..reading import UnreadableFile
+from ..template import write_template
+
+# The history shows the newest imports; older ones stay reachable by their address.
+HISTORY_LIMIT = 100
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request: AuthedRequest) -> HttpResponse:
+    """GET shows the upload form and the history; POST keeps a readable file and goes on
+    to its mapping, or shows why it cannot be read (and keeps nothing)."""
+    require_editor(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.create_job(form.cleaned_data["file"], user=request.user)
+        except UnreadableFile as error:
+            form.add_error("file", str(error))
+        else:
+            return redirect("imports:import-mapping", pk=job.pk)
+    jobs = jobs_visible_to(request.user).select_related("uploaded_by")[:HISTORY_LIMIT]
+    context = {
+        "form": form,
+        "rows": [(job, services.can_undo(job)) for job in jobs],
+        "show_uploader": request.user.is_admin,
+    }
+    status = 422 if form.errors else 200
+    return render(request, "imports/import_list.html", context, status=status)
+
+
+@login_required
+@require_GET
+def import_template(request: AuthedRequest) -> FileResponse:
+    """An empty workbook with headers the mapping recognises, in the user's language."""
+    require_editor(request.user)
+    # A zip cannot be streamed as it is built; FileResponse closes the file once sent.
+    out = tempfile.TemporaryFile()  # noqa: SIM115
+    write_template(out)
+    out.seek(0)
+    return FileResponse(
+        out, as_attachment=True, filename=_("talents-template") + ".xlsx", content_type=XLSX
+    )

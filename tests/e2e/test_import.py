@@ -1,0 +1,180 @@
+"""A recruiter imports a messy German workbook in the browser: fixes one column of the
+suggested mapping, reads the preview, imports with a pool and a tag, watches the progress,
+downloads the rejected rows, finds the talents in the list and undoes the import.
+
+The check and the run are background tasks. Here they wait in the database queue until
+the test runs the worker, as a worker process would, while the page polls. The live
+server shares the test's database connection (in-memory SQLite), so the page's polls
+are held back while the worker runs: they are forwarded one at a time from the test's
+own thread (Playwright handles routes only when the test calls into it).
+"""
+
+import datetime
+import io
+from decimal import Decimal
+from typing import Any
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
+from playwright.sync_api import Page, Route, expect
+
+from silverpool.accounts.models import User
+from silverpool.talents.models import Pool, Tag, Talent
+
+from .conftest import log_in, make_user
+
+FILE_NAME = "Bewerber Messe.xlsx"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def messy_workbook() -> bytes:
+    """A title row above the header, German headers, an Excel date next to a text date,
+    salaries as people write them, one person twice (the email in other capitals), one
+    invalid row, and "Stelle", which the suggestion leaves on ignore."""
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Bewerber"
+    sheet.append(["Bewerberliste Jobmesse März 2026"])
+    sheet.append([])
+    sheet.append(
+        ["Vorname", "Nachname", "E-Mail-Adresse", "Mobil", "Wohnort", "Stelle"]
+        + ["Verfügbar ab", "Gehaltswunsch", "Kommentar"]
+    )
+    rows: list[list[Any]] = [
+        ["Anna", "Schmidt", " anna.schmidt@example.de ", "0171 2345678", "Berlin"]
+        + ["Backend-Entwicklerin", datetime.date(2027, 3, 1), "65.000 €", "Sehr gut"],
+        ["Jonas", "Weber", "Jonas.Weber@example.de", "+49 40 1234567", "Hamburg"]
+        + ["Data Engineer", "01.03.2027", "ca. 55.000 EUR", ""],
+        ["Jonas", "Weber", "jonas.weber@EXAMPLE.de", "", "Hamburg"]
+        + ["Data Engineer", "", "", "zweimal beworben"],
+        ["Lena", "Fischer", "lena.fischer(at)example.de", "", "Köln"]
+        + ["Projektleiterin", "", "", ""],
+        ["Mehmet", "Yılmaz", "mehmet.yilmaz@example.de", "030 1234567", "Berlin"]
+        + ["DevOps Engineer", "15.04.2027", "70k", ""],
+    ]
+    for row in rows:
+        sheet.append(row)
+    sheet["G4"].number_format = "DD.MM.YYYY"
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def _queued_tasks(settings: Any) -> None:
+    """Tasks wait in the database until run_worker() runs them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def run_worker() -> None:
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload")
+    failed = DBTaskResult.objects.failed()
+    assert not failed.exists(), "\n".join(task.traceback for task in failed)
+
+
+def hold_polls(page: Page) -> None:
+    """Forward the page's polls from this thread, whole, so that none reaches the server
+    while the worker uses the database connection."""
+
+    def forward(route: Route) -> None:
+        route.fulfill(response=route.fetch(max_redirects=0))
+
+    page.route(lambda url: "fragment=" in url, forward)
+
+
+def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
+    make_user("rita", User.Role.RECRUITER, first_name="Rita")
+    Pool.objects.create(name="Backend")
+    Tag.objects.create(name="Messe 2026")
+    hold_polls(page)
+    log_in(page, "rita")
+
+    # Upload.
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Spreadsheet").set_input_files(
+        files=[{"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}]
+    )
+    page.get_by_role("button", name="Upload").click()
+
+    # The mapping: the header below the title row, "Stelle" mapped by hand.
+    expect(page.get_by_text("The headers are in row 3")).to_be_visible()
+    expect(page.get_by_label("E-Mail-Adresse")).to_have_value("email")
+    expect(page.get_by_label("Stelle", exact=True)).to_have_value("ignore")
+    page.get_by_label("Stelle", exact=True).select_option(label="Current job title")
+    page.get_by_role("button", name="Check the file").click()
+
+    # The check runs in the background; the page turns into the preview when it is done.
+    expect(page.get_by_text("Checking the rows of the file…")).to_be_visible()
+    run_worker()
+    expect(page.get_by_role("heading", name="What the import will do")).to_be_visible()
+    expect(page.locator("#preview-new")).to_have_text("3")
+    expect(page.locator("#preview-existing")).to_have_text("0")
+    expect(page.locator("#preview-repeated")).to_have_text("1")
+    expect(page.locator("#preview-invalid")).to_have_text("1")
+    first_rows = page.locator(".preview-table")
+    expect(first_rows).to_contain_text("Backend-Entwicklerin")
+    expect(first_rows).to_contain_text("65,000 EUR")
+    problems = page.locator("#problems")
+    expect(problems).to_contain_text("Repeats row 5 (same email address).")
+    expect(problems).to_contain_text("Enter a valid email address.")
+
+    # The decisions, then the run, which waits for the worker.
+    page.get_by_label("Backend").check()
+    page.get_by_label("Messe 2026").check()
+    page.get_by_role("button", name="Start the import").click()
+    bar = page.locator("#progress-bar")
+    expect(page.get_by_role("heading", name="Waiting to start…")).to_be_visible()
+    expect(bar).to_have_attribute("value", "0")
+    expect(bar).to_have_attribute("max", "5")
+    run_worker()
+    expect(page.get_by_role("heading", name="The import is done.")).to_be_visible()
+    expect(bar).to_have_attribute("value", "5")
+    expect(page.locator("#count-created")).to_have_text("3")
+    expect(page.locator("#count-repeated")).to_have_text("1")
+    expect(page.locator("#count-rejected")).to_have_text("1")
+
+    # The rejected rows, with the reasons and the cells as the file had them.
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="Download rejected rows (xlsx)").click()
+    download = download_info.value
+    assert download.suggested_filename == "Bewerber Messe - rejected rows.xlsx"
+    report = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True).active
+    rows = list(report.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Row", "Column", "Reason", "Vorname")
+    assert [row[:3] for row in rows[1:]] == [
+        (6, "E-Mail-Adresse", "Repeats row 5 (same email address)."),
+        (7, "E-Mail-Adresse", "Enter a valid email address."),
+    ]
+    assert rows[2][3:6] == ("Lena", "Fischer", "lena.fischer(at)example.de")
+
+    # The created talents in the list, with the pool and the tag.
+    page.get_by_role("link", name="Show the 3 created talents in the list").click()
+    expect(page.get_by_text(f"Only talents created by the import of {FILE_NAME}")).to_be_visible()
+    table = page.locator(".talent-table")
+    expect(table.locator("tbody tr")).to_have_count(3)
+    for name in ("Anna Schmidt", "Jonas Weber", "Mehmet Yılmaz"):
+        expect(table).to_contain_text(name)
+    expect(table.locator(".chip.pool", has_text="Backend")).to_have_count(3)
+    anna = Talent.objects.get(email="anna.schmidt@example.de")
+    jonas = Talent.objects.get(email__iexact="jonas.weber@example.de")
+    assert (anna.available_from, anna.salary_amount) == (datetime.date(2027, 3, 1), Decimal(65000))
+    assert (jonas.available_from, jonas.salary_amount) == (
+        datetime.date(2027, 3, 1),
+        Decimal(55000),
+    )
+    assert anna.job_title == "Backend-Entwicklerin"
+
+    # Undo, from the import's page.
+    page.get_by_role("link", name="Show the import").click()
+    page.get_by_role("link", name="Undo the import").click()
+    expect(page.get_by_text("The 3 talents it created are deleted")).to_be_visible()
+    page.get_by_role("button", name="Undo the import").click()
+    expect(page.get_by_role("heading", name="Undoing the import…")).to_be_visible()
+    run_worker()
+    expect(page.get_by_role("heading", name="The import was undone.")).to_be_visible()
+    expect(page.locator("#undo-summary")).to_contain_text("3 created talents removed")
+    page.get_by_role("link", name="Talents", exact=True).click()
+    expect(page.get_by_text("There are no talents yet.")).to_be_visible()
+    assert not Talent.objects.exists()

@@ -1,0 +1,171 @@
+"""The check before an import (the preview): counts for the whole file, the first rows as
+they will be imported, the problems; nothing written."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silverpool.accounts.models import User
+from silverpool.imports.models import ImportJob, RejectedRow
+from silverpool.imports.reading import TooManyRows
+from silverpool.imports.services.check import check_file
+from silverpool.talents.models import Talent
+
+from ..talents.factories import make_talent
+from .workbooks import checked, people, person, uploaded, xlsx
+
+
+def test_the_check_counts_new_existing_repeated_and_invalid_rows(
+    tmp_path: Path, rita: User
+) -> None:
+    make_talent(email="Talent2@Example.com")
+    rows = [
+        *people(3),
+        person(1, first_name="Erika"),  # row 5 repeats row 2
+        person(4, email="keine Angabe"),
+        person(5, email=None),
+        person(2, email="TALENT2@example.com"),  # row 8 repeats row 3 in other capitals
+    ]
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", rows), rita)
+
+    job = checked(job)
+
+    assert job.state == ImportJob.State.READY
+    assert job.total_rows == 7
+    preview = job.preview
+    assert {key: preview[key] for key in ("rows", "new", "existing", "repeated", "invalid")} == {
+        "rows": 7,
+        "new": 2,
+        "existing": 1,
+        "repeated": 2,
+        "invalid": 2,
+    }
+    assert preview["problems"] == [
+        {"row": 5, "column": "E-Mail", "reason": "Repeats row 2 (same email address)."},
+        {"row": 6, "column": "E-Mail", "reason": "Enter a valid email address."},
+        {
+            "row": 7,
+            "column": "E-Mail",
+            "reason": "No email address: without one the talent could not be recognised again.",
+        },
+        {"row": 8, "column": "E-Mail", "reason": "Repeats row 3 (same email address)."},
+    ]
+
+
+def test_the_check_shows_the_first_rows_as_they_will_be_imported(
+    tmp_path: Path, rita: User
+) -> None:
+    make_talent(email="talent1@example.com")
+    rows = [person(1, phone="030 1234567", note="Rückruf"), *people(12, start=2)]
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", rows), rita)
+
+    first = checked(job).preview["first"]
+
+    assert len(first) == 10
+    assert first[0] == {
+        "row": 2,
+        "exists": True,
+        "fields": {
+            "first_name": "Vorname1",
+            "last_name": "Nachname1",
+            "email": "talent1@example.com",
+            "phone": "+49301234567",
+            "city": "Berlin",
+            "job_title": "Entwicklerin",
+        },
+        "note": "Rückruf",
+    }
+    assert [row["row"] for row in first] == list(range(2, 12))
+    assert not any(row["exists"] for row in first[1:])
+
+
+def test_the_check_keeps_the_first_200_problems_and_counts_them_all(
+    tmp_path: Path, rita: User
+) -> None:
+    rows = [person(n, email=f"kaputt{n}") for n in range(250)]
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", rows), rita)
+
+    preview = checked(job).preview
+
+    assert preview["invalid"] == 250
+    assert len(preview["problems"]) == 200
+    assert preview["problems"][-1]["row"] == 201
+
+
+def test_the_check_writes_nothing(tmp_path: Path, rita: User) -> None:
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", [*people(3), person(9, email="x")]), rita)
+
+    checked(job)
+
+    assert Talent.objects.count() == 0
+    assert RejectedRow.objects.count() == 0
+    job.refresh_from_db()
+    assert (job.cursor, job.created_count, job.rejected_count) == (0, 0, 0)
+
+
+def test_the_check_speaks_the_uploaders_language(tmp_path: Path, rita: User) -> None:
+    rita.language = "de"
+    rita.save()
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", [person(1, email="max(at)example.com")]), rita)
+
+    problems = checked(job).preview["problems"]
+
+    assert problems[0]["reason"] == "Bitte gültige E-Mail-Adresse eingeben."
+
+
+def test_a_file_that_cannot_be_read_any_more_sends_the_job_back_with_the_reason(
+    tmp_path: Path, rita: User, settings: Any
+) -> None:
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", people(5)), rita)
+    settings.IMPORT_MAX_ROWS = 4
+
+    job = checked(job)
+
+    assert job.state == ImportJob.State.MAPPING
+    assert job.preview == {"error": str(TooManyRows(4))}
+
+
+def test_a_damaged_upload_sends_the_job_back_with_the_reason(tmp_path: Path, rita: User) -> None:
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", people(5)), rita)
+    Path(job.file.path).write_bytes(b"PK\x03\x04 not a zip any more")
+
+    job = checked(job)
+
+    assert job.state == ImportJob.State.MAPPING
+    assert "error" in job.preview
+    assert job.preview["error"]
+
+
+def test_a_mapping_changed_during_the_check_leaves_it_to_the_newer_check(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", people(2)), rita)
+    job.state = ImportJob.State.CHECKING
+    job.save()
+    from silverpool.imports.services import check
+
+    real_check = check._check
+
+    def check_while_the_mapping_changes(job: ImportJob) -> dict[str, object]:
+        preview = real_check(job)
+        ImportJob.objects.filter(pk=job.pk).update(mapping=[*job.mapping[:-1], ["ignore", ""]])
+        return preview
+
+    monkeypatch.setattr(check, "_check", check_while_the_mapping_changes)
+
+    check_file(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.CHECKING
+    assert job.preview == {}
+
+
+def test_a_job_that_is_not_being_checked_is_left_alone(tmp_path: Path, rita: User) -> None:
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", people(2)), rita)
+
+    check_file(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING
+    assert job.preview == {}

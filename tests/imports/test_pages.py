@@ -1,0 +1,740 @@
+"""The import pages: upload, mapping, preview and decisions, progress, result, undo; who may
+open them, and what a page opened in the wrong state does."""
+
+import datetime
+import io
+import re
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from typing import Any
+
+import openpyxl
+import pytest
+from django.http import FileResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from silverpool.accounts.models import User
+from silverpool.imports.forms.mapping import encode
+from silverpool.imports.headers import Target, TargetField, suggest_mapping
+from silverpool.imports.models import ImportJob, SavedMapping
+from silverpool.imports.reading import Cell
+from silverpool.imports.template import template_columns
+from silverpool.privacy.models import ConsentRecord
+from silverpool.talents.models import CustomField, Pool, Status, Tag, Talent
+
+from ..conftest import logged_in
+from ..talents.factories import make_talent
+
+UPLOAD_URL = reverse("imports:import-upload")
+HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "Ort"]
+type Capture = Callable[..., AbstractContextManager[Any]]
+
+
+def workbook(
+    rows: Sequence[Sequence[Cell]],
+    headers: Sequence[Cell] = HEADERS,
+    *,
+    sheets: Sequence[str] = ("Talente",),
+) -> bytes:
+    """An xlsx with `headers` and `rows` on its first sheet; further sheets get the same."""
+    book = openpyxl.Workbook()
+    book.remove(book.active)
+    for name in sheets:
+        sheet = book.create_sheet(name)
+        sheet.append(list(headers))
+        for row in rows:
+            sheet.append(list(row))
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def person(number: int, **cells: Cell) -> list[Cell]:
+    values: dict[str, Cell] = {
+        "first": f"Vorname{number}",
+        "last": f"Nachname{number}",
+        "email": f"talent{number}@example.com",
+        "phone": "030 1234567",
+        "city": "Berlin",
+        **cells,
+    }
+    return list(values.values())
+
+
+def upload(client: Client, content: bytes, name: str = "talente.xlsx") -> Any:
+    file = io.BytesIO(content)
+    file.name = name
+    return client.post(UPLOAD_URL, {"file": file})
+
+
+def latest_job() -> ImportJob:
+    job = ImportJob.objects.order_by("-pk").first()
+    assert job is not None
+    return job
+
+
+def mapping_data(job: ImportJob, **changes: str) -> dict[str, str]:
+    """The mapping form as the page shows it for `job`, with `changes` (column_<n>=...)."""
+    data = {
+        f"column_{index}": encode(Target(TargetField(field), key))
+        for index, (field, key) in enumerate(job.mapping)
+    }
+    return {"action": "check", "default_country": job.default_country, **data, **changes}
+
+
+@pytest.fixture
+def checked_job(
+    recruiter_client: Client, rita: User, django_capture_on_commit_callbacks: Capture
+) -> ImportJob:
+    """Rita's file of three talents and one without an email, checked: ready to start."""
+    upload(recruiter_client, workbook([*(person(n) for n in range(1, 4)), person(4, email="")]))
+    job = latest_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(reverse("imports:import-mapping", args=[job.pk]), mapping_data(job))
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READY
+    return job
+
+
+def start(client: Client, job: ImportJob, capture: Capture, **decisions: Any) -> Any:
+    data = {"existing": "fill", "invalid": "skip", "consent": "weekly", **decisions}
+    with capture(execute=True):
+        response = client.post(reverse("imports:import-start", args=[job.pk]), data)
+    job.refresh_from_db()
+    return response
+
+
+@pytest.fixture
+def done_job(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> ImportJob:
+    start(recruiter_client, checked_job, django_capture_on_commit_callbacks)
+    assert checked_job.state == ImportJob.State.DONE
+    return checked_job
+
+
+def job_urls(job: ImportJob) -> dict[str, str]:
+    return {
+        name: reverse(f"imports:import-{name}", args=[job.pk])
+        for name in ("detail", "mapping", "start", "cancel", "rejected", "undo")
+    }
+
+
+def each_request(client: Client, job: ImportJob) -> list[int]:
+    """The status of every page (GET) and action (POST) of the job."""
+    urls = job_urls(job)
+    pages = [client.get(urls[name]) for name in ("detail", "mapping", "rejected", "undo")]
+    actions = [client.post(urls[name]) for name in ("mapping", "start", "cancel", "undo")]
+    return [response.status_code for response in pages + actions]
+
+
+# --- who may ---------------------------------------------------------------------------
+
+
+def test_viewers_may_not_open_the_import_pages(viewer_client: Client) -> None:
+    for url in (UPLOAD_URL, reverse("imports:import-template")):
+        assert viewer_client.get(url).status_code == 403
+    assert upload(viewer_client, workbook([person(1)])).status_code == 403
+    assert not ImportJob.objects.exists()
+
+
+def test_viewers_may_not_open_an_import_even_by_its_address(
+    done_job: ImportJob, viewer_client: Client
+) -> None:
+    assert set(each_request(viewer_client, done_job)) == {403}
+
+
+def test_another_recruiter_gets_not_found_for_each_page_of_an_import(
+    done_job: ImportJob, rita: User
+) -> None:
+    rolf = User.objects.create_user("rolf", "rolf@example.com", "pw", role=User.Role.RECRUITER)
+    client = logged_in(rolf)
+
+    assert set(each_request(client, done_job)) == {404}
+    done_job.refresh_from_db()
+    assert done_job.state == ImportJob.State.DONE
+
+
+def test_an_admin_may_open_and_undo_anyones_import(
+    done_job: ImportJob, admin_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert admin_client.get(job_urls(done_job)["detail"]).status_code == 200
+
+    with django_capture_on_commit_callbacks(execute=False) as undo_task:
+        response = admin_client.post(job_urls(done_job)["undo"])
+    done_job.refresh_from_db()
+    assert done_job.state == ImportJob.State.UNDOING
+    assert "Undoing the import…" in admin_client.get(response["Location"]).content.decode()
+
+    undo_task[0]()  # the background undo
+
+    done_job.refresh_from_db()
+    assert done_job.state == ImportJob.State.UNDONE
+    assert done_job.undo_summary == {"removed": done_job.created_count}
+
+
+def test_the_menu_offers_the_import_to_editors_only(
+    recruiter_client: Client, viewer_client: Client
+) -> None:
+    link = f'href="{UPLOAD_URL}"'
+
+    assert link in recruiter_client.get(reverse("talents:talent-list")).content.decode()
+    assert link not in viewer_client.get(reverse("talents:talent-list")).content.decode()
+
+
+def test_posts_without_the_csrf_token_are_refused(done_job: ImportJob, rita: User) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(rita)
+
+    response = client.post(job_urls(done_job)["undo"])
+
+    assert response.status_code == 403
+    done_job.refresh_from_db()
+    assert done_job.state == ImportJob.State.DONE
+
+
+# --- upload and history ------------------------------------------------------------------
+
+
+def test_a_file_that_is_no_spreadsheet_is_refused_on_the_page_and_nothing_is_kept(
+    recruiter_client: Client, settings: Any
+) -> None:
+    response = upload(recruiter_client, b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "cv.xlsx")
+
+    assert response.status_code == 422
+    assert "This is not a spreadsheet (Excel, OpenDocument or CSV)." in response.content.decode()
+    assert not ImportJob.objects.exists()
+    assert not any(path.is_file() for path in (settings.MEDIA_ROOT).rglob("*"))
+
+
+def test_an_upload_goes_on_to_the_mapping_with_the_suggestion(recruiter_client: Client) -> None:
+    response = upload(recruiter_client, workbook([person(1)]))
+
+    job = latest_job()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("imports:import-mapping", args=[job.pk])
+    assert job.original_name == "talente.xlsx"
+    assert [field for field, _key in job.mapping] == [
+        "first_name",
+        "last_name",
+        "email",
+        "phone",
+        "city",
+    ]
+
+
+def test_a_recruiter_sees_their_own_imports_and_an_admin_sees_all(
+    recruiter_client: Client, admin_client: Client, alice: User
+) -> None:
+    upload(recruiter_client, workbook([person(1)]), "ritas.xlsx")
+    upload(admin_client, workbook([person(2)]), "alices.xlsx")
+
+    ritas_page = recruiter_client.get(UPLOAD_URL).content.decode()
+    alices_page = admin_client.get(UPLOAD_URL).content.decode()
+
+    assert "ritas.xlsx" in ritas_page
+    assert "alices.xlsx" not in ritas_page
+    assert "ritas.xlsx" in alices_page
+    assert "alices.xlsx" in alices_page
+    assert "Rita" in alices_page  # who uploaded it
+
+
+def test_the_history_offers_undo_for_a_finished_import(
+    done_job: ImportJob, recruiter_client: Client
+) -> None:
+    html = recruiter_client.get(UPLOAD_URL).content.decode()
+
+    assert f'href="{job_urls(done_job)["undo"]}"' in html
+    assert "Imported" in html
+
+
+# --- the template -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+def test_the_template_headers_are_all_mapped_by_the_suggestion(
+    recruiter_client: Client, rita: User, language: str
+) -> None:
+    CustomField.objects.create(key="notice", label_en="Notice period", label_de="Kündigungsfrist")
+    rita.language = language
+    rita.save()
+
+    response = recruiter_client.get(reverse("imports:import-template"))
+
+    assert isinstance(response, FileResponse)
+    content = b"".join(response.streaming_content)  # type: ignore[arg-type]
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    headers = [str(cell) for cell in next(sheet.iter_rows(values_only=True))]
+    with translation.override(language):
+        targets = suggest_mapping(headers, list(CustomField.objects.all()))
+        meant = [target for _header, target in template_columns()]
+    assert targets == meant
+    assert {target.field for target in targets} >= {"first_name", "last_name", "email", "custom"}
+    assert ("Vorname" in headers) == (language == "de")
+
+
+# --- mapping ---------------------------------------------------------------------------
+
+
+def test_the_mapping_page_shows_the_header_row_examples_and_every_target(
+    recruiter_client: Client,
+) -> None:
+    CustomField.objects.create(key="notice", label_en="Notice period", label_de="Frist")
+    content = workbook([person(n, city=city) for n, city in enumerate(["Köln", "", "Jena"])])
+    upload(recruiter_client, content)
+    job = latest_job()
+
+    html = recruiter_client.get(reverse("imports:import-mapping", args=[job.pk])).content.decode()
+
+    assert "The headers are in row 1" in html
+    assert "Köln" in html
+    assert "Jena" in html
+    assert '<option value="custom:notice">custom field: Notice period</option>' in html
+    assert re.search(r'<option value="email" selected>Email</option>', html)
+    assert "Country of phone numbers without a country code" in html
+
+
+def test_a_mapping_without_an_email_column_is_refused_with_the_reason(
+    recruiter_client: Client,
+) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    job = latest_job()
+
+    response = recruiter_client.post(
+        reverse("imports:import-mapping", args=[job.pk]), mapping_data(job, column_2="ignore")
+    )
+
+    assert response.status_code == 422
+    assert "No column goes into “email”." in response.content.decode()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.MAPPING
+    assert job.mapping[2] == ["email", ""]
+
+
+def test_submitting_the_mapping_checks_the_file_and_shows_the_preview(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    make_talent(email="TALENT2@example.com")
+    graz = "0316 123456"
+    rows = [
+        person(1, phone=graz),
+        person(2, phone=graz),
+        person(1, phone=graz, email="TALENT1@Example.com"),
+        person(3, phone=graz, email="kaputt"),
+    ]
+    upload(recruiter_client, workbook(rows))
+    job = latest_job()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(
+            reverse("imports:import-mapping", args=[job.pk]),
+            mapping_data(job, column_4="note", default_country="AT"),
+        )
+    html = recruiter_client.get(response["Location"]).content.decode()
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READY
+    assert job.mapping[4] == ["note", ""]
+    assert job.default_country == "AT"
+    assert re.search(r'id="preview-new">1<', html)
+    assert re.search(r'id="preview-existing">1<', html)
+    assert re.search(r'id="preview-repeated">1<', html)
+    assert re.search(r'id="preview-invalid">1<', html)
+    assert "Repeats row 2 (same email address)." in html
+    assert "+43 316 123456" in html  # Austrian: the default country
+    assert "Vorname1" in html
+
+
+def test_a_mapping_can_be_saved_and_applied_to_another_file(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    first = latest_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(
+            reverse("imports:import-mapping", args=[first.pk]),
+            mapping_data(first, column_4="ignore", save_as="ATS export"),
+        )
+    saved = SavedMapping.objects.get(name="ATS export")
+    upload(recruiter_client, workbook([person(2)], ["Vorname", "Nachname", "E-Mail", "Tel", "Ort"]))
+    second = latest_job()
+
+    recruiter_client.post(
+        reverse("imports:import-mapping", args=[second.pk]),
+        {"action": "saved", "saved-saved": saved.pk},
+    )
+
+    second.refresh_from_db()
+    assert second.mapping[4] == ["ignore", ""]
+    assert second.mapping[3] == ["ignore", ""]  # "Tel" is not in the saved mapping
+
+
+def test_choosing_another_sheet_reads_its_header_and_drops_the_check(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    book = openpyxl.Workbook()
+    book.active.append(["Talente", "Stand März"])
+    book.active.append(["Vorname", "E-Mail"])
+    book.active.append(["Anna", "anna@example.com"])
+    other = book.create_sheet("Hinweise")
+    other.append(["Hinweis", "Datum", "Wer"])
+    other.append(["Bitte prüfen", "2026-01-01", "Rita"])
+    out = io.BytesIO()
+    book.save(out)
+    upload(recruiter_client, out.getvalue())
+    job = latest_job()
+    url = reverse("imports:import-mapping", args=[job.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(url, mapping_data(job))
+
+    recruiter_client.post(url, {"action": "sheet", "sheet-sheet": "Hinweise"})
+
+    job.refresh_from_db()
+    assert job.sheet == "Hinweise"
+    assert job.headers == ["Hinweis", "Datum", "Wer"]
+    assert job.state == ImportJob.State.MAPPING
+    assert job.preview == {}
+    assert "Hinweise" in recruiter_client.get(url).content.decode()
+
+
+# --- checking and the preview -------------------------------------------------------------
+
+
+def test_while_checking_the_page_polls_and_then_sends_the_browser_to_the_preview(
+    checked_job: ImportJob, recruiter_client: Client
+) -> None:
+    url = job_urls(checked_job)["detail"]
+    ImportJob.objects.filter(pk=checked_job.pk).update(state=ImportJob.State.CHECKING)
+
+    page = recruiter_client.get(url).content.decode()
+    poll = recruiter_client.get(url, {"fragment": "checking"}, headers={"HX-Request": "true"})
+    ImportJob.objects.filter(pk=checked_job.pk).update(state=ImportJob.State.READY)
+    done = recruiter_client.get(url, {"fragment": "checking"}, headers={"HX-Request": "true"})
+
+    assert 'hx-trigger="every 1s"' in page
+    assert "Checking 4 rows…" in page
+    assert poll.content.decode().lstrip().startswith('<div class="panel"')
+    assert "<html" not in poll.content.decode()
+    assert done["HX-Redirect"] == url
+
+
+def test_a_check_that_failed_says_why_and_leads_back_to_the_mapping(
+    checked_job: ImportJob, recruiter_client: Client
+) -> None:
+    ImportJob.objects.filter(pk=checked_job.pk).update(
+        state=ImportJob.State.MAPPING, preview={"error": "The file is damaged and cannot be read."}
+    )
+
+    html = recruiter_client.get(job_urls(checked_job)["detail"]).content.decode()
+
+    assert "The file is damaged and cannot be read." in html
+    assert f'href="{job_urls(checked_job)["mapping"]}"' in html
+
+
+def test_a_long_list_of_problems_says_how_many_more_there_are(
+    checked_job: ImportJob, recruiter_client: Client
+) -> None:
+    problems = [
+        {"row": n, "column": "E-Mail", "reason": "Enter a valid email."} for n in range(200)
+    ]
+    preview = {**checked_job.preview, "invalid": 250, "repeated": 5, "problems": problems}
+    ImportJob.objects.filter(pk=checked_job.pk).update(preview=preview)
+
+    html = recruiter_client.get(job_urls(checked_job)["detail"]).content.decode()
+
+    assert "and 55 more — all in the report after the import." in html
+
+
+def test_the_preview_does_not_offer_recorded_consent_to_recruiters(
+    checked_job: ImportJob, recruiter_client: Client
+) -> None:
+    html = recruiter_client.get(job_urls(checked_job)["detail"]).content.decode()
+
+    assert 'value="weekly"' in html
+    assert 'value="recorded"' not in html
+
+
+def test_a_recruiter_cannot_record_consent_obtained_elsewhere(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    response = start(
+        recruiter_client,
+        checked_job,
+        django_capture_on_commit_callbacks,
+        consent="recorded",
+        consent_note="Signed up at the fair",
+    )
+
+    assert response.status_code == 422
+    assert "Only admins can record consent obtained elsewhere." in response.content.decode()
+    assert checked_job.state == ImportJob.State.READY
+
+
+def test_recorded_consent_needs_a_note(
+    checked_job: ImportJob, admin_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    response = start(
+        admin_client, checked_job, django_capture_on_commit_callbacks, consent="recorded"
+    )
+
+    assert response.status_code == 422
+    assert "it is the proof of consent" in response.content.decode()
+    assert checked_job.state == ImportJob.State.READY
+
+
+def test_an_admin_records_consent_obtained_elsewhere_with_the_note(
+    checked_job: ImportJob, admin_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    start(
+        admin_client,
+        checked_job,
+        django_capture_on_commit_callbacks,
+        consent="recorded",
+        consent_note="Campus sign-up sheet 2025, HR archive",
+    )
+
+    assert checked_job.state == ImportJob.State.DONE
+    record = ConsentRecord.objects.get(talent__email="talent1@example.com")
+    assert record.note == "Campus sign-up sheet 2025, HR archive"
+
+
+def test_stopping_at_invalid_rows_is_refused_when_the_file_has_some(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    response = start(
+        recruiter_client, checked_job, django_capture_on_commit_callbacks, invalid="stop"
+    )
+
+    assert response.status_code == 422
+    assert (
+        "The file has 1 invalid row, so “stop” would stop the import" in response.content.decode()
+    )
+    assert checked_job.state == ImportJob.State.READY
+    assert not Talent.objects.exists()
+
+
+# --- running ---------------------------------------------------------------------------
+
+
+def test_starting_applies_the_decisions_to_every_imported_talent(
+    checked_job: ImportJob,
+    recruiter_client: Client,
+    alice: User,
+    django_capture_on_commit_callbacks: Capture,
+) -> None:
+    pool = Pool.objects.create(name="Backend")
+    tag = Tag.objects.create(name="Messe 2026")
+    status = Status.objects.get(key="contacted")
+
+    response = start(
+        recruiter_client,
+        checked_job,
+        django_capture_on_commit_callbacks,
+        pools=[pool.pk],
+        tags=[tag.pk],
+        status=status.pk,
+        owner=alice.pk,
+        rejected_applicants="on",
+    )
+
+    assert response["Location"] == job_urls(checked_job)["detail"]
+    assert checked_job.state == ImportJob.State.DONE
+    assert checked_job.rejected_applicants
+    talents = Talent.objects.filter(email__startswith="talent")
+    assert talents.count() == 3
+    for talent in talents:
+        assert list(talent.pools.all()) == [pool]
+        assert [link.tag for link in talent.talent_tags.all()] == [tag]
+        assert talent.status == status
+        assert talent.owner == alice
+        assert talent.source_label == "talente.xlsx"
+
+
+def test_a_second_click_on_start_changes_nothing(
+    done_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    response = start(
+        recruiter_client, done_job, django_capture_on_commit_callbacks, existing="skip"
+    )
+
+    assert response["Location"] == job_urls(done_job)["detail"]
+    assert done_job.existing == ImportJob.Existing.FILL
+    assert Talent.objects.count() == 3
+
+
+@pytest.fixture
+def running_job(checked_job: ImportJob) -> ImportJob:
+    ImportJob.objects.filter(pk=checked_job.pk).update(
+        state=ImportJob.State.RUNNING,
+        total_rows=10_000,
+        cursor=3_000,
+        created_count=2_900,
+        rejected_count=100,
+        started_at=timezone.now() - datetime.timedelta(seconds=30),
+    )
+    checked_job.refresh_from_db()
+    return checked_job
+
+
+def test_the_progress_shows_rows_done_rate_time_left_and_counts(
+    running_job: ImportJob, recruiter_client: Client
+) -> None:
+    url = job_urls(running_job)["detail"]
+
+    html = recruiter_client.get(url).content.decode()
+    poll = recruiter_client.get(url, {"fragment": "progress"}, headers={"HX-Request": "true"})
+
+    assert re.search(r'<progress id="progress-bar"\s+value="3000"\s+max="10000"', html)
+    assert "3,000 of 10,000 rows" in html
+    assert re.search(r"(99|100) rows per second", html)
+    assert "1\xa0minute left" in html
+    assert re.search(r'id="count-created">2,900<', html)
+    assert 'hx-trigger="every 1s"' in html
+    assert 'action="{}"'.format(job_urls(running_job)["cancel"]) in html
+    assert poll.content.decode().lstrip().startswith("<section")
+
+
+def test_the_progress_poll_sends_the_browser_to_the_result_when_done(
+    done_job: ImportJob, recruiter_client: Client
+) -> None:
+    url = job_urls(done_job)["detail"]
+
+    poll = recruiter_client.get(url, {"fragment": "progress"}, headers={"HX-Request": "true"})
+
+    assert poll["HX-Redirect"] == url
+
+
+def test_cancelling_a_running_import_asks_it_to_stop_after_its_batch(
+    running_job: ImportJob, recruiter_client: Client
+) -> None:
+    response = recruiter_client.post(job_urls(running_job)["cancel"])
+
+    running_job.refresh_from_db()
+    assert response["Location"] == job_urls(running_job)["detail"]
+    assert running_job.cancel_requested
+    html = recruiter_client.get(response["Location"]).content.decode()
+    assert "Cancelling after the current batch…" in html
+
+
+def test_cancelling_a_queued_import_cancels_it(
+    checked_job: ImportJob, recruiter_client: Client
+) -> None:
+    ImportJob.objects.filter(pk=checked_job.pk).update(state=ImportJob.State.QUEUED)
+
+    recruiter_client.post(job_urls(checked_job)["cancel"])
+
+    checked_job.refresh_from_db()
+    assert checked_job.state == ImportJob.State.CANCELLED
+
+
+# --- the result, the report, undo ----------------------------------------------------------
+
+
+def test_the_result_shows_counts_the_report_and_the_created_talents(
+    done_job: ImportJob, recruiter_client: Client
+) -> None:
+    html = recruiter_client.get(job_urls(done_job)["detail"]).content.decode()
+
+    assert "The import is done." in html
+    assert re.search(r'id="count-created">3<', html)
+    assert re.search(r'id="count-rejected">1<', html)
+    assert re.search(r'<progress id="progress-bar"\s+value="4"\s+max="4"', html)
+    assert f'href="{job_urls(done_job)["rejected"]}"' in html
+    talents_url = reverse("talents:talent-list") + f"?import_job={done_job.pk}"
+    assert f'href="{talents_url}"' in html
+    assert "Show the 3 created talents in the list" in html
+    assert f'href="{job_urls(done_job)["undo"]}"' in html
+
+
+def test_the_rejected_rows_report_has_row_column_reason_and_the_cells(
+    done_job: ImportJob, recruiter_client: Client
+) -> None:
+    response = recruiter_client.get(job_urls(done_job)["rejected"])
+
+    assert isinstance(response, FileResponse)
+    assert "talente - rejected rows.xlsx" in response["Content-Disposition"]
+    content = b"".join(response.streaming_content)  # type: ignore[arg-type]
+    sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Row", "Column", "Reason", "Vorname")
+    assert rows[1][:3] == (
+        5,
+        "E-Mail",
+        "No email address: without one the talent could not be recognised again.",
+    )
+    assert rows[1][3] == "Vorname4"
+
+
+def test_undo_asks_first_then_removes_the_created_talents(
+    done_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = job_urls(done_job)["undo"]
+
+    question = recruiter_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(url)
+    result = recruiter_client.get(response["Location"]).content.decode()
+
+    assert "The 3 talents it created are deleted, unless someone changed them since." in question
+    assert not Talent.objects.filter(email__startswith="talent").exists()
+    assert "The import was undone." in result
+    assert "3 created talents removed, 0 updated talents reverted, 0 kept" in result
+    assert f'href="{url}"' not in result
+
+
+# --- pages opened in the wrong state --------------------------------------------------------
+
+
+def test_each_page_opened_in_the_wrong_state_leads_to_the_right_one(
+    recruiter_client: Client, done_job: ImportJob
+) -> None:
+    upload(recruiter_client, workbook([person(9)]))
+    mapping = latest_job()
+    urls = job_urls(mapping)
+    done = job_urls(done_job)
+
+    assert recruiter_client.get(urls["detail"])["Location"] == urls["mapping"]
+    assert recruiter_client.post(urls["start"])["Location"] == urls["detail"]
+    assert recruiter_client.get(urls["undo"])["Location"] == urls["detail"]
+    assert recruiter_client.get(urls["rejected"])["Location"] == urls["detail"]
+    assert recruiter_client.post(urls["cancel"])["Location"] == urls["detail"]
+    assert recruiter_client.get(done["mapping"])["Location"] == done["detail"]
+    assert recruiter_client.post(done["start"])["Location"] == done["detail"]
+
+
+# --- the talent list, filtered by import ----------------------------------------------------
+
+
+def test_the_talent_list_shows_only_the_talents_an_import_created(
+    recruiter_client: Client, rita: User, django_capture_on_commit_callbacks: Capture
+) -> None:
+    make_talent(rita, first_name="Old", last_name="Friend", email="talent1@example.com")
+    make_talent(rita, first_name="Not", last_name="Imported")
+    upload(recruiter_client, workbook([person(1), person(2)]))
+    job = latest_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(reverse("imports:import-mapping", args=[job.pk]), mapping_data(job))
+    start(recruiter_client, job, django_capture_on_commit_callbacks)
+
+    html = recruiter_client.get(reverse("talents:talent-list"), {"import_job": job.pk})
+
+    content = html.content.decode()
+    assert "Vorname2 Nachname2" in content
+    assert "Old Friend" not in content  # updated, not created by the import
+    assert "Not Imported" not in content
+    assert "Only talents created by the import of talente.xlsx" in content
+    assert f'<input type="hidden" name="import_job" value="{job.pk}"' in content
+
+
+def test_another_recruiters_import_is_no_filter_of_the_list(
+    done_job: ImportJob, rita: User
+) -> None:
+    rolf = User.objects.create_user("rolf", "rolf@example.com", "pw", role=User.Role.RECRUITER)
+
+    html = logged_in(rolf).get(reverse("talents:talent-list"), {"import_job": done_job.pk})
+
+    content = html.content.decode()
+    assert "These filters were ignored" in content
+    assert "talente.xlsx" not in content

@@ -1,0 +1,93 @@
+"""The rejected-rows report: an xlsx with each row the import did not take, why, and the
+row's own cells, none of which a spreadsheet would run as a formula."""
+
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from django.utils import translation
+
+from silverpool.accounts.models import User
+from silverpool.imports import services
+from silverpool.imports.models import ImportJob
+
+from .workbooks import HEADERS, imported, person, xlsx
+
+HEADER = ("Row", "Column", "Reason", *HEADERS)
+
+
+def report(job: ImportJob) -> list[tuple[Any, ...]]:
+    out = io.BytesIO()
+    services.write_rejected_rows(job, out)
+    workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
+    sheet = workbook.active
+    assert sheet is not None
+    for row in sheet.iter_rows():
+        for cell in row:
+            assert cell.data_type != "f", f"{cell.coordinate} is a formula: {cell.value}"
+    return list(sheet.iter_rows(values_only=True))
+
+
+def test_the_report_lists_each_rejected_row_with_its_reason_and_cells(
+    tmp_path: Path, rita: User
+) -> None:
+    rows = [
+        person(1),
+        person(2, email="kaputt", phone="030 1234567"),
+        person(1, first_name="Doppelt"),
+        person(3, first_name=None),
+    ]
+    job = imported(xlsx(tmp_path / "t.xlsx", rows), rita)
+
+    assert report(job) == [
+        HEADER,
+        (3, "E-Mail", "Enter a valid email address.",
+         "Vorname2", "Nachname2", "kaputt", "030 1234567", "Berlin", "Entwicklerin", None),
+        (4, "E-Mail", "Repeats row 2 (same email address).",
+         "Doppelt", "Nachname1", "talent1@example.com", None, "Berlin", "Entwicklerin", None),
+        (5, "Vorname", "A first name is required.",
+         None, "Nachname3", "talent3@example.com", None, "Berlin", "Entwicklerin", None),
+    ]  # fmt: skip
+
+
+def test_cells_a_spreadsheet_would_run_as_formulas_are_neutralised(
+    tmp_path: Path, rita: User
+) -> None:
+    # A CSV brings formulas as text; an xlsx would store them as formulas already.
+    path = tmp_path / "export.csv"
+    path.write_text(
+        "Vorname;Nachname;E-Mail;=Notiz\n"
+        '"=HYPERLINK(""http://evil.example"";""klick"")";+1;kaputt;@SUM(A1)\n'
+        "-2;Berg;nochmal-kaputt;\t=1+1\n",
+        encoding="utf-8",
+    )
+    job = imported(path, rita)
+
+    rows = report(job)
+
+    assert rows[0][3:] == ("Vorname", "Nachname", "E-Mail", "'=Notiz")
+    assert rows[1][3:] == (
+        '\'=HYPERLINK("http://evil.example";"klick")',
+        "'+1",
+        "kaputt",
+        "'@SUM(A1)",
+    )
+    assert rows[2][3:] == ("'-2", "Berg", "nochmal-kaputt", "'=1+1")
+
+
+def test_an_import_without_rejected_rows_has_a_report_of_headers_only(
+    tmp_path: Path, rita: User
+) -> None:
+    job = imported(xlsx(tmp_path / "t.xlsx", [person(1)]), rita)
+
+    assert report(job) == [HEADER]
+
+
+def test_the_report_is_in_the_language_of_whoever_downloads_it(tmp_path: Path, rita: User) -> None:
+    job = imported(xlsx(tmp_path / "t.xlsx", [person(1, email="x")]), rita)
+
+    with translation.override("de"):
+        header = report(job)[0]
+
+    assert header[:3] == ("Zeile", "Spalte", "Grund")

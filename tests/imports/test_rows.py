@@ -1,0 +1,299 @@
+"""Reading one row through the column mapping: the talent's cleaned fields, or which column
+is wrong and why."""
+
+import datetime
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from silverpool.imports.headers import Target, TargetField
+from silverpool.imports.reading import Cell, Row
+from silverpool.imports.rows import BadRow, GoodRow, RowReader
+from silverpool.talents.models import CustomField
+
+F = TargetField
+CUSTOM_FIELDS = {
+    "notice": CustomField(key="notice", label_en="Notice period", label_de="Frist"),
+    "years": CustomField(
+        key="years", label_en="Years", label_de="Jahre", kind=CustomField.Kind.NUMBER
+    ),
+    "interview": CustomField(
+        key="interview", label_en="Interview", label_de="Gespräch", kind=CustomField.Kind.DATE
+    ),
+    "level": CustomField(
+        key="level",
+        label_en="Level",
+        label_de="Stufe",
+        kind=CustomField.Kind.CHOICE,
+        choices=["Junior", "Senior"],
+    ),
+}
+# Every target once, as an ATS export and a recruiter's own columns would bring them.
+COLUMNS: list[tuple[str, Target]] = [
+    ("Name", Target(F.FULL_NAME)),
+    ("E-Mail", Target(F.EMAIL)),
+    ("Mobil", Target(F.PHONE)),
+    ("PLZ", Target(F.POSTCODE)),
+    ("Ort", Target(F.CITY)),
+    ("Land", Target(F.COUNTRY)),
+    ("Position", Target(F.JOB_TITLE)),
+    ("Kenntnisse", Target(F.SKILLS)),
+    ("LinkedIn", Target(F.LINKEDIN_URL)),
+    ("XING", Target(F.PROFILE_URLS)),
+    ("GitHub", Target(F.PROFILE_URLS)),
+    ("Gehaltswunsch", Target(F.SALARY)),
+    ("Verfügbar ab", Target(F.AVAILABLE_FROM)),
+    ("Quelle", Target(F.SOURCE_LABEL)),
+    ("Kündigungsfrist", Target(F.CUSTOM, "notice")),
+    ("Berufsjahre", Target(F.CUSTOM, "years")),
+    ("Gespräch am", Target(F.CUSTOM, "interview")),
+    ("Stufe", Target(F.CUSTOM, "level")),
+    ("Bemerkung", Target(F.NOTE)),
+    ("Kommentar Telefonat", Target(F.NOTE)),
+    ("Interne ID", Target(F.IGNORE)),
+]
+FULL_ROW: dict[str, Cell] = {
+    "Name": "Mustermann, Max",
+    "E-Mail": " Max.Mustermann@Example.COM ",
+    "Mobil": "0660 1234567",
+    "PLZ": 1010,
+    "Ort": "Wien",
+    "Land": "Österreich",
+    "Position": "Vertriebsleiter",
+    "Kenntnisse": "SAP; Verhandlung, C/C++\nExcel",
+    "LinkedIn": "linkedin.com/in/max-mustermann/",
+    "XING": "https://www.xing.com/profile/Max_Mustermann",
+    "GitHub": "github.com/maxm",
+    "Gehaltswunsch": "ca. 65.000 €",
+    "Verfügbar ab": "1.3.27",
+    "Quelle": "LinkedIn",
+    "Kündigungsfrist": "3 Monate",
+    "Berufsjahre": 12,
+    "Gespräch am": datetime.datetime(2027, 2, 15),  # noqa: DTZ001 (as openpyxl reads a date)
+    "Stufe": "Senior",
+    "Bemerkung": "Sehr guter Eindruck",
+    "Kommentar Telefonat": "  Rückruf im März ",
+    "Interne ID": "A-17",
+}
+
+
+def reader(columns: list[tuple[str, Target]] = COLUMNS, **options: Any) -> RowReader:
+    return RowReader(
+        [header for header, _target in columns],
+        [target for _header, target in columns],
+        default_country=options.get("default_country", "DE"),
+        source_label="bewerber.xlsx",
+        custom_fields=CUSTOM_FIELDS,
+    )
+
+
+def read(changes: dict[str, Cell] | None = None, number: int = 7) -> GoodRow | BadRow:
+    cells = {**FULL_ROW, **(changes or {})}
+    return reader().read(Row(number, [cells[header] for header, _target in COLUMNS]))
+
+
+def good(changes: dict[str, Cell] | None = None) -> GoodRow:
+    result = read(changes)
+    assert isinstance(result, GoodRow), result
+    return result
+
+
+def bad(changes: dict[str, Cell]) -> BadRow:
+    result = read(changes)
+    assert isinstance(result, BadRow), result
+    return result
+
+
+def test_a_row_with_every_target_becomes_the_talents_cleaned_fields() -> None:
+    row = good()
+
+    assert row.number == 7
+    assert row.fields == {
+        "first_name": "Max",
+        "last_name": "Mustermann",
+        "email": "Max.Mustermann@example.com",
+        "phone": "+436601234567",  # read as Austrian: the row's country, not the default
+        "postcode": "1010",
+        "city": "Wien",
+        "country": "AT",
+        "job_title": "Vertriebsleiter",
+        "skills": ["SAP", "Verhandlung", "C/C++", "Excel"],
+        "linkedin_url": "https://www.linkedin.com/in/max-mustermann",
+        "profile_urls": ["https://www.xing.com/profile/Max_Mustermann", "https://github.com/maxm"],
+        "salary_amount": Decimal("65000.00"),
+        "salary_currency": "EUR",
+        "salary_period": "year",
+        "available_from": datetime.date(2027, 3, 1),
+        "custom_values": {
+            "notice": "3 Monate",
+            "years": 12.0,
+            "interview": "2027-02-15",
+            "level": "Senior",
+        },
+    }
+    assert row.note == "Sehr guter Eindruck\nRückruf im März"
+    assert row.source_label == "bewerber.xlsx (LinkedIn)"
+
+
+@pytest.mark.parametrize(
+    ("cell", "first", "last"),
+    [
+        ("Mustermann, Max", "Max", "Mustermann"),
+        ("Max Mustermann", "Max", "Mustermann"),
+        ("Anna von Berg", "Anna", "von Berg"),
+        ("  Berg ,  Anna Lena ", "Anna Lena", "Berg"),
+    ],
+)
+def test_a_full_name_is_split_into_first_and_last_name(cell: str, first: str, last: str) -> None:
+    row = good({"Name": cell})
+
+    assert (row.fields["first_name"], row.fields["last_name"]) == (first, last)
+
+
+def test_first_and_last_name_columns_win_over_a_full_name_column() -> None:
+    columns = [
+        ("Vorname", Target(F.FIRST_NAME)),
+        ("Name", Target(F.FULL_NAME)),
+        ("E-Mail", Target(F.EMAIL)),
+    ]
+
+    result = reader(columns).read(Row(2, ["Maximilian", "Mustermann, Max", "max@example.com"]))
+
+    assert isinstance(result, GoodRow)
+    assert result.fields["first_name"] == "Maximilian"
+    assert result.fields["last_name"] == "Mustermann"
+
+
+@pytest.mark.parametrize(
+    ("cell", "code"),
+    [("Deutschland", "DE"), ("Germany", "DE"), ("de", "DE"), ("UK", "GB"), ("Schweiz", "CH")],
+)
+def test_countries_are_read_from_german_and_english_names_and_codes(cell: str, code: str) -> None:
+    row = good({"Land": cell, "Mobil": None})
+
+    assert row.fields["country"] == code
+
+
+def test_a_phone_without_a_country_code_is_read_in_the_default_country() -> None:
+    row = good({"Land": None, "Mobil": "030 1234567"})
+
+    assert row.fields["phone"] == "+49301234567"
+
+
+def test_a_phone_typed_into_excel_as_a_number_keeps_its_leading_zero() -> None:
+    row = good({"Land": None, "Mobil": 15112345678.0})
+
+    assert row.fields["phone"] == "+4915112345678"
+
+
+@pytest.mark.parametrize(
+    ("cell", "amount", "period"),
+    [
+        (65000, "65000.00", "year"),
+        ("65k", "65000.00", "year"),
+        ("€ 4.500 / Monat", "4500.00", "month"),
+    ],
+)
+def test_salaries_bring_amount_currency_and_period(cell: Cell, amount: str, period: str) -> None:
+    row = good({"Gehaltswunsch": cell})
+
+    assert row.fields["salary_amount"] == Decimal(amount)
+    assert row.fields["salary_currency"] == "EUR"
+    assert row.fields["salary_period"] == period
+
+
+def test_custom_values_of_each_kind_are_read_from_german_cells() -> None:
+    row = good({"Berufsjahre": "7", "Gespräch am": "15.02.2027", "Kündigungsfrist": 3})
+
+    assert row.fields["custom_values"] == {
+        "notice": "3",
+        "years": 7.0,
+        "interview": "2027-02-15",
+        "level": "Senior",
+    }
+
+
+def test_empty_cells_leave_their_fields_out() -> None:
+    empty = dict.fromkeys(FULL_ROW, None) | {"Name": "Max Muster", "E-Mail": "max@example.com"}
+
+    row = good(empty)
+
+    assert row.fields == {"first_name": "Max", "last_name": "Muster", "email": "max@example.com"}
+    assert row.note == ""
+    assert row.source_label == "bewerber.xlsx"
+
+
+def test_a_short_row_reads_its_missing_cells_as_empty() -> None:
+    result = reader().read(Row(3, ["Max Muster", "max@example.com"]))
+
+    assert isinstance(result, GoodRow)
+    assert result.fields["email"] == "max@example.com"
+
+
+@pytest.mark.parametrize(
+    ("changes", "column", "reason"),
+    [
+        (
+            {"E-Mail": None},
+            "E-Mail",
+            "No email address: without one the talent could not be recognised again.",
+        ),
+        ({"E-Mail": "max(at)example.com"}, "E-Mail", "Enter a valid email address."),
+        ({"Name": None}, "Name", "A first name is required."),
+        (
+            {"Gehaltswunsch": "nach Vereinbarung"},
+            "Gehaltswunsch",
+            "“nach Vereinbarung” is not a salary.",
+        ),
+        ({"Verfügbar ab": "demnächst"}, "Verfügbar ab", "“demnächst” is not a date."),
+        ({"Verfügbar ab": "31.02.2027"}, "Verfügbar ab", "“31.02.2027” is not a date."),
+        ({"Mobil": "bitte anrufen"}, "Mobil", "“bitte anrufen”: This is not a phone number."),
+        ({"Land": "Atlantis"}, "Land", "“Atlantis” is not a country we know."),
+        ({"Ort": "x" * 101}, "Ort", "At most 100 characters, please."),
+        (
+            {"LinkedIn": "xing.com/max"},
+            "LinkedIn",
+            "Enter a LinkedIn address such as linkedin.com/in/name.",
+        ),
+        ({"Berufsjahre": "viele"}, "Berufsjahre", "“Years” must be a number."),
+        ({"Stufe": "Lead"}, "Stufe", "“Lead” is not one of the choices of “Level”."),
+        ({"Gespräch am": "demnächst"}, "Gespräch am", "“demnächst” is not a date."),
+    ],
+)
+def test_a_bad_cell_rejects_the_row_naming_its_column_and_the_reason(
+    changes: dict[str, Cell], column: str, reason: str
+) -> None:
+    row = bad(changes)
+
+    assert (row.number, row.column, row.reason) == (7, column, reason)
+
+
+def test_a_rejected_row_keeps_its_cells_as_text_for_the_report() -> None:
+    row = bad({"E-Mail": None, "Gespräch am": FULL_ROW["Gespräch am"], "Berufsjahre": 12.0})
+
+    assert row.cells[:3] == ["Mustermann, Max", "", "0660 1234567"]
+    assert row.cells[15:17] == ["12", "2027-02-15"]
+    assert len(row.cells) == len(COLUMNS)
+
+
+def test_a_first_name_missing_in_its_own_column_is_blamed_on_that_column() -> None:
+    columns = [("Vorname", Target(F.FIRST_NAME)), ("E-Mail", Target(F.EMAIL))]
+
+    result = reader(columns).read(Row(4, ["  ", "max@example.com"]))
+
+    assert isinstance(result, BadRow)
+    assert (result.column, result.reason) == ("Vorname", "A first name is required.")
+
+
+def test_an_invisible_character_or_padding_does_not_make_a_value() -> None:
+    columns = [
+        ("Vorname", Target(F.FIRST_NAME)),
+        ("E-Mail", Target(F.EMAIL)),
+        ("Ort", Target(F.CITY)),
+    ]
+
+    result = reader(columns).read(Row(2, ["\u00a0Jörg\u200b ", "joerg@example.com", "\ufeff"]))
+
+    assert isinstance(result, GoodRow)
+    assert result.fields == {"first_name": "Jörg", "email": "joerg@example.com", "city": ""}

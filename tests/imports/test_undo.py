@@ -1,0 +1,171 @@
+"""Undoing an import: created talents go unless changed since, overwritten fields and
+status and owner get their old values back, added pools and tags come off; twice is once."""
+
+import datetime
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from time_machine import TimeMachineFixture
+
+from silverpool.accounts.models import User
+from silverpool.imports import services
+from silverpool.imports.models import ImportJob
+from silverpool.imports.reading import Cell
+from silverpool.privacy.models import AuditEntry, ConsentRequest
+from silverpool.talents import services as talents
+from silverpool.talents.models import Event, Status, Talent
+
+from ..talents.factories import make_pool, make_tag, make_talent
+from .workbooks import checked, imported, people, person, uploaded, xlsx
+
+IMPORTED_AT = datetime.datetime(2027, 3, 2, 10, 0, tzinfo=datetime.UTC)
+LATER = IMPORTED_AT + datetime.timedelta(hours=2)
+
+
+def undone(job: ImportJob, actor: User) -> dict[str, int]:
+    """What undo_import reports, with every count (zero ones included)."""
+    summary = services.undo_import(job, actor=actor)
+    return {key: summary.get(key, 0) for key in ("removed", "reverted", "kept")}
+
+
+@pytest.fixture(autouse=True)
+def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
+    time_machine.move_to(IMPORTED_AT, tick=False)
+    return time_machine
+
+
+def test_undo_removes_the_talents_the_import_created(
+    tmp_path: Path, rita: User, clock: TimeMachineFixture
+) -> None:
+    job = imported(xlsx(tmp_path / "t.xlsx", people(3)), rita)
+    ids = set(Talent.objects.values_list("pk", flat=True))
+    clock.move_to(LATER)
+
+    summary = undone(job, rita)
+
+    assert summary == {"removed": 3, "reverted": 0, "kept": 0}
+    assert not Talent.objects.exists()
+    deleted = AuditEntry.objects.filter(action=AuditEntry.Action.DELETED)
+    assert set(deleted.values_list("talent_id", flat=True)) == ids
+    assert all(entry.actor == rita for entry in deleted)
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.UNDONE
+    assert (job.undone_at, job.undone_by, job.undo_summary) == (LATER, rita, {"removed": 3})
+
+
+def test_a_created_talent_someone_changed_since_is_kept(
+    tmp_path: Path, rita: User, alice: User, clock: TimeMachineFixture
+) -> None:
+    job = imported(xlsx(tmp_path / "t.xlsx", people(2)), rita)
+    clock.move_to(LATER)
+    worked_on = Talent.objects.get(email="talent1@example.com")
+    talents.update_talent(worked_on, {"city": "Leipzig"}, actor=alice)
+
+    summary = undone(job, rita)
+
+    assert summary == {"removed": 1, "reverted": 0, "kept": 1}
+    assert list(Talent.objects.all()) == [worked_on]
+
+
+def test_asking_for_consent_after_the_import_is_not_a_change_that_keeps_a_talent(
+    tmp_path: Path, rita: User, clock: TimeMachineFixture
+) -> None:
+    job = imported(xlsx(tmp_path / "t.xlsx", people(2)), rita, consent="ask_now")
+    assert ConsentRequest.objects.count() == 2
+    clock.move_to(LATER)
+
+    summary = undone(job, rita)
+
+    assert summary == {"removed": 2, "reverted": 0, "kept": 0}
+    assert not Talent.objects.exists()
+
+
+def test_undo_reverts_overwritten_fields_status_owner_pools_and_tags(
+    tmp_path: Path, rita: User, alice: User, statuses: dict[str, Status], clock: TimeMachineFixture
+) -> None:
+    pool, tag, old_pool = make_pool("Vertrieb"), make_tag("Messe"), make_pool("Bestand")
+    lena = make_talent(
+        first_name="Lena",
+        email="talent1@example.com",
+        city="Hamburg",
+        salary_amount=Decimal(50000),
+        status=statuses["contacted"],
+        owner=rita,
+        pools=[old_pool],
+    )
+    headers = ["Vorname", "E-Mail", "Ort", "Position", "Gehaltswunsch"]
+    rows: list[list[Cell]] = [["Lena", "talent1@example.com", "Berlin", "Teamleiterin", 60000]]
+    job = imported(
+        xlsx(tmp_path / "t.xlsx", rows, headers),
+        rita,
+        existing="overwrite",
+        status=statuses["new"],
+        owner=alice,
+        pools=[pool, old_pool],
+        tags=[tag],
+    )
+    lena.refresh_from_db()
+    assert (lena.city, lena.job_title, lena.owner) == ("Berlin", "Teamleiterin", alice)
+    clock.move_to(LATER)
+
+    summary = undone(job, rita)
+
+    assert summary == {"removed": 0, "reverted": 1, "kept": 0}
+    lena.refresh_from_db()
+    assert (lena.city, lena.job_title, lena.salary_amount) == ("Hamburg", "", Decimal(50000))
+    assert (lena.status, lena.owner) == (statuses["contacted"], rita)
+    assert list(lena.pools.all()) == [old_pool]
+    assert not lena.tags.exists()
+    reverting = lena.events.filter(created_at=LATER).values_list("kind", flat=True)
+    assert set(reverting) >= {
+        Event.Kind.FIELD_CHANGED,
+        Event.Kind.STATUS_CHANGED,
+        Event.Kind.OWNER_CHANGED,
+        Event.Kind.POOL_REMOVED,
+        Event.Kind.TAG_REMOVED,
+    }
+
+
+def test_an_updated_talent_someone_changed_since_keeps_what_the_import_wrote(
+    tmp_path: Path, rita: User, alice: User, clock: TimeMachineFixture
+) -> None:
+    lena = make_talent(first_name="Lena", email="talent1@example.com", city="Hamburg")
+    job = imported(
+        xlsx(tmp_path / "t.xlsx", [person(1, first_name="Lena", city="Berlin")]),
+        rita,
+        existing="overwrite",
+    )
+    clock.move_to(LATER)
+    talents.update_talent(lena, {"job_title": "Leiterin"}, actor=alice)
+
+    summary = undone(job, rita)
+
+    assert summary == {"removed": 0, "reverted": 0, "kept": 1}
+    lena.refresh_from_db()
+    assert (lena.city, lena.job_title) == ("Berlin", "Leiterin")
+
+
+def test_undoing_twice_does_nothing_the_second_time(
+    tmp_path: Path, rita: User, clock: TimeMachineFixture
+) -> None:
+    job = imported(xlsx(tmp_path / "t.xlsx", people(2)), rita)
+    clock.move_to(LATER)
+    services.undo_import(job, actor=rita)
+    make_talent(email="talent1@example.com")
+
+    assert services.undo_import(job, actor=rita) == {}
+
+    assert Talent.objects.count() == 1
+    job.refresh_from_db()
+    assert job.undo_summary == {"removed": 2}
+    assert not services.can_undo(job)
+
+
+def test_an_import_that_never_ran_cannot_be_undone(tmp_path: Path, rita: User) -> None:
+    job = checked(uploaded(xlsx(tmp_path / "t.xlsx", people(2)), rita))
+
+    assert not services.can_undo(job)
+    assert services.undo_import(job, actor=rita) == {}
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READY

@@ -1,0 +1,63 @@
+"""A large undo runs in the background in steps that each commit; one interrupted goes on
+where it stopped."""
+
+import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from silverpool.accounts.models import User
+from silverpool.imports.models import ImportedTalent, ImportJob
+from silverpool.imports.services import request_undo, undo
+from silverpool.talents.models import Talent
+
+from .workbooks import imported, people, xlsx
+
+pytestmark = pytest.mark.django_db
+
+
+def test_an_undo_interrupted_after_a_step_is_resumed_by_the_reaper(
+    tmp_path: Path,
+    rita: User,
+    monkeypatch: pytest.MonkeyPatch,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    monkeypatch.setattr(undo, "UNDO_CHUNK", 2)
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", people(5)), rita)
+
+    with django_capture_on_commit_callbacks(execute=False):
+        assert request_undo(job, actor=rita)
+    assert not request_undo(job, actor=rita)  # a second click starts nothing
+    assert undo._undo_step(job.pk)  # the worker dies after its first step
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.UNDOING
+    assert job.undo_summary == {"removed": 2}
+    assert Talent.objects.count() == 3
+    assert undo.due_undos() == []  # its lease has not run out yet
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=3), tick=False):
+        due = undo.due_undos()
+    assert due == [job.pk]
+    undo.continue_undo(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.UNDONE
+    assert job.undo_summary == {"removed": 5}
+    assert job.undone_by == rita
+    assert not Talent.objects.exists()
+    assert not ImportedTalent.objects.filter(job=job).exists()
+
+
+def test_a_job_not_being_undone_is_left_alone_by_the_background_task(
+    tmp_path: Path, rita: User
+) -> None:
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", people(2)), rita)
+
+    undo.continue_undo(job.pk)
+
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert Talent.objects.count() == 2

@@ -1,0 +1,112 @@
+"""Workbooks for the import tests, and the steps of an import done through the services
+the page calls: upload, decisions, check, start."""
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.tasks import TaskResult, TaskResultStatus
+from django.tasks.signals import task_finished
+from django.test import TestCase
+
+from silverpool.accounts.models import User
+from silverpool.imports import services
+from silverpool.imports.headers import Target
+from silverpool.imports.models import ImportJob
+from silverpool.imports.reading import Cell
+from silverpool.imports.services.check import check_file
+from silverpool.talents.models import Pool, Tag
+
+HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "Ort", "Position", "Bemerkung"]
+
+
+def person(number: int, **cells: Cell) -> list[Cell]:
+    """A row under HEADERS for talent `number`: talent7@example.com and so on."""
+    row: dict[str, Cell] = {
+        "first_name": f"Vorname{number}",
+        "last_name": f"Nachname{number}",
+        "email": f"talent{number}@example.com",
+        "phone": None,
+        "city": "Berlin",
+        "job_title": "Entwicklerin",
+        "note": None,
+        **cells,
+    }
+    return list(row.values())
+
+
+def people(count: int, start: int = 1) -> list[list[Cell]]:
+    return [person(number) for number in range(start, start + count)]
+
+
+def xlsx(path: Path, rows: Iterable[Sequence[Cell]], headers: Sequence[Cell] = HEADERS) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "Talente"
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append(list(row))
+    workbook.save(path)
+    return path
+
+
+def upload(path: Path, name: str | None = None) -> SimpleUploadedFile:
+    return SimpleUploadedFile(name or path.name, path.read_bytes())
+
+
+def uploaded(
+    path: Path,
+    user: User,
+    *,
+    name: str | None = None,
+    mapping: Sequence[Target] | None = None,
+    pools: Iterable[Pool] = (),
+    tags: Iterable[Tag] = (),
+    **decisions: Any,
+) -> ImportJob:
+    """A job for the file with its suggested mapping (or `mapping`) and the decisions."""
+    job = services.create_job(upload(path, name), user=user)
+    if mapping is not None:
+        job.mapping = [[target.field, target.custom_key] for target in mapping]
+    for name_, value in decisions.items():
+        setattr(job, name_, value)
+    job.save()
+    job.pools.set(pools)
+    job.tags.set(tags)
+    return job
+
+
+def checked(job: ImportJob) -> ImportJob:
+    """The check the page requests, run here and now."""
+    services.request_check(job, enqueue=False)
+    check_file(job.pk)
+    job.refresh_from_db()
+    return job
+
+
+def started(job: ImportJob) -> ImportJob:
+    """The "Import" button: the run (its task runs at once in tests), and whatever it
+    enqueues after its commits (consent requests). A task that fails fails the test."""
+    failed: list[str] = []
+
+    def note_failure(sender: object, task_result: TaskResult[Any, Any], **kwargs: object) -> None:
+        if task_result.status == TaskResultStatus.FAILED:
+            failed.append(f"{task_result.task.module_path}: {task_result.errors}")
+
+    task_finished.connect(note_failure)
+    try:
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            assert services.start_import(job)
+    finally:
+        task_finished.disconnect(note_failure)
+    assert not failed, failed
+    job.refresh_from_db()
+    return job
+
+
+def imported(path: Path, user: User, **options: Any) -> ImportJob:
+    """Upload, check and run a file, as a recruiter on the import page does."""
+    return started(checked(uploaded(path, user, **options)))
