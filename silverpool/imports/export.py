@@ -7,6 +7,7 @@ neutralised in both formats; each export is one entry in the privacy audit log.
 
 import csv
 import datetime
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -128,6 +129,9 @@ def _rows(talents: QuerySet[Talent], columns: Sequence[Column]) -> Iterator[list
         yield [_safe(column.value(talent)) for column in columns]
 
 
+_THOUSANDS_LOOKALIKE = re.compile(r"-?\d{1,3}\.\d{3}")
+
+
 def _csv_text(value: Cell) -> str:
     if value is None:
         return ""
@@ -137,7 +141,9 @@ def _csv_text(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, float):
         # 1200000.0 as "1200000", not "1.2e+06" (what :g gives) or "1200000.0".
-        return str(int(value)) if value.is_integer() else repr(value)
+        text = str(int(value)) if value.is_integer() else repr(value)
+        # 1.125 is 1125 to a German reader (and to the import); 1.1250 is 1.125 to all.
+        return text + "0" if _THOUSANDS_LOOKALIKE.fullmatch(text) else text
     return str(value)
 
 

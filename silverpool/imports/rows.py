@@ -183,6 +183,8 @@ class RowReader:
         if custom_field is not None and custom_field.kind == CustomField.Kind.DATE:
             date = values.parse_date(cell)
             return date.isoformat() if date else ""
+        if custom_field is not None and custom_field.kind == CustomField.Kind.NUMBER:
+            return values.parse_number(cell)
         if isinstance(cell, int | float) and not isinstance(cell, bool):
             return cell
         return values.clean_text(cell)

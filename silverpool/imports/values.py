@@ -286,6 +286,32 @@ def parse_salary_period(cell: Cell) -> Talent.SalaryPeriod | None:
     raise _quoted(_("“%(value)s” is not a salary period (per year or per month)."), cell)
 
 
+def parse_number(cell: Cell) -> int | float | str:
+    """A number as Germans or English speakers write it: 7,5 and 7.5; 1.000 and 1,000
+    (thousands) by their shape, as for salaries. Text that is no number is returned as it
+    is, for the custom field's own check to refuse with its message."""
+    if isinstance(cell, int | float) and not isinstance(cell, bool):
+        return cell
+    text = re.sub(r"[\s']", "", clean_text(cell))
+    sign = "-" if text.startswith("-") else ""
+    for pattern, separators in _NUMBER_FORMATS:
+        if pattern.fullmatch(text.removeprefix("-")):
+            number = Decimal(text.removeprefix("-").translate(separators))
+            return float(f"{sign}{number}")
+    return clean_text(cell)
+
+
+# 1.000 and 1.234,5; 1,000 and 1,234.5; 7,5 — in the order validation.parse_salary reads
+# them, so that 1,000 is a thousand there and here. A first group of 0 is no thousands:
+# 0.125 is an eighth.
+_NUMBER_FORMATS = [
+    (re.compile(r"[1-9]\d{0,2}(\.\d{3})+(,\d+)?"), str.maketrans({".": "", ",": "."})),
+    (re.compile(r"[1-9]\d{0,2}(,\d{3})+(\.\d+)?"), str.maketrans({",": ""})),
+    (re.compile(r"\d+,\d+"), str.maketrans({",": "."})),
+    (re.compile(r"\d+(\.\d+)?"), str.maketrans({})),
+]
+
+
 # --- phones and skills -------------------------------------------------------------------
 
 

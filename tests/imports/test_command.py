@@ -54,10 +54,12 @@ def test_the_command_imports_a_file_with_the_suggested_mapping(
     assert "  Vorname → first name\n" in output
     assert "  E-Mail → email\n" in output
     assert "  Bemerkung → note\n" in output
-    assert "4 rows: 3 new talents, 0 already known, 0 repeated rows, 1 invalid rows." in output
+    assert (
+        "Rows: 4 · new talents: 3 · already known: 0 · repeated rows: 0 · invalid rows: 1" in output
+    )
     assert "Row 5, column “E-Mail”: Enter a valid email address." in output
     assert "4/4 rows" in output
-    assert "3 created, 0 updated, 0 unchanged, 0 repeated rows, 1 rejected rows." in output
+    assert "Created: 3 · updated: 0 · unchanged: 0 · repeated rows: 0 · rejected rows: 1" in output
     job = ImportJob.objects.get()
     assert (job.state, job.uploaded_by, job.original_name) == (
         ImportJob.State.DONE,
@@ -154,7 +156,9 @@ def test_a_dry_run_shows_the_check_and_keeps_nothing(
 
     output = import_talents(xlsx(tmp_path / "t.xlsx", rows), "--user", "rita", "--dry-run")
 
-    assert "5 rows: 2 new talents, 1 already known, 1 repeated rows, 1 invalid rows." in output
+    assert (
+        "Rows: 5 · new talents: 2 · already known: 1 · repeated rows: 1 · invalid rows: 1" in output
+    )
     assert "Row 5, column “E-Mail”: Repeats row 3 (same email address)." in output
     assert "Row 6, column “Vorname”: A first name is required." in output
     assert output.endswith("Dry run: nothing was imported.\n")
@@ -287,7 +291,7 @@ def test_the_command_speaks_the_uploaders_language(tmp_path: Path, rita: User) -
     output = import_talents(xlsx(tmp_path / "t.xlsx", people(2)), "--user", "rita", "--dry-run")
 
     assert "Vorname → Vorname" in output
-    assert "2 Zeilen: 2 neue Talente" in output
+    assert "Zeilen: 2 · neue Talente: 2" in output
     assert "Probelauf: nichts wurde importiert." in output
 
 

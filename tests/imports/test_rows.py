@@ -297,3 +297,8 @@ def test_an_invisible_character_or_padding_does_not_make_a_value() -> None:
 
     assert isinstance(result, GoodRow)
     assert result.fields == {"first_name": "Jörg", "email": "joerg@example.com", "city": ""}
+
+
+@pytest.mark.parametrize(("cell", "years"), [("7,5", 7.5), ("1.000", 1000.0), ("12", 12.0)])
+def test_a_number_custom_field_reads_german_and_english_numbers(cell: str, years: float) -> None:
+    assert good({"Berufsjahre": cell}).fields["custom_values"]["years"] == years

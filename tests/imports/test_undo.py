@@ -51,7 +51,11 @@ def test_undo_removes_the_talents_the_import_created(
     assert all(entry.actor == rita for entry in deleted)
     job.refresh_from_db()
     assert job.state == ImportJob.State.UNDONE
-    assert (job.undone_at, job.undone_by, job.undo_summary) == (LATER, rita, {"removed": 3})
+    assert (job.undone_at, job.undone_by, job.undo_summary) == (
+        LATER,
+        rita,
+        {"removed": 3, "reverted": 0, "kept": 0},
+    )
 
 
 def test_a_created_talent_someone_changed_since_is_kept(
@@ -158,7 +162,7 @@ def test_undoing_twice_does_nothing_the_second_time(
 
     assert Talent.objects.count() == 1
     job.refresh_from_db()
-    assert job.undo_summary == {"removed": 2}
+    assert job.undo_summary == {"removed": 2, "reverted": 0, "kept": 0}
     assert not services.can_undo(job)
 
 

@@ -34,7 +34,7 @@ def test_an_undo_interrupted_after_a_step_is_resumed_by_the_reaper(
     assert undo._undo_step(job.pk)  # the worker dies after its first step
     job.refresh_from_db()
     assert job.state == ImportJob.State.UNDOING
-    assert job.undo_summary == {"removed": 2}
+    assert job.undo_summary == {"removed": 2, "reverted": 0, "kept": 0}
     assert Talent.objects.count() == 3
     assert undo.due_undos() == []  # its lease has not run out yet
 
@@ -45,7 +45,7 @@ def test_an_undo_interrupted_after_a_step_is_resumed_by_the_reaper(
 
     job.refresh_from_db()
     assert job.state == ImportJob.State.UNDONE
-    assert job.undo_summary == {"removed": 5}
+    assert job.undo_summary == {"removed": 5, "reverted": 0, "kept": 0}
     assert job.undone_by == rita
     assert not Talent.objects.exists()
     assert not ImportedTalent.objects.filter(job=job).exists()

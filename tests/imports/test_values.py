@@ -12,6 +12,7 @@ from silverpool.imports.values import (
     clean_text,
     parse_currency,
     parse_date,
+    parse_number,
     parse_phone,
     parse_salary,
     parse_salary_period,
@@ -278,3 +279,33 @@ def test_a_salary_period_column_gives_year_or_month(
 def test_a_cell_that_is_not_a_salary_period_is_named_in_the_message() -> None:
     with pytest.raises(ValueError, match="“weekly” is not a salary period"):
         parse_salary_period("weekly")
+
+
+@pytest.mark.parametrize(
+    ("cell", "number"),
+    [
+        ("7,5", 7.5),
+        ("7.5", 7.5),
+        ("1.000", 1000.0),
+        ("1,000", 1000.0),
+        ("1.234,5", 1234.5),
+        ("1,234.5", 1234.5),
+        ("-3,5", -3.5),
+        (" 2 000 ", 2000.0),
+        (12, 12),
+        (2.5, 2.5),
+    ],
+)
+def test_numbers_are_read_as_germans_and_english_speakers_write_them(
+    cell: Cell, number: float
+) -> None:
+    assert parse_number(cell) == number
+
+
+def test_text_that_is_no_number_is_left_for_the_custom_fields_check() -> None:
+    assert parse_number(" drei ") == "drei"
+
+
+@pytest.mark.parametrize(("cell", "expected"), [("0.125", 0.125), ("0,125", 0.125), ("-0.5", -0.5)])
+def test_a_number_below_one_is_no_thousands(cell: str, expected: float) -> None:
+    assert parse_number(cell) == expected

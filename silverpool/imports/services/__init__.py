@@ -6,6 +6,7 @@ from .report import write_rejected_rows
 from .run import cancel_import, start_import
 from .undo import can_undo, request_undo, undo_import
 from .upload import (
+    MAPPABLE,
     MappingProblem,
     apply_saved_mapping,
     check_mapping,
@@ -14,10 +15,12 @@ from .upload import (
     open_job_table,
     sample_rows,
     save_mapping,
+    save_suggestion,
     targets_of,
 )
 
 __all__ = [
+    "MAPPABLE",
     "MappingProblem",
     "apply_saved_mapping",
     "can_undo",
@@ -30,6 +33,7 @@ __all__ = [
     "request_undo",
     "sample_rows",
     "save_mapping",
+    "save_suggestion",
     "start_import",
     "targets_of",
     "undo_import",

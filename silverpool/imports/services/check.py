@@ -12,6 +12,7 @@ from ..models import ImportJob
 from ..reading import UnreadableFile
 from ..rows import BadRow
 from .rowstream import read_batches
+from .upload import save_suggestion
 
 PREVIEW_ROWS = 10
 PREVIEW_PROBLEMS = 200
@@ -22,16 +23,17 @@ def problem(row: BadRow) -> dict[str, object]:
 
 
 @transaction.atomic
-def request_check(job: ImportJob, *, enqueue: bool = True) -> None:
-    """Check the job's file in the background with its current mapping; with
-    `enqueue=False` the caller runs check_file itself (the command)."""
+def request_check(job: ImportJob, *, enqueue: bool = True) -> bool:
+    """Save the job's mapping and check the file with it in the background (with
+    `enqueue=False` the caller runs check_file itself: the command). False, and nothing
+    saved, once the import has started (from another tab, say)."""
     from ..tasks import check_import  # the tasks module imports these services
 
-    job.state = ImportJob.State.CHECKING
-    job.preview = {}
-    job.save()
+    if not save_suggestion(job, state=ImportJob.State.CHECKING):
+        return False
     if enqueue:
         transaction.on_commit(lambda: check_import.enqueue(job.pk))
+    return True
 
 
 def check_file(job_id: int) -> None:

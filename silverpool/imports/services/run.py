@@ -50,11 +50,20 @@ class LostLease(Exception):
 
 
 @transaction.atomic
-def start_import(job: ImportJob, *, enqueue: bool = True) -> bool:
-    """Queue a checked job (its decisions saved); False if it is not waiting to start
-    (a second click on "Import"). With `enqueue=False` the caller runs it (the command)."""
+def start_import(
+    job: ImportJob, *, enqueue: bool = True, decide: Callable[[], None] | None = None
+) -> bool:
+    """Queue a checked job; False if it is not waiting to start (a second click on
+    "Import"). `decide` saves the decisions first, under the job's lock, so that a second
+    click waits for the first and then finds the import started. With `enqueue=False` the
+    caller runs it (the command)."""
     from ..tasks import run_import  # the tasks module imports these services
 
+    ready = ImportJob.objects.select_for_update().filter(pk=job.pk, state=ImportJob.State.READY)
+    if not ready.exists():
+        return False
+    if decide is not None:
+        decide()
     queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(
         state=ImportJob.State.QUEUED, lease_until=timezone.now() + LEASE
     )

@@ -144,7 +144,7 @@ def _undo_step(job_id: int) -> bool:
         privacy.delete_talents(*remove, actor=actor)
         counts["removed"] += len(remove)
     ImportedTalent.objects.filter(pk__in=done).delete()
-    job.undo_summary = dict(counts)
+    job.undo_summary = {key: counts[key] for key in ("removed", "reverted", "kept")}
     job.lease_until = timezone.now() + LEASE
     job.save(update_fields=["undo_summary", "lease_until"])
     return True

@@ -85,6 +85,29 @@ def apply_saved_mapping(job: ImportJob, saved: SavedMapping) -> None:
     job.default_country = saved.default_country
 
 
+# Until the import starts, the mapping may change; a changed mapping is checked again.
+MAPPABLE = (ImportJob.State.MAPPING, ImportJob.State.CHECKING, ImportJob.State.READY)
+
+
+def save_suggestion(job: ImportJob, *, state: str = ImportJob.State.MAPPING) -> bool:
+    """Save the job's sheet, header and mapping (as choose_sheet or apply_saved_mapping
+    or the mapping page left them); an earlier check no longer applies. False, and nothing
+    saved, once the import has started."""
+    saved = ImportJob.objects.filter(pk=job.pk, state__in=MAPPABLE).update(
+        sheet=job.sheet,
+        header_row=job.header_row,
+        headers=job.headers,
+        mapping=job.mapping,
+        default_country=job.default_country,
+        state=state,
+        preview={},
+        total_rows=0,
+    )
+    if saved:
+        job.state, job.preview, job.total_rows = state, {}, 0
+    return bool(saved)
+
+
 def sample_rows(job: ImportJob, table: Table) -> list[tuple[int, list[Cell]]]:
     """The first data rows below the header, for the mapping page."""
     rows = []

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -147,11 +146,7 @@ def import_start(request: AuthedRequest, pk: int) -> HttpResponse:
     form = DecisionsForm(request.POST, job=job, user=request.user)
     if job.state == State.READY and not form.is_valid():
         return render(request, TEMPLATE, _context(job, form=form), status=422)
-    # Locked: a second click waits for the first and then finds the import started.
-    with transaction.atomic():
-        if ImportJob.objects.select_for_update().filter(pk=job.pk, state=State.READY).exists():
-            form.save_decisions()
-            services.start_import(job)
+    services.start_import(job, decide=form.save_decisions)
     return redirect("imports:import-detail", pk=job.pk)
 
 

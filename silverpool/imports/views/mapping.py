@@ -8,7 +8,6 @@ starts the check and goes on to the preview.
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.forms import BoundField
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -24,9 +23,6 @@ from ..models import ImportJob, SavedMapping
 from ..reading import Cell, Table
 from ..values import clean_text
 
-State = ImportJob.State
-# The mapping can change until the import starts; a changed mapping is checked again.
-MAPPABLE = {State.MAPPING, State.CHECKING, State.READY}
 EXAMPLES = 3
 
 
@@ -46,27 +42,11 @@ def _columns(form: MappingForm, samples: list[tuple[int, list[Cell]]]) -> list[C
     return columns
 
 
-def _suggest_again(job: ImportJob) -> HttpResponse:
-    """Keep a changed suggestion; an earlier check no longer applies to it. (Unless the
-    import started meanwhile, from another tab: then it is left alone.)"""
-    ImportJob.objects.filter(pk=job.pk, state__in=MAPPABLE).update(
-        sheet=job.sheet,
-        header_row=job.header_row,
-        headers=job.headers,
-        mapping=job.mapping,
-        default_country=job.default_country,
-        state=State.MAPPING,
-        preview={},
-        total_rows=0,
-    )
-    return redirect("imports:import-mapping", pk=job.pk)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
-    if job.state not in MAPPABLE:
+    if job.state not in services.MAPPABLE:
         return redirect("imports:import-detail", pk=job.pk)
     table = services.open_job_table(job)
     action = request.POST.get("action", "check") if request.method == "POST" else ""
@@ -76,10 +56,12 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     saved_form = SavedMappingForm(request.POST if action == "saved" else None)
     if action == "sheet" and sheet_form.is_valid():
         services.choose_sheet(job, table, sheet_form.cleaned_data["sheet"])
-        return _suggest_again(job)
+        services.save_suggestion(job)
+        return redirect("imports:import-mapping", pk=job.pk)
     if action == "saved" and saved_form.is_valid():
         services.apply_saved_mapping(job, saved_form.cleaned_data["saved"])
-        return _suggest_again(job)
+        services.save_suggestion(job)
+        return redirect("imports:import-mapping", pk=job.pk)
     custom_fields = list(CustomField.objects.all())
     form = MappingForm(
         request.POST if action == "check" else None, job=job, custom_fields=custom_fields
@@ -99,13 +81,9 @@ def _check(request: AuthedRequest, job: ImportJob, form: MappingForm) -> HttpRes
         return None
     job.mapping = [[target.field, target.custom_key] for target in targets]
     job.default_country = form.cleaned_data["default_country"]
-    # Locked, and only while the mapping may change: an import started meanwhile (from
-    # another tab) is not put back to checking.
-    with transaction.atomic():
-        if ImportJob.objects.select_for_update().filter(pk=job.pk, state__in=MAPPABLE).exists():
-            if name := form.cleaned_data["save_as"].strip():
-                services.save_mapping(job, name, user=request.user)
-            services.request_check(job)
+    # An import started meanwhile (from another tab) is not put back to checking.
+    if services.request_check(job) and (name := form.cleaned_data["save_as"].strip()):
+        services.save_mapping(job, name, user=request.user)
     return redirect("imports:import-detail", pk=job.pk)
 
 

@@ -161,6 +161,9 @@ def _update_from_channel(
         # Currency and period have defaults; without an amount they carry no information.
         provided.pop("salary_currency", None)
         provided.pop("salary_period", None)
+    if "custom_values" in provided:
+        # Like any field: the custom fields the channel does not bring stay as they are.
+        provided["custom_values"] = {**talent.custom_values, **provided["custom_values"]}
     record_event(
         talent,
         Event.Kind.UPDATED,

@@ -159,9 +159,10 @@ class Command(BaseCommand):
         if "error" in preview:
             raise CommandError(preview["error"])
         self.stdout.write(
+            # "label: count" avoids plurals for five numbers in one line ("1 rows").
             _(
-                "%(rows)s rows: %(new)s new talents, %(existing)s already known, "
-                "%(repeated)s repeated rows, %(invalid)s invalid rows."
+                "Rows: %(rows)s · new talents: %(new)s · already known: %(existing)s · "
+                "repeated rows: %(repeated)s · invalid rows: %(invalid)s"
             )
             % {key: _number(preview[key]) for key in COUNTS}
         )
@@ -200,8 +201,8 @@ class Command(BaseCommand):
     def _summarise(self, job: ImportJob, report: Path | None) -> None:
         self.stdout.write(
             _(
-                "%(created)s created, %(updated)s updated, %(unchanged)s unchanged, "
-                "%(repeated)s repeated rows, %(rejected)s rejected rows."
+                "Created: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s · "
+                "repeated rows: %(repeated)s · rejected rows: %(rejected)s"
             )
             % {
                 "created": _number(job.created_count),
