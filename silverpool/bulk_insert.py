@@ -43,7 +43,7 @@ def insert_rows(
     """Insert `rows`, each a tuple of values for `fields` (model field names, a foreign
     key by its `_id` attribute name). None is NULL. Runs in the caller's transaction."""
     meta = model._meta
-    model_fields = [meta.get_field(name.removesuffix("_id")) for name in fields]
+    model_fields = [meta.get_field(name) for name in fields]  # a name or an attname
     columns = [str(field.column) for field in model_fields]  # type: ignore[union-attr]
     converters = [
         (index, convert)

@@ -457,15 +457,15 @@ def audit_changes(
 ) -> None:
     """One CHANGED entry per talent id with the names of its changed fields, in one insert
     (imports change thousands of talents at once)."""
-    AuditEntry.objects.bulk_create(
-        AuditEntry(
-            actor=actor,
-            actor_label=actor_label,
-            talent_id=talent_id,
-            action=AuditEntry.Action.CHANGED,
-            detail={"fields": fields},
-        )
-        for talent_id, fields in changed.items()
+    now = timezone.now()
+    insert_rows(
+        AuditEntry,
+        ("actor_id", "actor_label", "talent_id", "action", "detail", "created_at"),
+        [
+            (actor.pk if actor else None, actor_label, talent_id, AuditEntry.Action.CHANGED)
+            + ({"fields": fields}, now)
+            for talent_id, fields in changed.items()
+        ],
     )
 
 

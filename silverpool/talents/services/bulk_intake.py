@@ -172,14 +172,14 @@ def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
         else:
             result.unchanged[key] = result.updated.pop(key).talent
             timeline.existing.discard(changed.talent.pk)  # nothing happened to it
-    timeline.save()
-    if any(pool.is_private for pool in channel.pools):
-        refresh_restriction([talent.pk for talent in touched.values()])
     _flag_duplicates(
         [*result.created.values()]
         + [c.talent for c in result.updated.values() if DUPLICATE_RELEVANT & c.changes.keys()],
-        channel.actor,
+        timeline,
     )
+    timeline.save()
+    if any(pool.is_private for pool in channel.pools):
+        refresh_restriction([talent.pk for talent in touched.values()])
     _apply_privacy(result, channel)
     return result
 
@@ -418,7 +418,7 @@ def _add_notes(
     return {arrival.key for arrival in fresh}
 
 
-def _flag_duplicates(talents: list[Talent], actor: User | None) -> None:
+def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
     """flag_duplicates for many talents: two index scans find the candidates of all of
     them (one query with OR would read the whole table)."""
     by_name_phone = {(t.name_key, t.phone): t for t in talents if t.name_key and t.phone}
@@ -459,19 +459,21 @@ def _flag_duplicates(talents: list[Talent], actor: User | None) -> None:
         ).values_list("talent_id", "other_id")
     )
     new = {pair: reason for pair, reason in pairs.items() if pair not in known}
-    DuplicateFlag.objects.bulk_create(
-        DuplicateFlag(talent_id=a, other_id=b, reason=reason) for (a, b), reason in new.items()
+    insert_rows(
+        DuplicateFlag,
+        ("talent_id", "other_id", "reason", "created_at"),
+        [(a, b, reason, timeline.now) for (a, b), reason in new.items()],
     )
-    Event.objects.bulk_create(
-        Event(
-            talent_id=one,
-            kind=Event.Kind.DUPLICATE_FLAGGED,
-            actor=actor,
-            data={"other_id": two, "other_name": names.get(two, ""), "reason": reason.value},
-        )
-        for (a, b), reason in new.items()
-        for one, two in ((a, b), (b, a))
-    )
+    for (a, b), reason in new.items():
+        for one, two in ((a, b), (b, a)):
+            timeline.add(
+                one,
+                Event.Kind.DUPLICATE_FLAGGED,
+                other_id=two,
+                other_name=names.get(two, ""),
+                reason=reason.value,
+            )
+            timeline.existing.add(one)
 
 
 def _apply_privacy(result: BulkResult, channel: Channel) -> None:
