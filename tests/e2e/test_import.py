@@ -18,7 +18,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django_tasks_db.models import DBTaskResult
-from playwright.sync_api import Page, Route, expect
+from playwright.sync_api import FilePayload, Page, Route, expect
 
 from silverpool.accounts.models import User
 from silverpool.talents.models import Pool, Tag, Talent
@@ -93,9 +93,8 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
 
     # Upload.
     page.get_by_role("link", name="Import", exact=True).click()
-    page.get_by_label("Spreadsheet").set_input_files(
-        files=[{"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}]
-    )
+    upload: FilePayload = {"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}
+    page.get_by_label("Spreadsheet").set_input_files(files=[upload])
     page.get_by_role("button", name="Upload").click()
 
     # The mapping: the header below the title row, "Stelle" mapped by hand.

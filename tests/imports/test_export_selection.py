@@ -6,6 +6,7 @@ import csv
 import io
 from typing import Any
 
+from django.http import StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 
@@ -27,7 +28,7 @@ def ids_query(*talents: Talent) -> str:
 
 def exported_names(client: Client, query: str, **data: Any) -> list[str]:
     response = client.post(f"{EXPORT_URL}?{query}", {"columns": ["name"], "format": "csv", **data})
-    assert response.status_code == 200, response.content[:500]
+    assert isinstance(response, StreamingHttpResponse), response.content[:500]
     text = b"".join(response.streaming_content).decode("utf-8-sig")
     return [row[0] for row in csv.reader(io.StringIO(text))][1:]
 

@@ -264,7 +264,7 @@ def test_the_template_headers_are_all_mapped_by_the_suggestion(
     response = recruiter_client.get(reverse("imports:import-template"))
 
     assert isinstance(response, FileResponse)
-    content = b"".join(response.streaming_content)  # type: ignore[arg-type]
+    content = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
     headers = [str(cell) for cell in next(sheet.iter_rows(values_only=True))]
     with translation.override(language):
@@ -655,7 +655,7 @@ def test_the_rejected_rows_report_has_row_column_reason_and_the_cells(
 
     assert isinstance(response, FileResponse)
     assert "talente - rejected rows.xlsx" in response["Content-Disposition"]
-    content = b"".join(response.streaming_content)  # type: ignore[arg-type]
+    content = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][:4] == ("Row", "Column", "Reason", "Vorname")
