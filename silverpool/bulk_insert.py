@@ -66,7 +66,9 @@ def insert_rows(
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     column_list = ", ".join(quote(column) for column in columns)
-    with connection.cursor() as cursor:
+    # wrap_database_errors: psycopg's own errors from COPY become Django's (IntegrityError,
+    # OperationalError), which the import's retries know.
+    with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
             sql = f"COPY {table} ({column_list}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:

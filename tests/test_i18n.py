@@ -127,7 +127,11 @@ def test_every_message_in_the_code_is_in_the_catalog(tmp_path: Path) -> None:
         capture_output=True,
     )
     entries = read_po(copy / "silverpool" / "locale" / "de" / "LC_MESSAGES" / "django.po")
-    untranslated = [e.msgid for e in entries[1:] if not all(e.msgstr.values())]
+    # makemessages pre-fills a new message with the translation of a similar one, marked
+    # fuzzy; fuzzy entries are never used.
+    untranslated = [
+        e.msgid for e in entries[1:] if not all(e.msgstr.values()) or "fuzzy" in e.flags
+    ]
     assert untranslated == []
 
 

@@ -38,6 +38,8 @@ def resume_imports() -> None:
 
 @cron("40 3 * * *")
 @task()
-def delete_abandoned_uploads() -> None:
-    """Nightly: uploads left at the mapping or preview for a week go, files included."""
+def clean_up_imports() -> None:
+    """Nightly: uploads left at the mapping or preview for a week go, files included, and
+    the rejected rows of imports finished a month ago."""
     cleanup.delete_abandoned_uploads()
+    cleanup.delete_old_rejected_rows()

@@ -173,7 +173,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     expect(page.get_by_role("heading", name="Undoing the import…")).to_be_visible()
     run_worker()
     expect(page.get_by_role("heading", name="The import was undone.")).to_be_visible()
-    expect(page.locator("#undo-summary")).to_contain_text("3 created talents removed")
+    expect(page.locator("#undo-summary")).to_contain_text("Created talents removed: 3")
     page.get_by_role("link", name="Talents", exact=True).click()
     expect(page.get_by_text("There are no talents yet.")).to_be_visible()
     assert not Talent.objects.exists()

@@ -9,9 +9,10 @@ from django.utils import timezone
 
 from silverpool.accounts.models import User
 from silverpool.imports.models import ImportJob
-from silverpool.imports.services.cleanup import delete_abandoned_uploads
+from silverpool.imports.services.cleanup import delete_abandoned_uploads, delete_old_rejected_rows
+from silverpool.talents.models import Talent
 
-from .workbooks import imported, people, uploaded, xlsx
+from .workbooks import imported, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -41,3 +42,19 @@ def test_a_finished_import_stays_in_the_history(tmp_path: Path, rita: User) -> N
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     assert job.created_count == 3
+
+
+def test_the_rejected_rows_go_a_month_after_the_import(tmp_path: Path, rita: User) -> None:
+    rows = [*people(2), person(3, email="kaputt")]
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", rows), rita)
+    assert job.rejected_rows.count() == 1
+    assert "problems" not in job.preview  # the example rows and problems quote the file
+    assert job.preview["invalid"] == 1
+
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=29), tick=False):
+        assert delete_old_rejected_rows() == 0
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31), tick=False):
+        assert delete_old_rejected_rows() == 1
+
+    assert not job.rejected_rows.exists()
+    assert Talent.objects.count() == 2

@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.core.management.base import OutputWrapper
 
 from silverpool.accounts.models import User
+from silverpool.imports import services
 from silverpool.imports.headers import TargetField
 from silverpool.imports.management.commands.import_talents import Progress
 from silverpool.imports.models import ImportJob, SavedMapping
@@ -255,19 +256,19 @@ def test_a_saved_mapping_that_misses_the_email_is_refused(tmp_path: Path, rita: 
     assert message.startswith("No column goes into “email”.")
 
 
-def test_stopping_at_an_invalid_row_exits_with_the_reason(
-    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+def test_stop_with_invalid_rows_in_the_file_imports_nothing_and_says_why(
+    tmp_path: Path, rita: User
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
     path = xlsx(tmp_path / "t.xlsx", [*people(2), person(3, email="kaputt")])
 
     message = refusal(path, "--user", "rita", "--invalid", "stop")
 
     assert message == (
-        "Stopped at an invalid row: Row 4, column “E-Mail”: Enter a valid email address."
+        "The file has 1 invalid row, so “stop” would stop the import there. Fix it in the "
+        "file and upload it again, or skip it."
     )
-    assert Talent.objects.count() == 2
-    assert ImportJob.objects.get().state == ImportJob.State.STOPPED
+    assert not Talent.objects.exists()
+    assert not ImportJob.objects.exists()
 
 
 def test_the_rejected_rows_can_be_written_to_a_report(tmp_path: Path, rita: User) -> None:
@@ -328,3 +329,28 @@ def test_in_a_log_the_progress_is_a_line_every_few_seconds(
         "[###############...............] 2,000/4,000 rows, 333 rows/s, 0:06 left\n"
         "[##############################] 4,000/4,000 rows, 200 rows/s, 0:00 left\n"
     )
+
+
+def test_ctrl_c_stops_after_the_last_complete_batch_and_the_import_can_be_undone(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches = 0
+
+    def interrupt_after_the_first(self: Progress, *args: Any) -> None:
+        nonlocal batches
+        batches += 1
+        if batches == 1:
+            raise KeyboardInterrupt
+
+    monkeypatch.setattr(Progress, "update", interrupt_after_the_first)
+
+    with pytest.raises(CommandError) as refused:
+        import_talents(xlsx(tmp_path / "t.xlsx", people(5)), "--user", "rita")
+
+    assert refused.value.returncode == 130
+    assert str(refused.value).startswith("Interrupted: the import stopped")
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.CANCELLED
+    assert Talent.objects.count() == job.created_count == 2
+    assert services.can_undo(job)

@@ -414,7 +414,7 @@ def test_while_checking_the_page_polls_and_then_sends_the_browser_to_the_preview
     done = recruiter_client.get(url, {"fragment": "checking"}, headers={"HX-Request": "true"})
 
     assert 'hx-trigger="every 1s"' in page
-    assert "Checking 4 rows…" in page
+    assert "Checking the rows of the file…" in page
     assert poll.content.decode().lstrip().startswith('<div class="panel"')
     assert "<html" not in poll.content.decode()
     assert done["HX-Redirect"] == url
@@ -680,7 +680,7 @@ def test_undo_asks_first_then_removes_the_created_talents(
     assert "The 3 talents it created are deleted, unless someone changed them since." in question
     assert not Talent.objects.filter(email__startswith="talent").exists()
     assert "The import was undone." in result
-    assert "3 created talents removed, 0 updated talents reverted, 0 kept" in result
+    assert "Created talents removed: 3 · updated talents reverted: 0 · kept because" in result
     assert f'href="{url}"' not in result
 
 

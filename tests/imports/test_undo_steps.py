@@ -12,7 +12,8 @@ from django.utils import timezone
 from silverpool.accounts.models import User
 from silverpool.imports.models import ImportedTalent, ImportJob
 from silverpool.imports.services import request_undo, undo
-from silverpool.talents.models import Talent
+from silverpool.talents.models import Event, Talent
+from silverpool.talents.services.events import record_event
 
 from .workbooks import imported, people, xlsx
 
@@ -61,3 +62,32 @@ def test_a_job_not_being_undone_is_left_alone_by_the_background_task(
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
     assert Talent.objects.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("consent", "kept"),
+    [(ImportJob.Consent.WEEKLY, 1), (ImportJob.Consent.ASK_NOW, 0)],
+)
+def test_a_talent_asked_for_consent_after_the_import_stays_unless_the_import_asked(
+    tmp_path: Path, rita: User, consent: str, kept: int
+) -> None:
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", people(1)), rita, consent=consent)
+    talent = Talent.objects.get()
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        record_event(talent, Event.Kind.CONSENT_REQUESTED, actor=rita)
+        record_event(talent, Event.Kind.EMAIL_SENT, actor=None, actor_label="System")
+
+    summary = undo.undo_import(job, actor=rita)
+
+    assert summary == {"removed": 1 - kept, "reverted": 0, "kept": kept}
+    assert Talent.objects.count() == kept
+
+
+def test_silverpools_own_hints_do_not_keep_a_talent(tmp_path: Path, rita: User) -> None:
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", people(1)), rita)
+    talent = Talent.objects.get()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=5), tick=False):
+        record_event(talent, Event.Kind.PRIVACY_NOTICE_SENT, actor=None, actor_label="System")
+
+    assert undo.undo_import(job, actor=rita)["removed"] == 1

@@ -5,13 +5,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from django import forms
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
 from ...accounts.models import User
 from ...talents.forms.talent import assignable_owners
 from ...talents.services import pools_visible_to
+from .. import services
 from ..models import ImportJob
 
 Consent = ImportJob.Consent
@@ -103,18 +103,6 @@ class DecisionsForm(forms.ModelForm[ImportJob]):
                 )
         else:
             data["consent_note"] = ""
-        invalid_rows = self.instance.preview.get("invalid", 0)
-        if data.get("invalid") == ImportJob.Invalid.STOP and invalid_rows:
-            self.add_error(
-                "invalid",
-                ngettext(
-                    "The file has %(count)s invalid row, so “stop” would stop the import "
-                    "there. Fix it in the file and upload it again, or skip it.",
-                    "The file has %(count)s invalid rows, so “stop” would stop the import "
-                    "at the first of them. Fix them in the file and upload it again, or skip "
-                    "them.",
-                    invalid_rows,
-                )
-                % {"count": number_format(invalid_rows, force_grouping=True)},
-            )
+        if refusal := services.stop_refusal(self.instance.preview, data.get("invalid", "")):
+            self.add_error("invalid", refusal)
         return data

@@ -3,7 +3,7 @@ the rejected-rows report."""
 
 from .check import request_check
 from .report import write_rejected_rows
-from .run import cancel_import, start_import
+from .run import cancel_import, start_import, stop_refusal
 from .undo import can_undo, request_undo, undo_import
 from .upload import (
     MAPPABLE,
@@ -35,6 +35,7 @@ __all__ = [
     "save_mapping",
     "save_suggestion",
     "start_import",
+    "stop_refusal",
     "targets_of",
     "undo_import",
     "write_rejected_rows",

@@ -1,14 +1,15 @@
-"""Uploads nobody imported: a file of candidates left at the mapping or the preview is
-personal data without a purpose; it goes after a week (files of finished imports go when
-they finish, see run._finish)."""
+"""Personal data an import keeps only for a while: uploads nobody imported go after a
+week (files of finished imports go when they finish, see run._finish), and the rows an
+import rejected, with their cells, a month after it finished."""
 
 import datetime
 
 from django.utils import timezone
 
-from ..models import ImportJob
+from ..models import ImportJob, RejectedRow
 
 ABANDONED_AFTER = datetime.timedelta(days=7)
+REJECTED_ROWS_KEPT = datetime.timedelta(days=30)
 NOT_STARTED = [ImportJob.State.MAPPING, ImportJob.State.CHECKING, ImportJob.State.READY]
 
 
@@ -22,4 +23,11 @@ def delete_abandoned_uploads() -> int:
         job.file.delete(save=False)
         job.delete()
         count += 1
+    return count
+
+
+def delete_old_rejected_rows() -> int:
+    """Delete the rejected rows of imports finished over a month ago; how many."""
+    old = RejectedRow.objects.filter(job__finished_at__lt=timezone.now() - REJECTED_ROWS_KEPT)
+    count, _by_model = old.delete()
     return count

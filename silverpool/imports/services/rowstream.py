@@ -24,7 +24,7 @@ from .. import apart
 from ..apart import ReadSpec
 from ..headers import TargetField
 from ..models import ImportJob
-from ..reading import Cell, Row, open_table
+from ..reading import Row, open_table
 from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text
 from .upload import targets_of
@@ -95,20 +95,15 @@ class RowStream:
             custom_fields={f["key"]: CustomField(**f) for f in spec.custom_fields},  # type: ignore[misc]
         )
         self.seen: dict[str, int] = {}
-        self.email_column = next(
-            i for i, target in enumerate(targets) if target.field == TargetField.EMAIL
-        )
 
     def batches(self, skip: int = 0) -> Iterator[Batch]:
-        """Batches after the first `skip` data rows, whose emails count as seen (a resumed
-        run knows which rows came first without reading them through the mapping)."""
+        """Batches after the first `skip` data rows. The skipped rows (a resumed run's
+        committed ones) are read through the mapping too: the emails of their valid rows
+        count as seen, as in the run that wrote them."""
         spec = self.spec
         table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
         rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
-        for row in islice(rows, skip):
-            email = clean_text(self._cell(row, self.email_column)).lower()
-            if email:
-                self.seen.setdefault(email, row.number)
+        self.read(0, tuple(islice(rows, skip)))
         start = skip
         for chunk in batched(rows, BATCH_ROWS):
             yield self.read(start, chunk)
@@ -136,10 +131,6 @@ class RowStream:
             self.seen[email] = row.number
             batch.good.append(result)
         return batch
-
-    @staticmethod
-    def _cell(row: Row, index: int) -> Cell:
-        return row.cells[index] if index < len(row.cells) else None
 
 
 class ReaderDied(RuntimeError):

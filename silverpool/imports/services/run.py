@@ -13,11 +13,14 @@ import datetime
 import logging
 import time
 from collections.abc import Callable
+from typing import Any
 
 from django.db import IntegrityError, InterfaceError, OperationalError, connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ...accounts.models import User
 from ...bulk_insert import insert_rows
@@ -49,6 +52,21 @@ class LostLease(Exception):
     """Another worker has the job now, or it was cancelled or finished meanwhile."""
 
 
+def stop_refusal(preview: dict[str, Any], invalid: str) -> str:
+    """Why the import may not start with `invalid` ("stop at the first invalid row"),
+    or "": the check found invalid rows, so it would stop halfway."""
+    count = preview.get("invalid", 0)
+    if invalid != ImportJob.Invalid.STOP or not count:
+        return ""
+    return ngettext(
+        "The file has %(count)s invalid row, so “stop” would stop the import there. Fix it "
+        "in the file and upload it again, or skip it.",
+        "The file has %(count)s invalid rows, so “stop” would stop the import at the first "
+        "of them. Fix them in the file and upload it again, or skip them.",
+        count,
+    ) % {"count": number_format(count, force_grouping=True)}
+
+
 @transaction.atomic
 def start_import(
     job: ImportJob, *, enqueue: bool = True, decide: Callable[[], None] | None = None
@@ -64,6 +82,9 @@ def start_import(
         return False
     if decide is not None:
         decide()
+        job.refresh_from_db()
+    if stop_refusal(job.preview, job.invalid):
+        return False
     queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(
         state=ImportJob.State.QUEUED, lease_until=timezone.now() + LEASE
     )
@@ -87,6 +108,12 @@ def cancel_import(job: ImportJob) -> None:
     ImportJob.objects.filter(
         pk=job.pk, state__in=[ImportJob.State.QUEUED, ImportJob.State.RUNNING]
     ).update(cancel_requested=True)
+
+
+def cancel_here(job: ImportJob) -> None:
+    """The process running the job stops it now (Ctrl+C in the command; the batch being
+    written rolled back): finished as cancelled, so that it can be undone at once."""
+    _finish(job, ImportJob.State.CANCELLED)
 
 
 def due_jobs() -> list[int]:
@@ -278,6 +305,9 @@ def _finish(job: ImportJob, state: str, error: str = "") -> None:
         if not finished:
             return
         job.refresh_from_db()
+        # The preview's example rows and problems quote the file; the counts stay.
+        counts = {key: value for key, value in job.preview.items() if isinstance(value, int)}
+        ImportJob.objects.filter(pk=job.pk).update(preview=counts)
         privacy.audit(
             actor=job.uploaded_by,
             action=AuditEntry.Action.IMPORTED,
@@ -290,7 +320,9 @@ def _finish(job: ImportJob, state: str, error: str = "") -> None:
         if job.consent == ImportJob.Consent.ASK_NOW and job.uploaded_by is not None:
             ask_for_consent(job, job.uploaded_by)
     # The upload holds personal data the talents and the report now hold where needed.
-    job.file.delete(save=True)
+    # Saved by an update: saving this copy of the job would undo a state changed meanwhile.
+    job.file.delete(save=False)
+    ImportJob.objects.filter(pk=job.pk).update(file="")
 
 
 def ask_for_consent(job: ImportJob, user: User) -> None:

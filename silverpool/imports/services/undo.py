@@ -1,10 +1,11 @@
-"""Undoing an import: the talents it created go, unless someone changed them since; the
-fields it overwrote get their old values back, unless someone changed them since; the
-pools and tags it added are taken off again."""
+"""Undoing an import: the talents it created go, and the talents it updated get back what
+they had (fields, status, owner; the pools and tags it added are taken off) — each unless
+something happened to the talent since the import, which then keeps what it has."""
 
 import datetime
 from collections import Counter
 
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
@@ -23,13 +24,14 @@ UNDOABLE = {
     ImportJob.State.CANCELLED,
     ImportJob.State.FAILED,
 }
-# What an import's own aftermath puts on a timeline; none of it is someone changing the talent.
-FOLLOW_UPS = {
+# What Silverpool adds to a timeline by itself; none of it is someone acting on the talent.
+FOLLOW_UPS = {Event.Kind.PRIVACY_NOTICE_SENT, Event.Kind.DUPLICATE_FLAGGED}
+# An import that asks for consent right away causes these. Otherwise an email or a consent
+# request means the talent was contacted: it stays.
+ASKED_BY_THE_IMPORT = {
     Event.Kind.CONSENT_REQUESTED,
-    Event.Kind.PRIVACY_NOTICE_SENT,
     Event.Kind.EMAIL_SENT,
     Event.Kind.EMAIL_FAILED,
-    Event.Kind.DUPLICATE_FLAGGED,
 }
 
 
@@ -46,7 +48,10 @@ def can_undo(job: ImportJob) -> bool:
 def _changed_since(job: ImportJob) -> "Exists":
     assert job.finished_at is not None
     later = Event.objects.filter(talent=OuterRef("talent_id"), created_at__gt=job.finished_at)
-    return Exists(later.exclude(kind__in=FOLLOW_UPS))
+    ignored = set(FOLLOW_UPS)
+    if job.consent == ImportJob.Consent.ASK_NOW:
+        ignored |= ASKED_BY_THE_IMPORT
+    return Exists(later.exclude(kind__in=ignored))
 
 
 @transaction.atomic
@@ -136,8 +141,15 @@ def _undo_step(job_id: int) -> bool:
             remove.append(record.talent_id)
         else:
             assert actor is not None
-            _revert(record, actor)
-            counts["reverted"] += 1
+            try:
+                with transaction.atomic():
+                    _revert(record, actor)
+            except (ValidationError, ObjectDoesNotExist):
+                # A value no longer valid, a status or custom field deleted since: the
+                # talent keeps what it has, like one changed since.
+                counts["kept"] += 1
+            else:
+                counts["reverted"] += 1
             done.append(record.pk)
     if remove:
         assert actor is not None

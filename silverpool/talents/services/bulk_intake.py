@@ -161,6 +161,8 @@ def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
     touched = {**result.created, **{key: c.talent for key, c in result.updated.items()}}
     _apply_memberships(touched, result, channel, timeline)
     noted = _add_notes(arrivals, touched, result, channel)
+    # Consent and the application hold apply to every known talent taken, changed or not.
+    taken = [changed.talent for changed in result.updated.values()]
     for key, changed in list(result.updated.items()):
         if changed.changes or changed.added_pools or changed.added_tags or key in noted:
             timeline.add(
@@ -180,7 +182,7 @@ def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
     timeline.save()
     if any(pool.is_private for pool in channel.pools):
         refresh_restriction([talent.pk for talent in touched.values()])
-    _apply_privacy(result, channel)
+    _apply_privacy(result.created, taken, channel)
     return result
 
 
@@ -220,16 +222,23 @@ def _changes(talent: Talent, fields: Mapping[str, Any], mode: ExistingTalents) -
             else {**current, **provided["custom_values"]}
         )
         provided["custom_values"] = merged
+    # Amount, currency and period are one value: "empty" is no amount (currency and period
+    # always have one), and a new amount comes with its currency and period.
+    salary = {k: provided.pop(k) for k in SALARY_FIELDS if k in provided}
+    if salary and (mode == ExistingTalents.OVERWRITE or talent.salary_amount is None):
+        provided.update(salary)
     changes = {}
     for name, value in provided.items():
         old = getattr(talent, name)
-        if mode == ExistingTalents.FILL and name != "custom_values" and old not in ("", None, []):
-            continue
-        if name in ("salary_currency", "salary_period") and "salary_amount" not in changes:
+        fill_only = mode == ExistingTalents.FILL and name not in ("custom_values", *SALARY_FIELDS)
+        if fill_only and old not in ("", None, []):
             continue
         if jsonable(old) != jsonable(value):
             changes[name] = value
     return changes
+
+
+SALARY_FIELDS = ("salary_amount", "salary_currency", "salary_period")
 
 
 TALENT_DEFAULTS = {
@@ -237,6 +246,14 @@ TALENT_DEFAULTS = {
     for field in Talent._meta.concrete_fields
     if field.attname != "id"
 }
+
+
+def _fresh_mutable_defaults() -> dict[str, Any]:
+    return {
+        name: type(value)()
+        for name, value in TALENT_DEFAULTS.items()
+        if isinstance(value, list | dict)
+    }
 
 
 def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> dict[int, Talent]:
@@ -260,7 +277,8 @@ def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> d
     if channel.tags:
         extra["tags"] = [tag.name for tag in channel.tags]
     for arrival, pk in zip(arrivals, reserve_ids(Talent, len(arrivals)), strict=True):
-        values = {**TALENT_DEFAULTS, **arrival.fields, **common}
+        # Lists and dicts copied: the defaults must not be one object shared by all rows.
+        values = {**TALENT_DEFAULTS, **_fresh_mutable_defaults(), **arrival.fields, **common}
         values["source_label"] = arrival.source_label or channel.source_label
         values["name_key"] = name_key(values["first_name"], values["last_name"])
         talent = Talent(id=pk, **values)
@@ -476,19 +494,17 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
             timeline.existing.add(one)
 
 
-def _apply_privacy(result: BulkResult, channel: Channel) -> None:
-    privacy.open_legal_bases(
-        list(result.created.values()), rejected_applicant=channel.rejected_applicant
-    )
+def _apply_privacy(created: dict[int, Talent], taken: list[Talent], channel: Channel) -> None:
+    privacy.open_legal_bases(list(created.values()), rejected_applicant=channel.rejected_applicant)
     if channel.consent is not None:
-        for talent in result.created.values():
+        for talent in created.values():
             privacy.record_consent(
                 talent, channel.consent, actor=channel.actor, actor_label=channel.actor_label
             )
     if channel.rejected_applicant or channel.consent is not None:
-        for changed in result.updated.values():
+        for talent in taken:
             privacy.apply_intake(
-                changed.talent,
+                talent,
                 created=False,
                 rejected_applicant=channel.rejected_applicant,
                 consent=channel.consent,

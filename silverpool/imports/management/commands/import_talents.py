@@ -96,6 +96,8 @@ class Command(BaseCommand):
             try:
                 self._map(job, options)
                 self._check(job)
+                if refusal := services.stop_refusal(job.preview, decisions["invalid"]):
+                    raise CommandError(refusal)
             except BaseException:
                 _discard(job)
                 raise
@@ -186,10 +188,10 @@ class Command(BaseCommand):
         try:
             run.run_import(job.pk, on_batch=progress.update)
         except KeyboardInterrupt:
-            services.cancel_import(job)
+            run.cancel_here(job)
             raise CommandError(
                 _(
-                    "Interrupted: the import stops after the last complete batch; what it "
+                    "Interrupted: the import stopped after the last complete batch; what it "
                     "imported can be undone on the import history page."
                 ),
                 returncode=130,
