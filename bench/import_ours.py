@@ -105,13 +105,16 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
     started = time.perf_counter()
     upload = SimpleUploadedFile(path.name, path.read_bytes())
     job = services.create_job(upload, user=user)
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.CHECKING)
+    services.request_check(job, enqueue=False)
     check.check_file(job.pk)
     checked = time.perf_counter()
     job.refresh_from_db()
-    job.pools.set([pool])
-    job.tags.set([tag])
-    ImportJob.objects.filter(pk=job.pk).update(state=ImportJob.State.QUEUED)
+
+    def decide() -> None:
+        job.pools.set([pool])
+        job.tags.set([tag])
+
+    services.start_import(job, enqueue=False, decide=decide)
     run.run_import(job.pk)
     finished = time.perf_counter()
     job.refresh_from_db()
@@ -120,10 +123,14 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
         "rows": job.total_rows,
         "stored": Talent.objects.count() - before,
         "created": job.created_count,
-        "updated": job.updated_count + job.unchanged_count,
-        "rejected": job.rejected_count + job.repeated_count,
+        "updated": job.updated_count,
+        "unchanged": job.unchanged_count,
+        "repeated": job.repeated_count,
+        "rejected": job.rejected_count,
         "check_s": checked - started,
         "total_s": finished - checked,
-        # The file is read in a child process beside this one (see imports/apart.py).
-        "peak_mb": max(peak_mb(), resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
+        # The file is read in a child process beside this one (see imports/apart.py): the
+        # two peaks added up, an upper bound of what both held at the same time.
+        "peak_mb": peak_mb() + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "peak_writer_mb": peak_mb(),
     }

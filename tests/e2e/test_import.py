@@ -156,6 +156,8 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     for name in ("Anna Schmidt", "Jonas Weber", "Mehmet Yılmaz"):
         expect(table).to_contain_text(name)
     expect(table.locator(".chip.pool", has_text="Backend")).to_have_count(3)
+    tagged = Talent.objects.filter(tags__name="Messe 2026", pools__name="Backend")
+    assert tagged.count() == 3
     anna = Talent.objects.get(email="anna.schmidt@example.de")
     jonas = Talent.objects.get(email__iexact="jonas.weber@example.de")
     assert (anna.available_from, anna.salary_amount) == (datetime.date(2027, 3, 1), Decimal(65000))

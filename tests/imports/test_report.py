@@ -11,6 +11,7 @@ from django.utils import translation
 from silverpool.accounts.models import User
 from silverpool.imports import services
 from silverpool.imports.models import ImportJob
+from silverpool.privacy.models import AuditEntry
 
 from .workbooks import HEADERS, imported, person, xlsx
 
@@ -19,7 +20,8 @@ HEADER = ("Row", "Column", "Reason", *HEADERS)
 
 def report(job: ImportJob) -> list[tuple[Any, ...]]:
     out = io.BytesIO()
-    services.write_rejected_rows(job, out)
+    assert job.uploaded_by is not None
+    services.write_rejected_rows(job, out, user=job.uploaded_by)
     workbook = openpyxl.load_workbook(io.BytesIO(out.getvalue()))
     sheet = workbook.active
     assert sheet is not None
@@ -91,3 +93,13 @@ def test_the_report_is_in_the_language_of_whoever_downloads_it(tmp_path: Path, r
         header = report(job)[0]
 
     assert header[:3] == ("Zeile", "Spalte", "Grund")
+
+
+def test_downloading_the_report_is_on_the_audit_log(tmp_path: Path, rita: User) -> None:
+    job = imported(xlsx(tmp_path / "t.xlsx", [person(1), person(2, email="kaputt")]), rita)
+
+    report(job)
+
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.EXPORTED)
+    assert entry.actor == rita
+    assert entry.detail == {"what": "import_rejected_rows", "job": job.pk, "count": 1}

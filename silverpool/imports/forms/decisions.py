@@ -86,10 +86,18 @@ class DecisionsForm(forms.ModelForm[ImportJob]):
         job.save(update_fields=[name for name in self.Meta.fields if name not in ("pools", "tags")])
         self.save_m2m()
 
+    @property
+    def may_record_consent(self) -> bool:
+        """Consent obtained elsewhere is recorded with the uploader as who recorded it (the
+        proof names them): so only an admin, and only for a file they uploaded."""
+        return self.user.is_admin and self.instance.uploaded_by_id == self.user.pk
+
     def clean_consent(self) -> str:
         consent: str = self.cleaned_data["consent"]
-        if consent == Consent.RECORDED and not self.user.is_admin:
-            raise forms.ValidationError(_("Only admins can record consent obtained elsewhere."))
+        if consent == Consent.RECORDED and not self.may_record_consent:
+            raise forms.ValidationError(
+                _("Only admins can record consent obtained elsewhere, for files they uploaded.")
+            )
         return consent
 
     def clean(self) -> dict[str, Any]:

@@ -39,13 +39,6 @@ LEASE = datetime.timedelta(minutes=2)
 # restart takes a few seconds); then the job waits for the reaper.
 RETRY_DELAYS = (1, 2, 4, 8, 16)
 MAX_ATTEMPTS = 5
-FINISHED = {
-    ImportJob.State.DONE,
-    ImportJob.State.STOPPED,
-    ImportJob.State.CANCELLED,
-    ImportJob.State.FAILED,
-    ImportJob.State.UNDONE,
-}
 
 
 class LostLease(Exception):
@@ -154,11 +147,12 @@ def run_import(job_id: int, *, on_batch: Callable[[int], None] | None = None) ->
     job = _claim(job_id)
     if job is None:
         return
-    if job.attempts > MAX_ATTEMPTS:
-        _finish(job, ImportJob.State.FAILED, _("The import failed repeatedly and was stopped."))
-        return
     language = job.uploaded_by.language if job.uploaded_by else translation.get_language()
-    with translation.override(language):
+    with translation.override(language):  # the messages it stores are the uploader's to read
+        if job.attempts > MAX_ATTEMPTS:
+            error = _("The import failed repeatedly and was stopped.")
+            _finish(job, ImportJob.State.FAILED, error)
+            return
         try:
             _run(job, on_batch)
         except LostLease:

@@ -156,8 +156,11 @@ def import_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
     if job.state in POLLING["progress"]:
         services.cancel_import(job)
-        messages.info(
-            request,
-            _("The import stops after the batch it is writing; what it wrote can be undone."),
-        )
+        if job.started_at is None:
+            messages.info(request, _("The import was cancelled before it started."))
+        else:
+            messages.info(
+                request,
+                _("The import stops after the batch it is writing; what it wrote can be undone."),
+            )
     return redirect("imports:import-detail", pk=job.pk)

@@ -20,7 +20,7 @@ from .. import services
 from ..access import get_job_for
 from ..forms.mapping import MappingForm, SavedMappingForm, SheetForm
 from ..models import ImportJob, SavedMapping
-from ..reading import Cell, Table
+from ..reading import Cell, Table, UnreadableFile
 from ..values import clean_text
 
 EXAMPLES = 3
@@ -55,9 +55,14 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     )
     saved_form = SavedMappingForm(request.POST if action == "saved" else None)
     if action == "sheet" and sheet_form.is_valid():
-        services.choose_sheet(job, table, sheet_form.cleaned_data["sheet"])
-        services.save_suggestion(job)
-        return redirect("imports:import-mapping", pk=job.pk)
+        try:
+            services.choose_sheet(job, table, sheet_form.cleaned_data["sheet"])
+        except UnreadableFile as error:  # an empty notes sheet, one over the row limit
+            job.refresh_from_db()
+            sheet_form.add_error("sheet", str(error))
+        else:
+            services.save_suggestion(job)
+            return redirect("imports:import-mapping", pk=job.pk)
     if action == "saved" and saved_form.is_valid():
         services.apply_saved_mapping(job, saved_form.cleaned_data["saved"])
         services.save_suggestion(job)
@@ -102,4 +107,5 @@ def _page(
         "sheet_form": sheet_form if len(table.sheets) > 1 else None,
         "saved_form": saved_form if SavedMapping.objects.exists() else None,
     }
-    return render(request, "imports/mapping_form.html", context, status=422 if form.errors else 200)
+    refused = form.errors or sheet_form.errors or saved_form.errors
+    return render(request, "imports/mapping_form.html", context, status=422 if refused else 200)

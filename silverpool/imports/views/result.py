@@ -24,7 +24,7 @@ def import_rejected(request: AuthedRequest, pk: int) -> HttpResponse | FileRespo
         return redirect("imports:import-detail", pk=job.pk)
     # A zip cannot be streamed as it is built; FileResponse closes the file once sent.
     out = tempfile.TemporaryFile()  # noqa: SIM115
-    services.write_rejected_rows(job, out)
+    services.write_rejected_rows(job, out, user=request.user)
     out.seek(0)
     name = _("%(file)s - rejected rows") % {"file": PurePath(job.original_name).stem}
     return FileResponse(out, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)

@@ -198,9 +198,9 @@ class Command(BaseCommand):
             ) from None
         progress.finish()
         job.refresh_from_db()
-        self._summarise(job, options["report"])
+        self._summarise(job, user, options["report"])
 
-    def _summarise(self, job: ImportJob, report: Path | None) -> None:
+    def _summarise(self, job: ImportJob, user: User, report: Path | None) -> None:
         self.stdout.write(
             _(
                 "Created: %(created)s · updated: %(updated)s · unchanged: %(unchanged)s · "
@@ -222,7 +222,7 @@ class Command(BaseCommand):
             self.stdout.write(_("… and %(count)s more.") % {"count": _number(more)})
         if report is not None:
             with report.open("wb") as out:
-                services.write_rejected_rows(job, out)
+                services.write_rejected_rows(job, out, user=user)
             self.stdout.write(_("Rejected rows written to %(file)s.") % {"file": report})
         if job.state == ImportJob.State.RUNNING:
             # Another worker claimed the job (this process stalled past its lease).
