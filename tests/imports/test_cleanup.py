@@ -10,6 +10,7 @@ from django.utils import timezone
 from silverpool.accounts.models import User
 from silverpool.imports.models import ImportJob
 from silverpool.imports.services.cleanup import delete_abandoned_uploads, delete_old_rejected_rows
+from silverpool.privacy.services import erase_talent
 from silverpool.talents.models import Talent
 
 from .workbooks import imported, people, person, uploaded, xlsx
@@ -58,3 +59,17 @@ def test_the_rejected_rows_go_a_month_after_the_import(tmp_path: Path, rita: Use
 
     assert not job.rejected_rows.exists()
     assert Talent.objects.count() == 2
+
+
+def test_erasing_a_talent_erases_their_rows_in_import_reports(tmp_path: Path, rita: User) -> None:
+    rows = [
+        person(1, email="max@example.com"),
+        person(2, email="MAX@example.com"),  # a repeat: in the report
+        person(3, email="kaputt"),  # someone else's bad row
+    ]
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", rows), rita)
+    assert job.rejected_rows.count() == 2
+
+    erase_talent(Talent.objects.get(email="max@example.com"), actor=rita, reason="request")
+
+    assert list(job.rejected_rows.values_list("row_number", flat=True)) == [4]

@@ -20,6 +20,7 @@ from django.db.models.deletion import Collector
 from django.utils import timezone
 
 from ...accounts.models import User
+from ...imports.models import RejectedRow
 from ...outreach.models import OutboundEmail
 from ...talents.models import Document, DuplicateFlag, Event, Merge, Note, PoolMembership, Talent
 from ..models import (
@@ -164,6 +165,10 @@ def erase_talent(talent: Talent, *, actor: User | None, actor_label: str = "", r
     removal = remove_talent(talent)
     for email in emails:
         suppress(email, Suppression.Reason.ERASED)
+        # An import's report of the rows it did not take may hold a row of the person (a
+        # repeat, a row refused for a bad cell); it is not linked to the talent, so it is
+        # found by the address. (Reports go after a month anyway; an erasure is at once.)
+        RejectedRow.objects.filter(cells__icontains=email).delete()
     audit(
         actor=actor,
         actor_label=actor_label,
