@@ -155,6 +155,7 @@ class ImportedTalent(models.Model):
     changes = models.JSONField(default=dict, blank=True)
     added_pools = models.JSONField(default=list, blank=True)
     added_tags = models.JSONField(default=list, blank=True)
+    added_notes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["row_number"]

@@ -15,7 +15,7 @@ from silverpool.imports.services import request_undo, undo
 from silverpool.talents.models import Event, Talent
 from silverpool.talents.services.events import record_event
 
-from .workbooks import imported, people, xlsx
+from .workbooks import imported, people, person, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -91,3 +91,20 @@ def test_silverpools_own_hints_do_not_keep_a_talent(tmp_path: Path, rita: User) 
         record_event(talent, Event.Kind.PRIVACY_NOTICE_SENT, actor=None, actor_label="System")
 
     assert undo.undo_import(job, actor=rita)["removed"] == 1
+
+
+def test_undo_takes_the_note_the_import_added_to_a_known_talent_off_again(
+    tmp_path: Path, rita: User
+) -> None:
+    first = imported(xlsx(tmp_path / "a.xlsx", people(1)), rita)
+    talent = Talent.objects.get()
+    job = imported(
+        xlsx(tmp_path / "b.xlsx", [person(1, note="Rückruf im März")]), rita, existing="fill"
+    )
+    assert list(talent.notes.values_list("text", flat=True)) == ["Rückruf im März"]
+
+    assert undo.undo_import(job, actor=rita) == {"removed": 0, "reverted": 1, "kept": 0}
+
+    assert not talent.notes.exists()
+    assert Talent.objects.filter(pk=talent.pk).exists()
+    assert first.state == ImportJob.State.DONE

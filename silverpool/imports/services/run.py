@@ -265,10 +265,20 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
     )
     insert_rows(
         ImportedTalent,
-        ("job_id", "talent_id", "row_number", "created", "changes", "added_pools", "added_tags"),
-        [(job.pk, t.pk, key, True, {}, [], []) for key, t in result.created.items()]
+        (
+            "job_id",
+            "talent_id",
+            "row_number",
+            "created",
+            "changes",
+            "added_pools",
+            "added_tags",
+            "added_notes",
+        ),
+        [(job.pk, t.pk, key, True, {}, [], [], []) for key, t in result.created.items()]
         + [
             (job.pk, c.talent.pk, key, False, c.changes, c.added_pools, c.added_tags)
+            + (c.added_notes,)
             for key, c in result.updated.items()
         ],
     )

@@ -12,10 +12,11 @@ from django.utils import timezone
 
 from ...accounts.models import User
 from ...privacy import services as privacy
-from ...talents.models import Event, Pool, Status, Tag, Talent
+from ...talents.models import Event, Note, Pool, Status, Tag, Talent
 from ...talents.services import update_talent
 from ...talents.services.events import jsonable
 from ...talents.services.membership import remove_from_pool, remove_tag, set_owner, set_status
+from ...talents.services.notes import delete_note
 from ..models import ImportedTalent, ImportJob
 
 UNDOABLE = {
@@ -179,3 +180,7 @@ def _revert(record: ImportedTalent, actor: User) -> None:
         remove_from_pool(talent, pool, actor=actor)
     for tag in Tag.objects.filter(pk__in=record.added_tags):
         remove_tag(talent, tag, actor=actor)
+    # The note column's text, as the import wrote it (an edited note is someone's now).
+    for note in Note.objects.filter(pk__in=record.added_notes, talent=talent):
+        if note.updated_at == note.created_at:
+            delete_note(note, actor=actor)

@@ -74,6 +74,7 @@ class Changed:
     changes: dict[str, list[Any]] = field(default_factory=dict)
     added_pools: list[int] = field(default_factory=list)
     added_tags: list[int] = field(default_factory=list)
+    added_notes: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -421,17 +422,22 @@ def _add_notes(
     fresh = [a for a in with_note if (touched[a.key].pk, a.note) not in known]
     now = timezone.now()
     author = channel.actor.pk if channel.actor else None
+    ids = reserve_ids(Note, len(fresh))  # known, so that undo can take a note off again
     insert_rows(
         Note,
-        ("talent_id", "author_id", "text", "visible_to_talent", "created_at", "updated_at"),
-        [(touched[a.key].pk, author, a.note, False, now, now) for a in fresh],
+        ("id", "talent_id", "author_id", "text", "visible_to_talent", "created_at", "updated_at"),
+        [
+            (pk, touched[a.key].pk, author, a.note, False, now, now)
+            for pk, a in zip(ids, fresh, strict=True)
+        ],
     )
     existing = []
-    for arrival in fresh:
+    for note_id, arrival in zip(ids, fresh, strict=True):
         if arrival.key not in result.created:
             talent = touched[arrival.key]
             talent.search_text = build_search_text([talent.search_text, arrival.note])
             existing.append(talent)
+            result.updated[arrival.key].added_notes.append(note_id)
     update_rows(Talent, [(talent.pk, {"search_text": talent.search_text}) for talent in existing])
     return {arrival.key for arrival in fresh}
 
