@@ -129,10 +129,12 @@ def _rows(talents: QuerySet[Talent], columns: Sequence[Column]) -> Iterator[list
         yield [_safe(column.value(talent)) for column in columns]
 
 
-_THOUSANDS_LOOKALIKE = re.compile(r"-?\d{1,3}\.\d{3}")
+_THOUSANDS_LOOKALIKE = re.compile(r"-?\d{1,3}[.,]\d{3}")
 
 
-def _csv_text(value: Cell) -> str:
+def _csv_text(value: Cell, decimal: str) -> str:
+    """A cell as CSV text; numbers with `decimal` as the decimal mark (a comma for German
+    Excel, which reads 1.5 as the 1st of May and 65000.00 as text)."""
     if value is None:
         return ""
     if isinstance(value, datetime.datetime):
@@ -141,9 +143,12 @@ def _csv_text(value: Cell) -> str:
         return value.isoformat()
     if isinstance(value, float):
         # 1200000.0 as "1200000", not "1.2e+06" (what :g gives) or "1200000.0".
-        text = str(int(value)) if value.is_integer() else repr(value)
-        # 1.125 is 1125 to a German reader (and to the import); 1.1250 is 1.125 to all.
+        text = (str(int(value)) if value.is_integer() else repr(value)).replace(".", decimal)
+        # 1.125 (or 1,125) reads as 1125 in one language or the other, and to the import;
+        # 1.1250 is 1.125 to all.
         return text + "0" if _THOUSANDS_LOOKALIKE.fullmatch(text) else text
+    if isinstance(value, Decimal):
+        return str(value).replace(".", decimal)
     return str(value)
 
 
@@ -160,9 +165,11 @@ def csv_lines(
     """The export as CSV text, line by line. It starts with a byte order mark: without one
     Excel reads UTF-8 as Windows-1252 and garbles every umlaut."""
     writer = csv.writer(_Echo(), delimiter=delimiter)
+    # Semicolons are what German Excel writes and reads; it wants decimal commas with them.
+    decimal = "," if delimiter == ";" else "."
     yield "\ufeff" + writer.writerow([neutralise(str(column.label)) for column in columns])
     for row in _rows(talents, columns):
-        yield writer.writerow([_csv_text(cell) for cell in row])
+        yield writer.writerow([_csv_text(cell, decimal) for cell in row])
 
 
 def write_xlsx(talents: QuerySet[Talent], columns: Sequence[Column], out: IO[bytes]) -> None:

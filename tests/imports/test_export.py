@@ -155,6 +155,18 @@ def test_csv_with_semicolons_is_parseable(recruiter_client: Client, rita: User) 
     assert rows[1] == ["Jörg Weiß", "Python, Go", ""]
 
 
+@pytest.mark.parametrize(("fmt", "amount"), [("csv", "65000.50"), ("csv_semicolon", "65000,50")])
+def test_csv_numbers_have_the_decimal_mark_of_their_excel(
+    recruiter_client: Client, rita: User, fmt: str, amount: str
+) -> None:
+    make_talent(rita, salary_amount="65000.50")
+
+    columns = ["salary_amount", "salary_currency"]
+    rows = csv_rows(download(recruiter_client, columns=columns, format=fmt))
+
+    assert rows[1] == [amount, "EUR"]
+
+
 def test_one_audit_entry_per_export_without_personal_data(
     recruiter_client: Client, rita: User
 ) -> None:
