@@ -6,6 +6,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..talents.models import Talent
@@ -156,6 +157,8 @@ class ImportedTalent(models.Model):
     added_pools = models.JSONField(default=list, blank=True)
     added_tags = models.JSONField(default=list, blank=True)
     added_notes = models.JSONField(default=list, blank=True)
+    # Just after the batch wrote the talent: anything on its timeline later is someone else's.
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["row_number"]

@@ -10,12 +10,14 @@ import time_machine
 from django.utils import timezone
 
 from silverpool.accounts.models import User
+from silverpool.imports import services
 from silverpool.imports.models import ImportedTalent, ImportJob
-from silverpool.imports.services import request_undo, undo
+from silverpool.imports.services import request_undo, rowstream, run, undo
 from silverpool.talents.models import Event, Talent
 from silverpool.talents.services.events import record_event
+from silverpool.talents.services.notes import add_note
 
-from .workbooks import imported, people, person, xlsx
+from .workbooks import checked, imported, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -108,3 +110,22 @@ def test_undo_takes_the_note_the_import_added_to_a_known_talent_off_again(
     assert not talent.notes.exists()
     assert Talent.objects.filter(pk=talent.pk).exists()
     assert first.state == ImportJob.State.DONE
+
+
+def test_a_talent_edited_while_the_import_was_still_running_is_kept(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    job = checked(uploaded(xlsx(tmp_path / "kandidaten.xlsx", people(4)), rita))
+    assert services.start_import(job, enqueue=False)
+
+    def colleague_writes_a_note(cursor: int) -> None:
+        if cursor == 2:  # the first batch is in, the second not yet
+            talent = Talent.objects.get(email="talent1@example.com")
+            add_note(talent, "Gespräch vereinbart", author=rita)
+
+    run.run_import(job.pk, on_batch=colleague_writes_a_note)
+    job.refresh_from_db()
+
+    assert undo.undo_import(job, actor=rita) == {"removed": 3, "reverted": 0, "kept": 1}
+    assert list(Talent.objects.values_list("email", flat=True)) == ["talent1@example.com"]

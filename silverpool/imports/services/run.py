@@ -253,6 +253,7 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         return ImportJob.State.STOPPED
     arrivals = [Arrival(r.number, r.fields, r.note, r.source_label) for r in batch.good]
     result = intake_talents(arrivals, channel)
+    now = timezone.now()
     rejected = [(r.number, r.column, r.reason, r.cells) for r in batch.bad + batch.repeated]
     cells = {row.number: row.cells for row in batch.good}
     for key, (field_name, message) in result.refused.items():
@@ -274,11 +275,12 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
             "added_pools",
             "added_tags",
             "added_notes",
+            "created_at",
         ),
-        [(job.pk, t.pk, key, True, {}, [], [], []) for key, t in result.created.items()]
+        [(job.pk, t.pk, key, True, {}, [], [], [], now) for key, t in result.created.items()]
         + [
             (job.pk, c.talent.pk, key, False, c.changes, c.added_pools, c.added_tags)
-            + (c.added_notes,)
+            + (c.added_notes, now)
             for key, c in result.updated.items()
         ],
     )

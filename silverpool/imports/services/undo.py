@@ -47,8 +47,11 @@ def can_undo(job: ImportJob) -> bool:
 
 
 def _changed_since(job: ImportJob) -> "Exists":
-    assert job.finished_at is not None
-    later = Event.objects.filter(talent=OuterRef("talent_id"), created_at__gt=job.finished_at)
+    # Compared with when its batch wrote the talent: an edit while a long import was still
+    # running counts too.
+    later = Event.objects.filter(
+        talent=OuterRef("talent_id"), created_at__gt=OuterRef("created_at")
+    )
     ignored = set(FOLLOW_UPS)
     if job.consent == ImportJob.Consent.ASK_NOW:
         ignored |= ASKED_BY_THE_IMPORT
