@@ -28,10 +28,12 @@ def undo_import(job_id: int) -> None:
 @cron("* * * * *")
 @task()
 def resume_imports() -> None:
-    """Re-enqueue imports and undos whose worker died (lease ran out) or whose task was
-    lost."""
+    """Re-enqueue checks, imports and undos whose worker died (lease ran out) or whose
+    task was lost."""
     for job_id in run.due_jobs():
         run_import.enqueue(job_id)
+    for job_id in check.due_checks():
+        check_import.enqueue(job_id)
     for job_id in undo.due_undos():
         undo_import.enqueue(job_id)
 

@@ -1,14 +1,19 @@
 """The check before an import (the preview): counts for the whole file, the first rows as
 they will be imported, the problems; nothing written."""
 
+import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
+import time_machine
+from django.utils import timezone
 
 from silverpool.accounts.models import User
+from silverpool.imports import services
 from silverpool.imports.models import ImportJob, RejectedRow
 from silverpool.imports.reading import TooManyRows
+from silverpool.imports.services import check
 from silverpool.imports.services.check import check_file
 from silverpool.talents.models import Talent
 
@@ -169,3 +174,22 @@ def test_a_job_that_is_not_being_checked_is_left_alone(tmp_path: Path, rita: Use
     job.refresh_from_db()
     assert job.state == ImportJob.State.MAPPING
     assert job.preview == {}
+
+
+def test_a_check_whose_task_was_lost_is_run_again_by_the_reaper(
+    tmp_path: Path, rita: User, django_capture_on_commit_callbacks: Any
+) -> None:
+    job = uploaded(xlsx(tmp_path / "t.xlsx", people(2)), rita)
+    with django_capture_on_commit_callbacks(execute=False):  # the task is lost
+        assert services.request_check(job)
+    assert check.due_checks() == []
+
+    later = timezone.now() + datetime.timedelta(minutes=16)
+    with time_machine.travel(later, tick=False):
+        due = check.due_checks()
+        assert check.due_checks() == []  # renewed: not enqueued again the next minute
+    assert due == [job.pk]
+    check_file(job.pk)
+
+    job.refresh_from_db()
+    assert (job.state, job.preview["new"], job.lease_until) == (ImportJob.State.READY, 2, None)

@@ -2,9 +2,11 @@
 nothing written. It counts new talents, updates of existing ones, repeated and invalid
 rows, and keeps the first rows as they will be imported and the first problems."""
 
+import datetime
+
 from django.db import transaction
 from django.db.models.functions import Lower
-from django.utils import translation
+from django.utils import timezone, translation
 
 from ...talents.models import Talent
 from ...talents.services.events import jsonable
@@ -15,6 +17,8 @@ from .rowstream import read_batches
 from .upload import save_suggestion
 
 PREVIEW_ROWS = 10
+# Longer than a check of the largest file allowed takes (a million rows: about 4 minutes).
+CHECK_LEASE = datetime.timedelta(minutes=15)
 PREVIEW_PROBLEMS = 200
 
 
@@ -31,9 +35,20 @@ def request_check(job: ImportJob, *, enqueue: bool = True) -> bool:
 
     if not save_suggestion(job, state=ImportJob.State.CHECKING):
         return False
+    ImportJob.objects.filter(pk=job.pk).update(lease_until=timezone.now() + CHECK_LEASE)
     if enqueue:
         transaction.on_commit(lambda: check_import.enqueue(job.pk))
     return True
+
+
+def due_checks() -> list[int]:
+    """Checks not done within their lease (a lost task, a worker that died): run again.
+    A second run of a check that is still going is harmless, only one result is kept."""
+    now = timezone.now()
+    due = ImportJob.objects.filter(state=ImportJob.State.CHECKING, lease_until__lt=now)
+    ids = list(due.values_list("pk", flat=True))
+    ImportJob.objects.filter(pk__in=ids).update(lease_until=now + CHECK_LEASE)
+    return ids
 
 
 def check_file(job_id: int) -> None:
@@ -47,10 +62,17 @@ def check_file(job_id: int) -> None:
         except UnreadableFile as error:
             preview = {"error": str(error)}
     # The mapping may have changed while this ran: then a newer check is on its way.
-    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKING, mapping=job.mapping).update(
+    same_mapping = {
+        "sheet": job.sheet,
+        "header_row": job.header_row,
+        "mapping": job.mapping,
+        "default_country": job.default_country,
+    }
+    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKING, **same_mapping).update(
         state=ImportJob.State.MAPPING if "error" in preview else ImportJob.State.READY,
         preview=preview,
         total_rows=preview.get("rows", 0),
+        lease_until=None,
     )
 
 
