@@ -161,6 +161,11 @@ def run_import(job_id: int, *, on_batch: Callable[[int], None] | None = None) ->
 
 def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     channel = channel_for(job)
+    if job.cursor:
+        # A resumed run first reads its committed rows again (to know their emails), before
+        # its first batch renews the lease: about 0.2 ms a row, so 1 ms a row is ample.
+        longer = timezone.now() + LEASE + datetime.timedelta(milliseconds=job.cursor)
+        ImportJob.objects.filter(pk=job.pk).update(lease_until=longer)
     for batch in read_batches(job, skip=job.cursor):
         state = _write_with_retries(job, batch, channel)
         if state is not None:
