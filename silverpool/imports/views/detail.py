@@ -143,8 +143,10 @@ def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def import_start(request: AuthedRequest, pk: int) -> HttpResponse:
     """Save the decisions and start the import."""
     job = get_job_for(request.user, pk)
+    if job.state != State.READY:  # a second click, another tab: the page shows where it is
+        return redirect("imports:import-detail", pk=job.pk)
     form = DecisionsForm(request.POST, job=job, user=request.user)
-    if job.state == State.READY and not form.is_valid():
+    if not form.is_valid():
         return render(request, TEMPLATE, _context(job, form=form), status=422)
     services.start_import(job, decide=form.save_decisions)
     return redirect("imports:import-detail", pk=job.pk)
