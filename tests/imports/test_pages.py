@@ -789,3 +789,17 @@ def test_choosing_an_empty_sheet_says_so_and_keeps_the_mapping(recruiter_client:
     assert "The file is empty." in response.content.decode()
     job.refresh_from_db()
     assert (job.sheet, job.state) == ("Talente", ImportJob.State.MAPPING)
+
+
+def test_the_history_is_paged(recruiter_client: Client, rita: User) -> None:
+    ImportJob.objects.bulk_create(
+        ImportJob(uploaded_by=rita, original_name=f"liste-{n}.csv", size=1, sha256="x")
+        for n in range(51)
+    )
+
+    first = recruiter_client.get(UPLOAD_URL).content.decode()
+    second = recruiter_client.get(UPLOAD_URL, {"page": 2}).content.decode()
+
+    assert "Page 1 of 2" in first
+    assert first.count("liste-") == 50
+    assert second.count("liste-") == 1

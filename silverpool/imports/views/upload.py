@@ -3,6 +3,7 @@
 import tempfile
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,8 +17,7 @@ from ..forms.upload import UploadForm
 from ..reading import UnreadableFile
 from ..template import write_template
 
-# The history shows the newest imports; older ones stay reachable by their address.
-HISTORY_LIMIT = 100
+HISTORY_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -35,10 +35,12 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
             form.add_error("file", str(error))
         else:
             return redirect("imports:import-mapping", pk=job.pk)
-    jobs = jobs_visible_to(request.user).select_related("uploaded_by")[:HISTORY_LIMIT]
+    jobs = jobs_visible_to(request.user).select_related("uploaded_by")
+    page = Paginator(jobs, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "form": form,
-        "rows": [(job, services.can_undo(job)) for job in jobs],
+        "page": page,
+        "rows": [(job, services.can_undo(job)) for job in page],
         "show_uploader": request.user.is_admin,
     }
     status = 422 if form.errors else 200
