@@ -357,7 +357,7 @@ def test_the_weekly_batch_leaves_the_asking_for_later(tmp_path: Path, rita: User
     assert not OutboundEmail.objects.exists()
 
 
-def test_stop_ends_the_import_at_the_batch_with_the_first_invalid_row(
+def test_stop_ends_the_import_at_the_first_invalid_row(
     tmp_path: Path, rita: User, small_batches: int
 ) -> None:
     """A file with invalid rows cannot start with "stop" (see test_start_refuses_stop…);
@@ -372,18 +372,19 @@ def test_stop_ends_the_import_at_the_batch_with_the_first_invalid_row(
 
     assert job.state == ImportJob.State.STOPPED
     assert job.error == "Row 5, column “E-Mail”: Enter a valid email address."
-    # Rows 2 and 3 (the first batch) are in; the batch of rows 4 and 5 is not, nor anything after.
+    # Rows 2 to 4 are in (row 4 from the batch of rows 4 and 5); row 5 and after are not.
     assert sorted(Talent.objects.values_list("email", flat=True)) == [
         "talent1@example.com",
         "talent2@example.com",
+        "talent3@example.com",
     ]
     assert counts(job) == {
-        "created": 2,
+        "created": 3,
         "updated": 0,
         "unchanged": 0,
         "repeated": 0,
         "rejected": 1,
-        "cursor": 2,
+        "cursor": 3,
     }
     assert list(job.rejected_rows.values_list("row_number", "reason")) == [
         (5, "Enter a valid email address.")

@@ -49,6 +49,10 @@ class Batch:
     bad: list[BadRow] = field(default_factory=list)
     repeated: list[BadRow] = field(default_factory=list)
 
+    def numbers(self) -> list[int]:
+        """The row numbers of all its rows."""
+        return [row.number for rows in (self.good, self.bad, self.repeated) for row in rows]
+
 
 def spec_of(job: ImportJob) -> ReadSpec:
     return ReadSpec(

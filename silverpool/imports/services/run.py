@@ -240,22 +240,22 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         raise LostLease
     if locked.cancel_requested:
         return ImportJob.State.CANCELLED
+    stop = None
     if batch.bad and job.invalid == ImportJob.Invalid.STOP:
-        first = batch.bad[0]
+        # The rows before the first invalid one are imported; it and the rest are not.
+        stop = batch.bad[0]
         job.error = _("Row %(row)d, column “%(column)s”: %(reason)s") % {
-            "row": first.number,
-            "column": first.column,
-            "reason": first.reason,
+            "row": stop.number,
+            "column": stop.column,
+            "reason": stop.reason,
         }
-        RejectedRow.objects.create(
-            job=job,
-            row_number=first.number,
-            column=first.column,
-            reason=first.reason,
-            cells=first.cells,
+        batch = Batch(
+            batch.start,
+            sum(number < stop.number for number in batch.numbers()),
+            good=[r for r in batch.good if r.number < stop.number],
+            bad=[stop],
+            repeated=[r for r in batch.repeated if r.number < stop.number],
         )
-        ImportJob.objects.filter(pk=job.pk).update(rejected_count=F("rejected_count") + 1)
-        return ImportJob.State.STOPPED
     arrivals = [Arrival(r.number, r.fields, r.note, r.source_label) for r in batch.good]
     result = intake_talents(arrivals, channel)
     now = timezone.now()
@@ -298,7 +298,7 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         rejected_count=F("rejected_count") + len(batch.bad) + len(result.refused),
         lease_until=timezone.now() + LEASE,
     )
-    return None
+    return None if stop is None else ImportJob.State.STOPPED
 
 
 def header_of(job: ImportJob, field_name: str) -> str:
