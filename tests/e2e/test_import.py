@@ -21,12 +21,12 @@ from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import FilePayload, Page, Route, expect
 
 from silverpool.accounts.models import User
+from silverpool.imports.views.xlsx import XLSX
 from silverpool.talents.models import Pool, Tag, Talent
 
 from .conftest import log_in, make_user
 
 FILE_NAME = "Bewerber Messe.xlsx"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def messy_workbook() -> bytes:

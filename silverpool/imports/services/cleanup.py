@@ -7,16 +7,16 @@ import datetime
 from django.utils import timezone
 
 from ..models import ImportJob, RejectedRow
+from .upload import MAPPABLE
 
 ABANDONED_AFTER = datetime.timedelta(days=7)
 REJECTED_ROWS_KEPT = datetime.timedelta(days=30)
-NOT_STARTED = [ImportJob.State.MAPPING, ImportJob.State.CHECKING, ImportJob.State.READY]
 
 
 def delete_abandoned_uploads() -> int:
     """Delete jobs never started for a week, with their files; how many."""
     old = ImportJob.objects.filter(
-        state__in=NOT_STARTED, created_at__lt=timezone.now() - ABANDONED_AFTER
+        state__in=MAPPABLE, created_at__lt=timezone.now() - ABANDONED_AFTER
     )
     count = 0
     for job in old:

@@ -1,11 +1,9 @@
 """The talent list export page and its download. Recruiters and admins only, as for a
 single talent's data export: viewers may read talents but not take them out."""
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,6 +15,7 @@ from ...talents.search import count_talents
 from .. import export
 from ..export import ExportFormat
 from ..forms.export import ExportForm, ExportSelectionForm
+from .xlsx import xlsx_download
 
 
 @never_cache
@@ -54,17 +53,7 @@ def talent_export(request: AuthedRequest) -> HttpResponse | StreamingHttpRespons
     rows = talents.with_list_relations(matching, request.user)
     filename = f"talents-{timezone.localdate().isoformat()}"
     if fmt == ExportFormat.XLSX:
-        # Written to a temporary file first: a zip cannot be streamed as it is built.
-        # FileResponse closes it once sent.
-        out = tempfile.TemporaryFile()  # noqa: SIM115
-        export.write_xlsx(rows, columns, out)
-        out.seek(0)
-        return FileResponse(
-            out,
-            as_attachment=True,
-            filename=f"{filename}.xlsx",
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
+        return xlsx_download(lambda out: export.write_xlsx(rows, columns, out), f"{filename}.xlsx")
     delimiter = ";" if fmt == ExportFormat.CSV_SEMICOLON else ","
     response = StreamingHttpResponse(
         export.csv_lines(rows, columns, delimiter=delimiter),

@@ -1,6 +1,5 @@
 """After an import: the report of the rows it did not take, and undoing it."""
 
-import tempfile
 from pathlib import PurePath
 
 from django.contrib.auth.decorators import login_required
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ...accounts.http import AuthedRequest
 from .. import services
 from ..access import get_job_for
-from .upload import XLSX
+from .xlsx import xlsx_download
 
 
 @login_required
@@ -22,12 +21,10 @@ def import_rejected(request: AuthedRequest, pk: int) -> HttpResponse | FileRespo
     job = get_job_for(request.user, pk)
     if not job.rejected_rows.exists():
         return redirect("imports:import-detail", pk=job.pk)
-    # A zip cannot be streamed as it is built; FileResponse closes the file once sent.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    services.write_rejected_rows(job, out, user=request.user)
-    out.seek(0)
     name = _("%(file)s - rejected rows") % {"file": PurePath(job.original_name).stem}
-    return FileResponse(out, as_attachment=True, filename=f"{name}.xlsx", content_type=XLSX)
+    return xlsx_download(
+        lambda out: services.write_rejected_rows(job, out, user=request.user), f"{name}.xlsx"
+    )
 
 
 @login_required

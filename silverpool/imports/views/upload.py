@@ -1,7 +1,5 @@
 """The imports page: the upload form, the template to download, and the import history."""
 
-import tempfile
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpResponse
@@ -16,9 +14,9 @@ from ..access import jobs_visible_to
 from ..forms.upload import UploadForm
 from ..reading import UnreadableFile
 from ..template import write_template
+from .xlsx import xlsx_download
 
 HISTORY_PAGE_SIZE = 50
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -52,10 +50,4 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
 def import_template(request: AuthedRequest) -> FileResponse:
     """An empty workbook with headers the mapping recognises, in the user's language."""
     require_editor(request.user)
-    # A zip cannot be streamed as it is built; FileResponse closes the file once sent.
-    out = tempfile.TemporaryFile()  # noqa: SIM115
-    write_template(out)
-    out.seek(0)
-    return FileResponse(
-        out, as_attachment=True, filename=_("talents-template") + ".xlsx", content_type=XLSX
-    )
+    return xlsx_download(write_template, _("talents-template") + ".xlsx")
