@@ -13,7 +13,7 @@ from silverpool.talents.models import Talent
 
 from .workbooks import checked, imported, people, person, uploaded, xlsx
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
