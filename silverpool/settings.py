@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "silverpool.privacy",
     "silverpool.outreach",
     "silverpool.imports",
+    "silverpool.webforms",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -251,6 +252,14 @@ SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("SEARCH_EXACT_COUNT_LIMIT", "10000
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
 IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "500"))
 IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+
+# Public forms: submissions accepted per client address (over all forms) and per form within
+# 10 minutes; a form sent sooner than this after its page was served is taken for a bot's;
+# how long a follow-up or second-step link in an email works.
+FORM_SUBMISSIONS_PER_ADDRESS = int(os.environ.get("FORM_SUBMISSIONS_PER_ADDRESS", "10"))
+FORM_SUBMISSIONS_PER_FORM = int(os.environ.get("FORM_SUBMISSIONS_PER_FORM", "300"))
+FORM_MIN_FILL_SECONDS = int(os.environ.get("FORM_MIN_FILL_SECONDS", "3"))
+FORM_LINK_DAYS = int(os.environ.get("FORM_LINK_DAYS", "30"))
 
 try:
     import defusedxml  # noqa: F401

@@ -12,5 +12,6 @@ urlpatterns = [
     path("imports/", include("silverpool.imports.urls")),
     path("privacy/", include("silverpool.privacy.urls")),
     path("outreach/", include("silverpool.outreach.urls")),
+    path("", include("silverpool.webforms.urls")),
     path("api/v1/", api.urls),
 ]

@@ -29,10 +29,12 @@ def _immediate_tasks(settings: Any, tmp_path: Any) -> None:
 
 
 # The migrations that seed rows (statuses, pools and tags; the privacy policy, purposes
-# and consent texts), and their functions, which leave existing rows alone.
+# and consent texts; the starter forms), and their functions, which leave existing rows
+# alone.
 SEEDING_MIGRATIONS = [
     ("silverpool.talents.migrations.0003_defaults", "forward"),
     ("silverpool.privacy.migrations.0002_defaults", "forwards"),
+    ("silverpool.webforms.migrations.0002_starter_forms", "forwards"),
 ]
 
 

@@ -16,6 +16,9 @@ CONSENT_REQUEST = "consent_request"
 CONSENT_REMINDER = "consent_reminder"
 CONSENT_RENEWAL = "consent_renewal"
 PRIVACY_NOTICE = "privacy_notice"
+FORM_CONFIRMATION = "form_confirmation"
+FORM_LINK = "form_link"
+FORM_NOTIFICATION = "form_notification"
 
 PLACEHOLDERS: dict[str, Promise] = {
     "first_name": _("The talent's first name"),
@@ -26,6 +29,9 @@ PLACEHOLDERS: dict[str, Promise] = {
     "valid_until": _("The day the current consent ends"),
     "notice": _("The privacy information under Art. 14 GDPR (may be empty)"),
     "privacy_url": _("The link to the talent's privacy page (also added below every email)"),
+    "form_title": _("The title of the form"),
+    "form_url": _("The link to the form, made for this talent"),
+    "talent_url": _("The link to the talent's profile in Silverpool (for recruiters)"),
 }
 
 
@@ -203,6 +209,96 @@ data at any time.
 
 Best regards
 {{ company }}""",
+            ),
+        },
+    ),
+    FORM_CONFIRMATION: Template(
+        key=FORM_CONFIRMATION,
+        name=_("Form confirmation"),
+        purpose=_("Confirms to a candidate that their form arrived."),
+        texts={
+            "de": Text(
+                subject="Danke – wir haben Ihre Angaben erhalten",
+                body="""Guten Tag {{ first_name }} {{ last_name }},
+
+vielen Dank für Ihre Angaben über das Formular „{{ form_title }}“. Wir haben sie erhalten \
+und melden uns, sobald eine passende Stelle frei wird.
+
+Viele Grüße
+{{ company }}""",
+            ),
+            "en": Text(
+                subject="Thank you – we have received your details",
+                body="""Hello {{ first_name }},
+
+Thank you for sending us your details through the form "{{ form_title }}". They have \
+arrived, and we will be in touch when a suitable role opens.
+
+Best regards
+{{ company }}""",
+            ),
+        },
+    ),
+    FORM_LINK: Template(
+        key=FORM_LINK,
+        name=_("Form link"),
+        purpose=_(
+            "Asks a talent to complete or update their profile: the second step of a "
+            "two-step form, or a follow-up form."
+        ),
+        texts={
+            "de": Text(
+                subject="Bitte ergänzen Sie Ihr Profil: {{ form_title }}",
+                body="""Guten Tag {{ first_name }} {{ last_name }},
+
+damit wir Ihnen wirklich passende Stellen vorschlagen können, bitten wir Sie um ein paar \
+aktuelle Angaben. Ihre bisherigen Daten sind schon eingetragen – es dauert nur wenige Minuten:
+{{ form_url }}
+
+Der Link ist nur für Sie bestimmt; bitte geben Sie ihn nicht weiter.
+
+Viele Grüße
+{{ company }}""",
+            ),
+            "en": Text(
+                subject="Please complete your profile: {{ form_title }}",
+                body="""Hello {{ first_name }},
+
+So that we can suggest roles that really suit you, we would like to ask you for a few \
+up-to-date details. What we already have is filled in – it only takes a few minutes:
+{{ form_url }}
+
+The link is meant for you only; please do not pass it on.
+
+Best regards
+{{ company }}""",
+            ),
+        },
+    ),
+    FORM_NOTIFICATION: Template(
+        key=FORM_NOTIFICATION,
+        name=_("Form notification (to recruiters)"),
+        purpose=_("Tells recruiters that a form they follow brought a talent."),
+        texts={
+            "de": Text(
+                subject="Neu über „{{ form_title }}“: {{ first_name }} {{ last_name }}",
+                body="""Hallo,
+
+über das Formular „{{ form_title }}“ sind neue Angaben eingegangen:
+{{ first_name }} {{ last_name }}
+
+Zum Profil:
+{{ talent_url }}""",
+            ),
+            "en": Text(
+                subject="New through \"{{ form_title }}\": {{ first_name }} {{ last_name }}",
+                body="""Hello,
+
+New details have arrived through the form "{{ form_title }}":
+{{ first_name }} {{ last_name }}
+
+Open the profile:
+{{ talent_url }}""",
             ),
         },
     ),

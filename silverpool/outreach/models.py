@@ -48,6 +48,7 @@ class OutboundEmail(models.Model):
         PRIVACY = "privacy", _("Privacy (consent request or notice)")
         PERSONAL = "personal", _("Personal email")
         CAMPAIGN = "campaign", _("Campaign")
+        FORM = "form", _("Form (confirmation, link to a form, notification)")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -199,6 +199,8 @@ class Talent(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     last_activity_at = models.DateTimeField(_("last activity"), auto_now_add=True)
+    # When the talent last sent in a form about themselves: how fresh the profile is.
+    data_confirmed_at = models.DateTimeField(_("data confirmed"), null=True, blank=True)
     # Derived columns, maintained by the services: folded words for full-text search,
     # a normalised name for duplicate detection, and whether a private pool hides it.
     search_text = models.TextField(blank=True, editable=False)
@@ -370,6 +372,8 @@ class Event(models.Model):
         ERASURE_REQUESTED = "erasure_requested", _("Erasure requested")
         EMAIL_SENT = "email_sent", _("Email sent")
         EMAIL_FAILED = "email_failed", _("Email failed")
+        FORM_SUBMITTED = "form_submitted", _("Form sent in")
+        FORM_LINK_SENT = "form_link_sent", _("Form link sent")
 
     # No index of its own: event_talent_idx starts with it (one index less to write for
     # every event; an import writes tens of thousands).

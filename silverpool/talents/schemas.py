@@ -201,6 +201,9 @@ class TalentOut(Schema):
     created_at: datetime.datetime
     updated_at: datetime.datetime
     last_activity_at: datetime.datetime
+    data_confirmed_at: datetime.datetime | None = Field(
+        description="When the talent last confirmed their data by sending in a form."
+    )
 
     @staticmethod
     def resolve_country(obj: Talent) -> str:

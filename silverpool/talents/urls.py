@@ -1,6 +1,17 @@
 from django.urls import path
 
-from .views import catalog, detail, documents, edit, inline, listing, merge, notes, settings
+from .views import (
+    catalog,
+    detail,
+    documents,
+    edit,
+    follow_up,
+    inline,
+    listing,
+    merge,
+    notes,
+    settings,
+)
 
 app_name = "talents"
 urlpatterns = [
@@ -25,6 +36,7 @@ urlpatterns = [
     path("<int:pk>/documents/", documents.document_add, name="document-add"),
     path("documents/<int:pk>/", documents.document_download, name="document-download"),
     path("documents/<int:pk>/delete/", documents.document_delete, name="document-delete"),
+    path("<int:pk>/follow-up/", follow_up.follow_up_send, name="follow-up-send"),
     path("<int:pk>/merge/<int:other>/", merge.talent_merge, name="talent-merge"),
     path("merges/<int:pk>/undo/", merge.merge_undo, name="merge-undo"),
     path("duplicates/<int:pk>/dismiss/", merge.duplicate_dismiss, name="duplicate-dismiss"),

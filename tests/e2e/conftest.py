@@ -22,6 +22,7 @@ from pytest_django import DjangoDbBlocker
 from silverpool.accounts.models import User
 from silverpool.privacy.models import ConsentText, Policy, Purpose
 from silverpool.talents.models import Pool, Status, Tag
+from silverpool.webforms.models import Form, FormField
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # to arrange data are still plain synchronous calls.
@@ -99,7 +100,7 @@ def _patient_expect() -> None:
 @pytest.fixture(scope="session")
 def seeded_rows(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> str:
     """The rows the migrations seed, as JSON: statuses, pools and tags, the privacy policy,
-    and the purposes with their consent texts."""
+    the purposes with their consent texts, and the starter forms with their fields."""
     with django_db_blocker.unblock():
         rows = chain(
             Status.objects.all(),
@@ -108,6 +109,8 @@ def seeded_rows(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> st
             Policy.objects.all(),
             Purpose.objects.all(),
             ConsentText.objects.all(),
+            Form.objects.all(),
+            FormField.objects.all(),
         )
         json: str = serializers.serialize("json", rows)
     return json

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from silverpool.outreach.defaults import TEMPLATES
 from silverpool.outreach.models import EmailTemplate
 
 HTMX = {"HX-Request": "true"}
@@ -52,11 +53,12 @@ def test_only_admins_see_the_link_in_the_menu(
 def test_the_list_shows_every_email_in_both_languages(admin_client: Client) -> None:
     html = admin_client.get(LIST).content.decode()
 
-    for key in ["consent_request", "consent_reminder", "consent_renewal", "privacy_notice"]:
+    for key in TEMPLATES:
         for language in ["de", "en"]:
             assert reverse("outreach:template-edit", args=[key, language]) in html
     assert "Dürfen wir Ihr Profil in unserem Talent-Pool behalten?" in html
-    assert html.count("Shipped text") == 8
+    assert "Bitte ergänzen Sie Ihr Profil: {{ form_title }}" in html
+    assert html.count("Shipped text") == 2 * len(TEMPLATES)
 
 
 def test_an_unknown_template_or_language_is_not_found(admin_client: Client) -> None:

@@ -22,10 +22,15 @@ CONTEXT: dict[str, Any] = {
     "valid_until": datetime.date(2027, 3, 15),
     "notice": "",
     "privacy_url": "https://talents.example.com/privacy/me/xyz/",
+    "form_title": "Talent-Pool",
+    "form_url": "https://talents.example.com/f/abc/u/xyz/",
+    "talent_url": "https://talents.example.com/talents/7/",
 }
+# Every shipped email goes to a talent, except the one telling recruiters about a form.
+TO_TALENTS = sorted(set(TEMPLATES) - {"form_notification"})
 
 
-@pytest.mark.parametrize("key", sorted(TEMPLATES))
+@pytest.mark.parametrize("key", TO_TALENTS)
 @pytest.mark.parametrize(
     ("language", "greeting", "sign_off", "date"),
     [
@@ -45,10 +50,24 @@ def test_every_shipped_email_reads_well_in_german_and_english(
     assert "{" not in subject + body
     assert "%}" not in body
     assert "\n\n\n" not in body
-    if key != "privacy_notice":
-        assert CONTEXT["consent_url"] in body
     if key in {"consent_request", "consent_reminder", "consent_renewal"}:
+        assert CONTEXT["consent_url"] in body
         assert date in body
+    if key.startswith("form_"):
+        assert "Talent-Pool" in subject + body
+    if key == "form_link":
+        assert CONTEXT["form_url"] in body
+
+
+@pytest.mark.parametrize("language", ["de", "en"])
+def test_the_form_notification_names_the_talent_and_links_the_profile(
+    db: None, language: str
+) -> None:
+    subject, body = services.render_email("form_notification", language, CONTEXT)
+
+    assert "Lena Vogel" in subject
+    assert "Talent-Pool" in subject + body
+    assert body.rstrip().endswith(CONTEXT["talent_url"])
 
 
 def test_the_consent_request_ends_with_the_privacy_notice_when_there_is_one(db: None) -> None:

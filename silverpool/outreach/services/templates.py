@@ -132,6 +132,9 @@ def sample_context(language: str) -> dict[str, Any]:
         "valid_until": add_months(today, get_policy().consent_validity_months),
         "notice": notice,
         "privacy_url": f"{settings.SITE_URL}/privacy/example/",
+        "form_title": "Talent-Pool" if language == Language.DE else "Talent pool",
+        "form_url": f"{settings.SITE_URL}/f/example/",
+        "talent_url": f"{settings.SITE_URL}/talents/1/",
     }
 
 

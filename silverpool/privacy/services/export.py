@@ -185,6 +185,21 @@ def _messages(talent: Talent) -> list[dict[str, Any]]:
     ]
 
 
+def _forms(talent: Talent) -> list[dict[str, Any]]:
+    # Like the outreach app, the webforms app builds on this one.
+    submission = apps.get_model("webforms", "Submission")
+    return [
+        {
+            "form": sent.form.title,
+            "sent_at": _when(sent.created_at),
+            "language": sent.language,
+            "answers": sent.answers,
+            "campaign": sent.campaign,
+        }
+        for sent in submission.objects.filter(talent=talent).select_related("form")
+    ]
+
+
 def _notes(talent: Talent, *, for_talent: bool) -> list[dict[str, Any]]:
     notes = talent.notes.select_related("author")
     if for_talent:
@@ -288,6 +303,8 @@ def export_talent_data(
         "consent_requests": _consent_requests(talent, for_talent=for_talent),
         "documents": _documents(talent, for_talent=for_talent),
         "messages": _messages(talent),
+        "forms": _forms(talent),
+        "data_confirmed_at": _when(talent.data_confirmed_at),
         "notes": _notes(talent, for_talent=for_talent),
         "timeline": _timeline(talent, for_talent=for_talent, viewer=viewer),
         "requests": _requests(talent),

@@ -98,3 +98,36 @@
   document.addEventListener("DOMContentLoaded", syncSelection);
   document.addEventListener("htmx:afterSettle", syncSelection);
 })();
+
+// ==== Form builder (webforms/form_detail.html) ====
+// The preview reloads after each change of the fields (the server answers with the
+// HX-Trigger "form-changed"), in the language it shows. Copy buttons need JavaScript, so
+// they start hidden.
+(function () {
+  "use strict";
+
+  document.addEventListener("form-changed", function () {
+    document.querySelectorAll("iframe[data-preview]").forEach(function (frame) {
+      frame.contentWindow.location.reload();
+    });
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("button[data-copy]").forEach(function (button) {
+      button.hidden = false;
+    });
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("button[data-copy]");
+    if (!button) return;
+    var source = document.getElementById(button.dataset.copy);
+    source.select();
+    // The clipboard API needs a secure page (https or localhost); elsewhere the old way.
+    var copied = navigator.clipboard ? navigator.clipboard.writeText(source.value) : Promise.reject();
+    copied.catch(function () { document.execCommand("copy"); });
+    var label = button.textContent;
+    button.textContent = button.dataset.copied;
+    setTimeout(function () { button.textContent = label; }, 2000);
+  });
+})();

@@ -13,10 +13,12 @@ from django.utils.translation import ngettext
 
 from ...accounts.models import User
 from ...privacy.services.requests import ask_selection
+from ...webforms import services as webforms
 from .. import services
 from ..models import Pool, Status, Tag, Talent
 from ..search import filter_talents
 from .filters import NO_OWNER, ListChoices, TalentFilterForm, filter_query, offer
+from .follow_up import FollowUpFormChoice, SendKeyField
 from .widgets import FastSelect
 
 # One page shows 50 rows; anything bigger than this did not come from the page.
@@ -31,6 +33,7 @@ class BulkAction(models.TextChoices):
     SET_STATUS = "set_status", _("Set status")
     SET_OWNER = "set_owner", _("Set owner")
     ASK_CONSENT = "ask_consent", _("Ask for consent")
+    SEND_FOLLOW_UP = "send_follow_up", _("Send follow-up form")
     # Not run here: the list sends the selection on to the export page (export_query).
     EXPORT = "export", _("Export selected")
     DELETE = "delete", _("Delete")
@@ -43,6 +46,7 @@ ARGUMENTS = {
     BulkAction.REMOVE_TAG: ("tag", _("Choose a tag.")),
     BulkAction.SET_STATUS: ("status", _("Choose a status.")),
     BulkAction.SET_OWNER: ("owner", _("Choose an owner, or “No owner”.")),
+    BulkAction.SEND_FOLLOW_UP: ("follow_up_form", _("Choose a follow-up form.")),
 }
 
 
@@ -102,6 +106,9 @@ class BulkActionForm(forms.Form):
         widget=FastSelect,
     )
     owner = forms.ChoiceField(label=_("Owner"), required=False, widget=FastSelect)
+    follow_up_form = FollowUpFormChoice(required=False, widget=FastSelect)
+    # Rendered with the page: a double click on "Send follow-up form" sends once.
+    batch_key = SendKeyField(required=False)
     confirm = forms.BooleanField(required=False)
 
     def __init__(
@@ -125,7 +132,12 @@ class BulkActionForm(forms.Form):
             # The active admins and recruiters (assignable_owners), picked from the users read.
             *((str(u.pk), str(u)) for u in self.choices.users if u.can_edit),
         ]
-        for name in ("pool", "tag", "status", "owner"):
+        self.follow_up_forms = list(webforms.follow_up_forms()) if user.can_edit else []
+        offer(self.fields["follow_up_form"], self.follow_up_forms)
+        if len(self.follow_up_forms) == 1:
+            self.fields["follow_up_form"].initial = self.follow_up_forms[0].pk
+        self.fields["batch_key"].initial = webforms.new_send_key()
+        for name in ("pool", "tag", "status", "owner", "follow_up_form"):
             self.fields[name].widget.attrs["aria-label"] = self.fields[name].label
 
     def clean(self) -> dict[str, Any]:
@@ -133,6 +145,8 @@ class BulkActionForm(forms.Form):
         argument = ARGUMENTS.get(cleaned.get("action", ""))
         if argument and not cleaned.get(argument[0]):
             self.add_error(argument[0], argument[1])
+        if cleaned.get("action") == BulkAction.SEND_FOLLOW_UP and not cleaned.get("batch_key"):
+            self.add_error("batch_key", self.fields["batch_key"].error_messages["required"])
         if not cleaned.get("all_matching") and not self.selected_ids:
             raise forms.ValidationError(_("Select at least one talent."), code="empty")
         return cleaned
@@ -232,6 +246,13 @@ def run_bulk_action(form: BulkActionForm, *, actor: User) -> str:
             name = str(owner) if owner else str(_("no owner"))
         case BulkAction.ASK_CONSENT:
             return ask_selection(talents, actor=actor)
+        case BulkAction.SEND_FOLLOW_UP:
+            return webforms.send_to_selection(
+                data["follow_up_form"],
+                list(talents.values_list("pk", flat=True)),
+                actor=actor,
+                batch_key=data["batch_key"],
+            )
         case BulkAction.DELETE:
             n = services.bulk_delete(talents, actor=actor)
             text = ngettext("%(count)s talent deleted", "%(count)s talents deleted", n)

@@ -15,7 +15,9 @@ from .events import record_event
 
 
 @transaction.atomic
-def add_document(talent: Talent, upload: UploadedFile[bytes], *, actor: User | None) -> Document:
+def add_document(
+    talent: Talent, upload: UploadedFile[bytes], *, actor: User | None, actor_label: str = ""
+) -> Document:
     """Store an uploaded CV or other document; raises ValidationError for bad files."""
     content_type = documents.detect_type(upload, upload.size or 0)
     name = get_valid_filename((upload.name or "document").rsplit("/", 1)[-1])[:200]
@@ -28,7 +30,14 @@ def add_document(talent: Talent, upload: UploadedFile[bytes], *, actor: User | N
     )
     document.file.save(name, upload, save=False)
     document.save()
-    record_event(talent, Event.Kind.DOCUMENT_ADDED, actor=actor, document_id=document.pk, name=name)
+    record_event(
+        talent,
+        Event.Kind.DOCUMENT_ADDED,
+        actor=actor,
+        actor_label=actor_label,
+        document_id=document.pk,
+        name=name,
+    )
     from ..tasks import extract_document_text
 
     transaction.on_commit(lambda: extract_document_text.enqueue(document.pk))

@@ -1,15 +1,19 @@
 """Merging a duplicate into a primary talent, and undoing that merge from the timeline.
 
 The secondary talent is kept, hidden (merged_into), so that an undo can give back exactly
-what moved: its notes, events, documents, pool memberships and tags, its consent proof,
+what moved: its notes, events, documents, pool memberships and tags, the forms it sent in,
+its consent proof,
 and the primary's field values and legal basis from before the merge.
 """
 
+import datetime
 from collections.abc import Mapping
 from typing import Any, Literal
 
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +73,7 @@ def merge_talents(
             .exclude(tag_id__in=primary_tags)
             .values_list("pk", flat=True)
         ),
+        "forms": list(_submissions().filter(talent=secondary).values_list("pk", flat=True)),
     }
     pair = DuplicateFlag.objects.filter(
         talent__in=[primary, secondary], other__in=[primary, secondary], dismissed_at__isnull=True
@@ -79,6 +84,7 @@ def merge_talents(
         "moved": moved,
         # The flags the merge resolves; an undo shows them again.
         "flags": list(pair.values_list("pk", flat=True)),
+        "data_confirmed_at": jsonable(primary.data_confirmed_at),
     }
     taken = {name: getattr(secondary, name) for name, c in choices.items() if c == "secondary"}
 
@@ -87,6 +93,8 @@ def merge_talents(
     secondary.save(update_fields=["merged_into", "email", "updated_at"])
     for name, value in taken.items():
         setattr(primary, name, value)
+    confirmed = [d for d in (primary.data_confirmed_at, secondary.data_confirmed_at) if d]
+    primary.data_confirmed_at = max(confirmed, default=None)
     primary.name_key = name_key(primary.first_name, primary.last_name)
     primary.save()
 
@@ -95,6 +103,7 @@ def merge_talents(
     Document.objects.filter(pk__in=moved["documents"]).update(talent=primary)
     PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=primary)
     TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=primary)
+    _submissions().filter(pk__in=moved["forms"]).update(talent=primary)
     snapshot["privacy"] = merge_consent(primary, secondary, actor=actor)
     pair.update(dismissed_at=timezone.now())
     refresh_restriction([primary.pk, secondary.pk])
@@ -132,6 +141,11 @@ def _check_emails_free(merge: Merge) -> None:
 
 
 @transaction.atomic
+def _submissions() -> QuerySet[Any]:
+    # The forms sent in (webforms builds on this app, so its model is looked up).
+    return apps.get_model("webforms", "Submission").objects.all()
+
+
 def undo_merge(merge: Merge, *, actor: User) -> Talent:
     """Split a merge again: the secondary comes back with everything it brought."""
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
@@ -155,6 +169,8 @@ def undo_merge(merge: Merge, *, actor: User) -> Talent:
     _check_emails_free(merge)
 
     _restore(primary, merge.snapshot["primary"])
+    confirmed = merge.snapshot.get("data_confirmed_at")
+    primary.data_confirmed_at = datetime.datetime.fromisoformat(confirmed) if confirmed else None
     primary.name_key = name_key(primary.first_name, primary.last_name)
     primary.save()
     secondary.merged_into = None
@@ -166,6 +182,7 @@ def undo_merge(merge: Merge, *, actor: User) -> Talent:
     Document.objects.filter(pk__in=moved["documents"]).update(talent=secondary)
     PoolMembership.objects.filter(pk__in=moved["memberships"]).update(talent=secondary)
     TalentTag.objects.filter(pk__in=moved["tags"]).update(talent=secondary)
+    _submissions().filter(pk__in=moved.get("forms", [])).update(talent=secondary)
     undo_consent_merge(primary, secondary, merge.snapshot.get("privacy"), actor=actor)
     DuplicateFlag.objects.filter(pk__in=merge.snapshot.get("flags", [])).update(dismissed_at=None)
     refresh_restriction([primary.pk, secondary.pk])

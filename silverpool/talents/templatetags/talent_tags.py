@@ -264,6 +264,29 @@ def _data_exported(event: Event, actor: str) -> SafeString:
     return format_html("{what} · {actor}", what=what, actor=actor)
 
 
+def _form_submitted(event: Event, actor: str) -> SafeString:
+    """ "Talent sent the form Talent pool" with the campaign the link carried, then one
+    line per answer to the form's questions. Lines, not a list: the timeline is a list,
+    and its items' style would mark every answer as an event."""
+    data = event.data
+    sentence = format_html(_("{actor} sent the form {form}"), actor=actor, form=data.get("form"))
+    campaign = data.get("campaign") or {}
+    if campaign:
+        sentence = format_html(
+            _("{sentence} (campaign: {campaign})"),
+            sentence=sentence,
+            campaign=", ".join(f"{name}={value}" for name, value in sorted(campaign.items())),
+        )
+    for item in data.get("answers") or ():
+        sentence = format_html(
+            '{sentence}<br><small class="event-answer">{question}: {answer}</small>',
+            sentence=sentence,
+            question=_short(str(item.get("question", ""))),
+            answer=_short(str(item.get("answer", ""))),
+        )
+    return sentence
+
+
 def _source(event: Event) -> str:
     kind = event.data.get("source_kind", "")
     label = str(Talent.SourceKind(kind).label) if kind in Talent.SourceKind else str(kind)
@@ -394,6 +417,12 @@ def event_sentence(context: Context, event: Event) -> SafeString:
                 _("Email sent: {subject} · {actor}"),
                 subject=_short(str(data.get("subject", ""))),
                 actor=actor,
+            )
+        case Event.Kind.FORM_SUBMITTED:
+            return _form_submitted(event, actor)
+        case Event.Kind.FORM_LINK_SENT:
+            return format_html(
+                _("{actor} sent the link to the form {form}"), actor=actor, form=data.get("form")
             )
         case Event.Kind.EMAIL_FAILED:
             return format_html(

@@ -21,7 +21,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from ...accounts.http import AuthedRequest
+from ...accounts.models import User
 from ...privacy.services import audit_view
+from ...webforms import services as webforms
 from .. import services
 from ..forms.talent import CUSTOM_PREFIX, assignable_owners
 from ..models import (
@@ -40,6 +42,7 @@ from ..validation import EDITABLE_FIELDS
 
 TEMPLATE = "talents/talent_detail.html"
 TIMELINE_LIMIT = 200
+SUBMISSIONS_SHOWN = 5
 # Fragments a page may re-fetch by GET (documents poll while their text is being read).
 FETCHABLE = {"documents", "timeline"}
 
@@ -99,6 +102,29 @@ class DuplicateItem:
     other: Talent
 
 
+def form_activity(user: User, talent: Talent) -> dict[str, Any]:
+    """The forms panel: what the talent last sent in, and which follow-up form may go."""
+    submissions = list(webforms.submissions_of(talent)[:SUBMISSIONS_SHOWN])
+    context: dict[str, Any] = {
+        "submissions": submissions,
+        "submissions_total": (
+            len(submissions)
+            if len(submissions) < SUBMISSIONS_SHOWN
+            else webforms.submissions_of(talent).count()
+        ),
+        "last_submission": submissions[0] if submissions else None,
+    }
+    if user.can_edit:
+        refused = webforms.talent_refusal(talent)
+        context |= {
+            "follow_up_forms": list(webforms.follow_up_forms()),
+            "follow_up_refusal": refused.message if refused else "",
+            # New with every rendering: a double click reuses it, a later send does not.
+            "follow_up_key": webforms.new_send_key(),
+        }
+    return context
+
+
 def detail_context(request: AuthedRequest, talent: Talent, **extra: Any) -> dict[str, Any]:
     user = request.user
     visible_pools = services.pools_visible_to(user)
@@ -155,6 +181,7 @@ def detail_context(request: AuthedRequest, talent: Talent, **extra: Any) -> dict
         "moved_from": moved_from,
         "duplicates": [d for d in duplicates if d.other.pk in visible_ids],
         "visible_talent_ids": visible_ids,
+        **form_activity(user, talent),
         **extra,
     }
 

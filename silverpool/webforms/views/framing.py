@@ -1,0 +1,61 @@
+"""Which sites may show a public form in an iframe, and the branding the pages wear.
+
+Everything of Silverpool is unframeable (X-Frame-Options DENY, frame-ancestors 'none');
+a public form page lets exactly the sites listed on its form frame it.
+"""
+
+import re
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.http import http_date
+from django.views.decorators.http import require_GET
+
+from ..models import Branding, Form
+
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+def allow_framing(response: HttpResponse, form: Form) -> HttpResponse:
+    if form.allowed_origins:
+        response._csp_config = {  # type: ignore[attr-defined]
+            **settings.SECURE_CSP,
+            "frame-ancestors": list(form.allowed_origins),
+        }
+        # frame-ancestors decides; X-Frame-Options cannot name several sites.
+        response.xframe_options_exempt = True
+    return response
+
+
+def branding() -> Branding:
+    return Branding.objects.first() or Branding()
+
+
+def branding_context() -> dict[str, object]:
+    brand = branding()
+    version = int(brand.updated_at.timestamp()) if brand.updated_at else 0
+    return {"brand": brand, "brand_version": version}
+
+
+@require_GET
+def brand_css(request: HttpRequest) -> HttpResponse:
+    """The brand colour as a style sheet: the pages' CSP allows no inline styles."""
+    colour = branding().colour
+    if not COLOUR.fullmatch(colour):
+        colour = Branding._meta.get_field("colour").get_default()
+    css = f":root {{ --brand: {colour}; }}\n"
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+def brand_logo(request: HttpRequest) -> FileResponse:
+    brand = branding()
+    if not brand.logo:
+        raise Http404
+    response = FileResponse(brand.logo.open("rb"), content_type=brand.logo_type)
+    response["Cache-Control"] = "public, max-age=300"
+    response["Content-Security-Policy"] = "default-src 'none'"
+    response["Last-Modified"] = http_date(brand.updated_at.timestamp())
+    return response
