@@ -291,7 +291,7 @@ Zum Profil:
 {{ talent_url }}""",
             ),
             "en": Text(
-                subject="New through \"{{ form_title }}\": {{ first_name }} {{ last_name }}",
+                subject='New through "{{ form_title }}": {{ first_name }} {{ last_name }}',
                 body="""Hello,
 
 New details have arrived through the form "{{ form_title }}":
