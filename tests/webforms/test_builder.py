@@ -19,7 +19,7 @@ from silverpool.talents.models import Status
 from silverpool.webforms import services
 from silverpool.webforms.models import Branding, Form, FormField, Submission
 
-from ..talents.factories import make_pool, make_talent
+from ..talents.factories import make_pool, make_tag, make_talent
 from ..talents.test_detail_page import text_of
 from .factories import make_follow_up_form, make_talent_form
 
@@ -284,7 +284,19 @@ def test_a_recruiter_keeps_the_private_pool_an_admin_chose(
     )
 
     assert "Executive search" not in page
+    assert f'name="pools" value="{public.pk}"' in page
     assert set(Form.objects.get(pk=form.pk).pools.all()) == {secret, public}
+
+
+def test_the_settings_offer_the_pools_and_tags_to_choose_from(recruiter_client: Client) -> None:
+    pool = make_pool("Backend")
+    tag = make_tag("Runner-up")
+    form = make_talent_form()
+
+    page = recruiter_client.get(edit_url(form)).content.decode()
+
+    assert f'name="pools" value="{pool.pk}"' in page
+    assert f'name="tags" value="{tag.pk}"' in page
 
 
 # --- allowed sites -------------------------------------------------------------------------

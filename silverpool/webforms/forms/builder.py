@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from ...accounts.models import User
 from ...privacy.models import Purpose
 from ...talents.forms.talent import assignable_owners
+from ...talents.models import Tag
 from ...talents.services import pools_visible_to
 from ..models import Form, FormField, Language
 from ..services import (
@@ -105,9 +106,11 @@ class SettingsForm(BuilderForm):
             "Instead of the thank-you text, open this page after sending (not inside an "
             "embedding site: there the thank-you text shows)."
         )
-        self.fields["pools"].queryset = pools_visible_to(user)  # type: ignore[attr-defined]
+        # The widget first: setting a queryset hands its choices to the widget of the moment.
         self.fields["pools"].widget = forms.CheckboxSelectMultiple()
+        self.fields["pools"].queryset = pools_visible_to(user)  # type: ignore[attr-defined]
         self.fields["tags"].widget = forms.CheckboxSelectMultiple()
+        self.fields["tags"].queryset = Tag.objects.all()  # type: ignore[attr-defined]
         self.fields["status"].empty_label = _("The default status")  # type: ignore[attr-defined]
         self.fields["status"].help_text = _("Talents the form adds get it; known ones keep theirs.")
         self.fields["owner"] = UserChoice(
