@@ -221,8 +221,8 @@ Best regards
                 subject="Danke – wir haben Ihre Angaben erhalten",
                 body="""Guten Tag {{ first_name }} {{ last_name }},
 
-vielen Dank für Ihre Angaben über das Formular „{{ form_title }}“. Wir haben sie erhalten \
-und melden uns, sobald eine passende Stelle frei wird.
+vielen Dank, dass Sie unser Formular „{{ form_title }}“ ausgefüllt haben. Ihre Angaben sind \
+bei uns angekommen. Sobald wir eine passende Stelle für Sie haben, melden wir uns.
 
 Viele Grüße
 {{ company }}""",
@@ -231,8 +231,8 @@ Viele Grüße
                 subject="Thank you – we have received your details",
                 body="""Hello {{ first_name }},
 
-Thank you for sending us your details through the form "{{ form_title }}". They have \
-arrived, and we will be in touch when a suitable role opens.
+Thank you for filling in our form "{{ form_title }}". Your details have reached us, and we \
+will be in touch as soon as we have a suitable role for you.
 
 Best regards
 {{ company }}""",
@@ -252,10 +252,11 @@ Best regards
                 body="""Guten Tag {{ first_name }} {{ last_name }},
 
 damit wir Ihnen wirklich passende Stellen vorschlagen können, bitten wir Sie um ein paar \
-aktuelle Angaben. Ihre bisherigen Daten sind schon eingetragen – es dauert nur wenige Minuten:
+aktuelle Angaben. Was wir schon von Ihnen wissen, ist bereits eingetragen – es dauert nur \
+wenige Minuten:
 {{ form_url }}
 
-Der Link ist nur für Sie bestimmt; bitte geben Sie ihn nicht weiter.
+Bitte geben Sie den Link nicht weiter: Er ist nur für Sie bestimmt und zeigt Ihre Daten.
 
 Viele Grüße
 {{ company }}""",
@@ -265,10 +266,10 @@ Viele Grüße
                 body="""Hello {{ first_name }},
 
 So that we can suggest roles that really suit you, we would like to ask you for a few \
-up-to-date details. What we already have is filled in – it only takes a few minutes:
+up-to-date details. What we already know is filled in – it only takes a few minutes:
 {{ form_url }}
 
-The link is meant for you only; please do not pass it on.
+Please do not pass the link on: it is meant for you only and shows your data.
 
 Best regards
 {{ company }}""",
@@ -278,24 +279,28 @@ Best regards
     FORM_NOTIFICATION: Template(
         key=FORM_NOTIFICATION,
         name=_("Form notification (to recruiters)"),
-        purpose=_("Tells recruiters that a form they follow brought a talent."),
+        purpose=_(
+            "Tells recruiters that someone sent in a form: those the form notifies, and "
+            "the one the candidate names as their contact."
+        ),
         texts={
             "de": Text(
-                subject="Neu über „{{ form_title }}“: {{ first_name }} {{ last_name }}",
+                subject=(
+                    "{{ first_name }} {{ last_name }} hat das Formular "
+                    "„{{ form_title }}“ ausgefüllt"
+                ),
                 body="""Hallo,
 
-über das Formular „{{ form_title }}“ sind neue Angaben eingegangen:
-{{ first_name }} {{ last_name }}
+{{ first_name }} {{ last_name }} hat das Formular „{{ form_title }}“ ausgefüllt.
 
 Zum Profil:
 {{ talent_url }}""",
             ),
             "en": Text(
-                subject='New through "{{ form_title }}": {{ first_name }} {{ last_name }}',
+                subject='{{ first_name }} {{ last_name }} sent in the form "{{ form_title }}"',
                 body="""Hello,
 
-New details have arrived through the form "{{ form_title }}":
-{{ first_name }} {{ last_name }}
+{{ first_name }} {{ last_name }} has sent in the form "{{ form_title }}".
 
 Open the profile:
 {{ talent_url }}""",

@@ -16,6 +16,7 @@ from django.template.defaulttags import FirstOfNode, IfNode, TemplateLiteral
 from django.utils import translation
 
 ALLOWED_TAGS = ("if", "firstof", "comment")
+SPACE_BEFORE_COMMA = re.compile(r"[ \t]+,")
 BLANK_LINES = re.compile(r"\n{3,}")
 
 
@@ -89,6 +90,8 @@ def one_line(text: str) -> str:
 
 def tidy_body(text: str) -> str:
     """Unix line ends, no trailing spaces, at most one blank line in a row: lines holding
-    only an `{% if %}` leave no gaps."""
+    only an `{% if %}` leave no gaps; an empty placeholder before a comma leaves no space
+    ("Guten Tag Lena ," for a talent without a last name)."""
+    text = SPACE_BEFORE_COMMA.sub(",", text)
     lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
     return BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")

@@ -150,16 +150,29 @@ class Submission(models.Model):
     """A form as a candidate sent it: which talent it reached and what came with it that
     has no place on the profile (answers to questions, campaign parameters)."""
 
-    form = models.ForeignKey(Form, on_delete=models.CASCADE, related_name="submissions")
-    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="form_submissions")
+    # A form that was sent stays (delete_form refuses): its submissions are the talents'
+    # history. Erasing a talent takes its submissions with it.
+    # No single-column indexes: the two below start with these columns.
+    form = models.ForeignKey(
+        Form, on_delete=models.PROTECT, related_name="submissions", db_index=False
+    )
+    talent = models.ForeignKey(
+        Talent, on_delete=models.CASCADE, related_name="form_submissions", db_index=False
+    )
     created_talent = models.BooleanField(default=False)
     language = models.CharField(max_length=2, choices=Language)
-    answers = models.JSONField(default=dict, blank=True)
+    # [{"question": label, "answer": text}] in the form's order (Entry.answers).
+    answers = models.JSONField(default=list, blank=True)
     campaign = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [
+            # A form's submission list and the profile's Forms panel, newest first.
+            models.Index(fields=["form", "-created_at"], name="submission_form_idx"),
+            models.Index(fields=["talent", "-created_at"], name="submission_talent_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.form_id} -> {self.talent_id}"

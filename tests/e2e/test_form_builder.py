@@ -35,7 +35,8 @@ def test_recruiter_builds_a_talent_form_and_gets_its_embed_snippet(page: Page) -
     move_up = fields.get_by_role("button", name="Move “What draws you to us?” up")
     move_up.click()
 
-    # then the list and the preview show it second, required
+    # then the list and the preview show it second, required, and the page says so
+    expect(page.get_by_role("status")).to_have_text("“What draws you to us?” is now field 2 of 3.")
     expect(fields.locator("li.builder-field strong")).to_have_text(
         ["First name", "What draws you to us?", "Email"]
     )
@@ -50,6 +51,15 @@ def test_recruiter_builds_a_talent_form_and_gets_its_embed_snippet(page: Page) -
         "link", name="Deutsch"
     ).click()
     expect(preview.get_by_label("Was reizt Sie an uns?")).to_be_visible()
+
+    # when she rewords the German question
+    question.get_by_text("Labels and help").click()
+    question.get_by_label("Label (German)").fill("Was reizt Sie besonders an uns?")
+    question.get_by_role("button", name="Save", exact=True).click()
+
+    # then the preview shows the new words, and the keyboard focus stays where it was
+    expect(preview.get_by_label("Was reizt Sie besonders an uns?")).to_be_visible()
+    expect(question.get_by_role("button", name="Save", exact=True)).to_be_focused()
 
     # when she allows one site to embed the form
     sites = page.get_by_label("Sites allowed to embed the form")

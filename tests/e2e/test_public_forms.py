@@ -188,8 +188,32 @@ def test_a_form_embedded_in_an_allowed_site_brings_the_candidate_into_the_pool(
     expect(page.locator("#documents")).to_contain_text("Lena_Vogel_CV.pdf")
     expect(page.locator("#timeline")).to_contain_text("Talent created the profile")
     assert [m["Subject"] for m in smtp_server.to("rita@example.com")] == [
-        'New through "Careers site": Lena Vogel'
+        'Lena Vogel sent in the form "Careers site"'
     ]
+
+
+def test_an_embedded_form_fits_its_iframe_when_the_script_loads_after_it(
+    page: Page, live_server: Any, host_site: HostSite
+) -> None:
+    form = make_talent_form("Careers site", allowed_origins=[host_site.origin])
+    # A slow embed.js: the form has loaded and told its height before anyone listened.
+    host_site.pages["/late.html"] = f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Careers at Example</title></head>
+<body>
+<iframe src="{live_server.url}/f/{form.public_id}/?embed=1" data-silverpool-form="{form.public_id}"
+        title="Join our talent pool" style="width: 100%; height: 150px; border: 0"></iframe>
+<script>
+document.querySelector("iframe").addEventListener("load", function () {{
+  var script = document.createElement("script");
+  script.src = "{live_server.url}/static/silverpool/embed.js";
+  document.body.append(script);
+}});
+</script>
+</body></html>"""
+
+    page.goto(host_site.origin + "/late.html")
+
+    expect_iframe_fits(page, taller_than=400)
 
 
 @pytest.mark.parametrize(
@@ -220,6 +244,22 @@ def test_a_form_embedded_in_a_site_not_allowed_is_refused_by_the_browser(
         assert "frame-ancestors http://127.0.0.1:1" in refused.text
     # The browser logs its refusal as an error: here that is the point of the test.
     console_errors[:] = [error for error in console_errors if refused.text not in error]
+
+
+def test_a_form_with_a_redirect_takes_the_candidate_on_to_that_site(
+    page: Page, host_site: HostSite
+) -> None:
+    host_site.pages["/welcome.html"] = (
+        '<!doctype html><html lang="en"><title>Welcome</title><h1>Welcome aboard</h1></html>'
+    )
+    form = make_talent_form("Careers site", redirect_url=host_site.origin + "/welcome.html")
+
+    page.goto(f"/f/{form.public_id}/")
+    fill_in(page)
+    page.get_by_role("button", name="Send").click()
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("Welcome aboard")
+    assert Talent.objects.filter(email=EMAIL).exists()
 
 
 def test_a_two_step_form_sends_the_second_form_which_opens_prefilled(

@@ -168,3 +168,9 @@ def test_a_broken_text_in_the_database_falls_back_to_the_shipped_one(
 
     assert subject == "Dürfen wir Ihr Profil in unserem Talent-Pool behalten?"
     assert "consent_request (de) does not render" in caplog.text
+
+
+def test_a_talent_without_a_last_name_is_greeted_without_a_stray_space(db: None) -> None:
+    _subject, body = services.render_email("consent_request", "de", {**CONTEXT, "last_name": ""})
+
+    assert body.startswith("Guten Tag Lena,\n")

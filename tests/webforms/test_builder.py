@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import Http404
 from django.test import Client
 from django.urls import reverse
 
@@ -96,7 +97,7 @@ def test_the_branding_is_for_admins_only(recruiter_client: Client, admin_client:
 def test_the_access_helper_refuses_readers_and_unknown_forms(victor: User, rita: User) -> None:
     with pytest.raises(PermissionDenied):
         services.get_form_for(victor, make_talent_form().pk)
-    with pytest.raises(Exception, match="No such form"):
+    with pytest.raises(Http404, match="No such form"):
         services.get_form_for(rita, 999_999)
 
 
@@ -288,6 +289,15 @@ def test_a_recruiter_keeps_the_private_pool_an_admin_chose(
     assert set(Form.objects.get(pk=form.pk).pools.all()) == {secret, public}
 
 
+def test_an_inactive_second_step_is_marked_as_sending_nothing(recruiter_client: Client) -> None:
+    make_follow_up_form("Profile update", is_active=False)
+    form = make_talent_form()
+
+    page = recruiter_client.get(edit_url(form)).content.decode()
+
+    assert "Profile update (inactive: no link is sent)" in page
+
+
 def test_the_settings_offer_the_pools_and_tags_to_choose_from(recruiter_client: Client) -> None:
     pool = make_pool("Backend")
     tag = make_tag("Runner-up")
@@ -310,6 +320,7 @@ def test_allowed_sites_are_stored_as_origins() -> None:
         "http://localhost:8000",
         "https://example.com:443",
         "http://192.168.1.5:8080",
+        "https://Karriere.Müller.de",
     ]
 
     assert services.normalise_origins(lines) == [
@@ -317,6 +328,7 @@ def test_allowed_sites_are_stored_as_origins() -> None:
         "http://localhost:8000",
         "https://example.com",
         "http://192.168.1.5:8080",
+        "https://karriere.xn--mller-kva.de",
     ]
 
 
@@ -354,6 +366,17 @@ def test_the_sites_form_saves_the_list_and_shows_what_is_wrong(recruiter_client:
     assert "“example.org”: start with https://" in refused.content.decode()
     assert saved.status_code == 302
     assert Form.objects.get(pk=form.pk).allowed_origins == ["https://ok.example"]
+
+
+def test_saving_the_settings_keeps_the_sites_saved_meanwhile(rita: User) -> None:
+    form = make_talent_form()
+    page_loaded_before = Form.objects.get(pk=form.pk)
+    services.update_form(form, {"allowed_origins": ["https://ok.example"]}, actor=rita)
+
+    services.update_form(page_loaded_before, {"title": "Job fair"}, actor=rita)
+
+    form.refresh_from_db()
+    assert (form.title, form.allowed_origins) == ("Job fair", ["https://ok.example"])
 
 
 # --- fields --------------------------------------------------------------------------------
@@ -482,6 +505,24 @@ def test_labels_and_help_are_edited_in_both_languages(recruiter_client: Client) 
     assert "“Where do you live?” saved." in response.content.decode()
 
 
+def test_a_label_that_is_too_long_is_refused_with_the_label_named(
+    recruiter_client: Client,
+) -> None:
+    form = make_talent_form()
+    city = services.add_field(form, kind=FormField.Kind.TALENT, key="city")
+
+    response = recruiter_client.post(
+        field_url("field-edit", city), {f"field-{city.pk}-label_en": "x" * 201}, headers=HTMX
+    )
+
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert "Label (English): Ensure this value has at most 200 characters" in text_of(html)
+    assert f'value="{"x" * 201}"' in html  # still there to shorten, in the open section
+    assert "<details open>" in html
+    assert FormField.objects.get(pk=city.pk).label_en == ""
+
+
 def test_adding_a_field_with_htmx_answers_with_the_panel_and_reloads_the_preview(
     recruiter_client: Client,
 ) -> None:
@@ -538,6 +579,19 @@ def test_the_required_switch_and_the_arrows_change_the_form(recruiter_client: Cl
 
     assert FormField.objects.get(pk=question.pk).required
     assert keys(form) == ["first_name", "last_name", "motivation", "email"]
+
+
+def test_a_moved_field_says_where_it_is_now(recruiter_client: Client) -> None:
+    form = make_talent_form()
+    email = field(form, "email")
+
+    response = recruiter_client.post(
+        field_url("field-move", email), {"direction": "up"}, headers=HTMX
+    )
+
+    assert response["HX-Trigger"] == "form-changed"
+    assert "“Email” is now field 2 of 5." in response.content.decode()
+    assert keys(form)[:3] == ["first_name", "email", "last_name"]
 
 
 def test_the_fields_of_another_form_are_not_found(recruiter_client: Client) -> None:
@@ -710,6 +764,29 @@ def test_a_sent_form_is_not_deleted_but_may_be_deactivated(recruiter_client: Cli
         services.delete_form(form)
 
 
+def test_deleting_a_follow_up_form_says_which_links_and_second_steps_end(
+    recruiter_client: Client,
+) -> None:
+    follow_up = make_follow_up_form("Profile update")
+    make_talent_form("Careers site", second_step=follow_up)
+
+    page = text_of(
+        recruiter_client.get(reverse("webforms:form-delete", args=[follow_up.pk])).content.decode()
+    )
+
+    assert "The personal links already emailed to talents stop working." in page
+    assert "These forms then send no second step: Careers site." in page
+
+
+def test_a_copy_of_a_form_with_a_long_title_fits(rita: User) -> None:
+    form = make_talent_form("Job fair " + "x" * 191)
+
+    copy = services.duplicate_form(form, actor=rita)
+
+    assert len(copy.title) == 200
+    assert copy.title.endswith("x… (copy)")
+
+
 def test_a_copy_has_the_settings_and_fields_and_starts_inactive(
     recruiter_client: Client, rita: User
 ) -> None:
@@ -752,6 +829,9 @@ def test_a_logo_is_known_by_its_content(
     assert brand.colour == "#aa3300"
     served = Client().get(reverse("webforms:brand-logo"))
     assert served["Content-Type"] == mime
+    # A file that is also HTML or script stays an image: no sniffing, nothing to run.
+    assert served["X-Content-Type-Options"] == "nosniff"
+    assert served["Content-Security-Policy"] == "default-src 'none'"
     assert b"".join(served.streaming_content) == content  # type: ignore[attr-defined]
 
 
@@ -782,6 +862,20 @@ def test_a_colour_is_six_hex_digits(admin_client: Client) -> None:
     assert "Enter a colour as #rrggbb" in response.content.decode()
 
 
+def test_a_colour_too_light_for_white_text_is_refused(admin_client: Client) -> None:
+    url = reverse("webforms:branding")
+
+    yellow = admin_client.post(url, {"colour": "#ffcc00"})
+    grey = admin_client.post(url, {"colour": "#767676"})
+
+    assert yellow.status_code == 422
+    assert "White text on #ffcc00 is hard to read (contrast 1.5 to 1" in text_of(
+        yellow.content.decode()
+    )
+    assert grey.status_code == 302
+    assert Branding.objects.get().colour == "#767676"
+
+
 def test_a_new_logo_replaces_the_old_file(
     alice: User, settings: Any, django_capture_on_commit_callbacks: Callbacks
 ) -> None:
@@ -808,9 +902,9 @@ def test_three_starter_forms_ship_with_the_product() -> None:
     application = Form.objects.get(kind=Form.Kind.APPLICATION, title="Application")
 
     assert keys(talent) == ["first_name", "last_name", "email", "recruiter", "interests", "cv"]
-    assert field(talent, "interests").label_de == (
-        "Ich interessiere mich für Stellen in folgenden Bereichen"
-    )
+    interests = field(talent, "interests")
+    assert interests.label_de == "Ich interessiere mich für Stellen in folgenden Bereichen"
+    assert interests.help_de == "Zum Beispiel: Softwareentwicklung, Vertrieb, Finanzen."
     assert list(talent.purposes.values_list("key", flat=True)) == [Purpose.TALENT_POOL]
     assert talent.description_de
     assert talent.thank_you_en

@@ -1,6 +1,7 @@
 """Sending follow-up forms to talents: the email and its working link, who is skipped and
 why, the key that makes a double click harmless, and large selections in the background."""
 
+import datetime
 import re
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
+from time_machine import TimeMachineFixture
 
 from silverpool.accounts.models import User
 from silverpool.outreach.models import OutboundEmail
@@ -279,4 +281,33 @@ def test_an_inactive_form_cannot_be_sent_to_a_selection(rita: User) -> None:
     with pytest.raises(FollowUpRefused):
         send_to_selection(form, [reachable(rita).pk], actor=rita, batch_key="batch-1")
 
+    assert not OutboundEmail.objects.exists()
+
+
+def test_a_selection_leaves_out_who_got_the_same_form_less_than_a_day_ago(
+    form: Form, lena: Talent, rita: User, time_machine: TimeMachineFixture
+) -> None:
+    time_machine.move_to(datetime.datetime(2027, 3, 2, 10, 0, tzinfo=datetime.UTC), tick=False)
+    send_follow_up(form, lena, actor=rita, key="page-1")
+    other = reachable(rita)
+
+    again = bulk_send_follow_up(form, [lena.pk, other.pk], actor=rita, batch_key="batch-2")
+    time_machine.shift(datetime.timedelta(days=1, minutes=1))
+    next_day = bulk_send_follow_up(form, [lena.pk], actor=rita, batch_key="batch-3")
+
+    assert again == {"sent": 1, "sent_recently": 1}
+    assert next_day == {"sent": 1}
+    assert len(links_sent(lena)) == 2
+
+
+def test_a_large_selection_is_not_sent_once_its_sender_may_no_longer_edit(
+    form: Form, rita: User
+) -> None:
+    ids = [reachable(rita).pk for _ in range(2)]
+    rita.role = User.Role.VIEWER
+    rita.save()
+
+    counts = send_follow_up_forms.call(form.pk, ids, rita.pk, "batch-1")
+
+    assert counts == {}
     assert not OutboundEmail.objects.exists()

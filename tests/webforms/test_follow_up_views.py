@@ -213,7 +213,7 @@ def test_the_profile_shows_when_the_talent_last_confirmed_their_data_and_what_th
     assert "Campaign: utm_source=newsletter" in panel
     timeline = timeline_text(html)
     assert (
-        "Talent sent the form Update your profile (campaign: utm_source=newsletter) "
+        "Talent sent in the form Update your profile (campaign: utm_source=newsletter) "
         f"{QUESTION_LABEL}: Data science in Köln"
     ) in timeline
     assert "Talent set city to Köln" in timeline

@@ -3,7 +3,10 @@ duplicates, every bad input and the abuse guards, the framing headers, follow-up
 and the two-step flow."""
 
 import datetime
+import errno
 import re
+import threading
+import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from decimal import Decimal
@@ -13,17 +16,20 @@ from urllib.parse import urlsplit
 
 import pytest
 import time_machine
+from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections, transaction
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from silverpool.accounts.models import User
 from silverpool.outreach.models import OutboundEmail
-from silverpool.privacy.models import ConsentRecord, LegalBasis, Purpose
-from silverpool.privacy.services import erase_talent
-from silverpool.talents.models import Document, Event, Status, Talent
-from silverpool.webforms.models import Form, FormHit, Submission
+from silverpool.privacy.models import ConsentRecord, LegalBasis, Purpose, Suppression
+from silverpool.privacy.services import erase_talent, is_suppressed, suppress
+from silverpool.talents.models import CustomField, Document, Event, Status, Talent
+from silverpool.webforms import services
+from silverpool.webforms.models import Form, FormField, FormHit, Submission
 from silverpool.webforms.services import follow_up_url
 from tests.mailserver import MailServer
 
@@ -145,6 +151,7 @@ def test_a_form_in_one_language_is_shown_in_it_whatever_the_browser_asks(
 
     assert '<html lang="de">' in response.content.decode()
     assert "Vorname" in response.content.decode()
+    assert response["Content-Language"] == "de"
 
 
 def test_the_language_links_switch_the_page_and_keep_the_campaign(client: Client) -> None:
@@ -264,7 +271,7 @@ def test_a_sent_form_brings_the_candidate_into_the_pool_with_consent_and_cv(
     assert confirmation["Subject"] == "Thank you – we have received your details"
     assert '"Careers site 2026"' in confirmation.get_content()
     [notification] = smtp_server.to("rita@example.com")
-    assert notification["Subject"] == 'New through "Careers site 2026": Lena Vogel'
+    assert notification["Subject"] == 'Lena Vogel sent in the form "Careers site 2026"'
     assert f"/talents/{talent.pk}/" in notification.get_content()
     assert smtp_server.to("alice@example.com") == []
 
@@ -287,6 +294,16 @@ def test_a_form_sent_in_german_records_the_german_consent_text_and_confirms_in_g
     assert email.subject == "Danke – wir haben Ihre Angaben erhalten"
 
 
+def test_the_consent_proof_names_no_address_where_none_could_be_read(client: Client) -> None:
+    form = make_talent_form()
+
+    # A Unix socket between proxy and server, and no proxy header: no client address.
+    response = fill_and_send(client, form, address="")
+
+    assert response.status_code == 303
+    assert ConsentRecord.objects.get().ip_address is None
+
+
 def test_a_form_with_a_redirect_sends_the_candidate_there_unless_embedded(
     client: Client,
 ) -> None:
@@ -300,6 +317,18 @@ def test_a_form_with_a_redirect_sends_the_candidate_there_unless_embedded(
     assert embedded["Location"].startswith(reverse("webforms:thanks", args=[form.public_id]))
     thanks = client.get(embedded["Location"]).content.decode()
     assert 'href="https://careers.example.com/thanks" target="_top"' in thanks
+
+
+def test_a_form_with_a_redirect_lets_the_browser_follow_it(client: Client) -> None:
+    form = make_talent_form(redirect_url="https://careers.example.com/thanks?from=form")
+
+    policy = client.get(form_url(form))["Content-Security-Policy"]
+    other = client.get(form_url(make_talent_form("Other")))["Content-Security-Policy"]
+
+    # Browsers hold the redirect after a post to form-action too: without the site, the
+    # candidate's browser stops on the form page although the form arrived.
+    assert "form-action 'self' https://careers.example.com;" in policy + ";"
+    assert "form-action 'self';" in other + ";"
 
 
 def test_campaign_parameters_are_kept_as_text(client: Client) -> None:
@@ -325,6 +354,91 @@ def test_a_docx_cv_is_read_for_search_too(
 
     assert response.status_code == 303
     assert found_by("terraform") == [Talent.objects.get().pk]
+
+
+def test_the_recruiter_the_candidate_names_is_told_and_owns_the_new_talent(
+    client: Client, rita: User, alice: User, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    User.objects.create_user("jdoe42", "jd@example.com", "pw-jdoe-123", role=User.Role.RECRUITER)
+    form = make_talent_form()
+    FormField.objects.create(form=form, kind=FormField.Kind.RECRUITER, key="recruiter", position=9)
+
+    html = client.get(form_url(form)).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = fill_and_send(client, form, recruiter=str(rita.pk))
+
+    # Recruiters by name; a public page shows no login names.
+    assert ">Rita</option>" in html
+    assert ">Alice</option>" in html
+    assert "jdoe42" not in html
+    assert response.status_code == 303
+    assert Talent.objects.get().owner == rita
+    notification = OutboundEmail.objects.get(template="form_notification")
+    assert notification.to_email == "rita@example.com"
+
+
+def test_a_custom_field_deleted_since_the_form_was_built_is_left_out(client: Client) -> None:
+    custom = CustomField.objects.create(
+        key="notice_period", label_en="Notice period", label_de="Kündigungsfrist"
+    )
+    form = make_talent_form()
+    FormField.objects.create(
+        form=form, kind=FormField.Kind.CUSTOM, key=custom.key, required=True, position=9
+    )
+    custom.delete()
+
+    page = client.get(form_url(form)).content.decode()
+    response = fill_and_send(client, form)
+
+    assert "custom_notice_period" not in page
+    assert response.status_code == 303
+    assert Talent.objects.get().email == EMAIL
+
+
+def test_the_browser_is_told_what_to_fill_in_each_field(client: Client) -> None:
+    form = make_talent_form()
+
+    html = client.get(form_url(form)).content.decode()
+
+    tags = {name: tag for tag, name in re.findall(r'(<input[^>]*name="(\w+)"[^>]*>)', html)}
+    assert 'autocomplete="given-name"' in tags["first_name"]
+    assert 'autocomplete="family-name"' in tags["last_name"]
+    assert 'autocomplete="email"' in tags["email"]
+
+
+def test_an_address_on_the_suppression_list_gets_no_mail_unless_its_owner_consents_again(
+    client: Client, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    form = make_talent_form(second_step=make_follow_up_form("Tell us more"))
+    suppress(EMAIL, Suppression.Reason.WITHDRAWN)
+    suppress("anna@example.com", Suppression.Reason.WITHDRAWN)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        without = fill_and_send(client, form, **{f"consent_{Purpose.TALENT_POOL}": ""})
+        consenting = fill_and_send(client, form, email="anna@example.com")
+
+    assert (without.status_code, consenting.status_code) == (303, 303)
+    assert not OutboundEmail.objects.filter(to_email=EMAIL).exists()
+    assert is_suppressed(EMAIL)
+    sent = OutboundEmail.objects.filter(to_email="anna@example.com")
+    assert set(sent.values_list("template", flat=True)) == {"form_confirmation", "form_link"}
+    assert not is_suppressed("anna@example.com")
+
+
+def test_a_cv_that_cannot_be_stored_leaves_no_talent_behind(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    form = make_talent_form()
+
+    def disk_full(*args: Any, **kwargs: Any) -> str:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(FileSystemStorage, "_save", disk_full)
+
+    with pytest.raises(OSError, match="No space left"):
+        fill_and_send(client, form, cv=cv())
+
+    assert nothing_stored()
 
 
 def test_the_same_email_again_updates_the_talent_and_keeps_status_and_owner(
@@ -376,6 +490,7 @@ def test_missing_required_fields_are_named_next_to_the_field_and_in_the_summary(
 
     html = response.content.decode()
     assert response.status_code == 200
+    assert "<title>Error: Careers site</title>" in html
     assert SUMMARY in html
     assert '<a href="#id_first_name">First name: This field is required.</a>' in html
     assert '<a href="#id_email">Email: This field is required.</a>' in html
@@ -462,11 +577,12 @@ def test_a_form_sent_too_fast_is_refused_with_the_values_kept(
     settings.FORM_MIN_FILL_SECONDS = 60
     form = make_talent_form()
 
-    response = fill_and_send(client, form)
+    response = fill_and_send(client, form, cv=cv())
 
     html = response.content.decode()
     assert response.status_code == 400
     assert "Please take a moment to check your entries, then send the form again." in html
+    assert "Please choose your file again." in html
     values = inputs(html).values
     assert (values["first_name"], values["email"]) == ("Lena", EMAIL)
     assert nothing_stored()
@@ -542,10 +658,10 @@ def test_the_eleventh_form_from_one_address_within_ten_minutes_is_refused(
     assert refused.status_code == 429
     retry_after = int(refused["Retry-After"])
     assert 0 < retry_after <= 600
-    assert "Many forms were sent from your network in the last minutes." in (
-        refused.content.decode()
-    )
+    assert "Many forms were sent in the last few minutes." in refused.content.decode()
     assert "Please try again in 10 minutes." in refused.content.decode()
+    # What was typed stays on the page, to send again later.
+    assert inputs(refused.content.decode()).values["email"] == "eleventh@example.com"
     assert Talent.objects.count() == 10
     assert not Talent.objects.filter(email="eleventh@example.com").exists()
     # Another address is not held up, and the first one may send again once the window passed.
@@ -574,6 +690,9 @@ def test_a_form_refuses_more_than_its_limit_from_any_addresses(
     assert "Please try again in" in refused.content.decode()
     assert not Talent.objects.filter(email="fourth@example.com").exists()
     assert elsewhere.status_code == 303
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=9, seconds=30)):
+        nearly = fill_and_send(client, form, email="sixth@example.com", address="10.0.0.9")
+    assert "Please try again in 1 minute." in nearly.content.decode()
 
 
 def test_the_rate_limit_keeps_no_address(client: Client) -> None:
@@ -582,6 +701,61 @@ def test_the_rate_limit_keeps_no_address(client: Client) -> None:
     fill_and_send(client, form, address="203.0.113.9")
 
     assert not FormHit.objects.filter(client__contains="203.0.113").exists()
+    assert FormHit.objects.count() == 1
+
+
+def _waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        [(waiting,)] = cursor.fetchall()
+    return bool(waiting)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite writes one at a time")
+@pytest.mark.django_db(transaction=True)
+def test_two_forms_sent_at_once_from_one_address_cannot_both_take_its_last_slot(
+    settings: Any,
+) -> None:
+    settings.FORM_SUBMISSIONS_PER_ADDRESS = 1
+    form, other = Form.objects.create(title="Careers site"), Form.objects.create(title="Other")
+    counted, release = threading.Event(), threading.Event()
+    second: list[str] = []
+
+    def first_request() -> None:
+        try:
+            with transaction.atomic():
+                services.count_submission(form, "203.0.113.9")
+                counted.set()
+                release.wait(timeout=10)
+        finally:
+            connections.close_all()
+
+    def second_request() -> None:
+        try:
+            services.count_submission(other, "203.0.113.9")
+            second.append("accepted")
+        except services.RateLimited:
+            second.append("refused")
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=first_request)
+    first.start()
+    assert counted.wait(timeout=10)
+    later = threading.Thread(target=second_request)
+    later.start()
+    # The first commits once the second waits for it (or, were nothing locked, is done).
+    deadline = time.monotonic() + 10
+    while later.is_alive() and not _waiting_for_a_lock() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    release.set()
+    first.join()
+    later.join()
+
+    assert second == ["refused"]
     assert FormHit.objects.count() == 1
 
 
@@ -627,6 +801,22 @@ def test_an_embedded_form_hides_the_page_header(client: Client) -> None:
     }
 
 
+def test_an_embedded_form_works_without_cookies(client: Client) -> None:
+    """Browsers give another site's iframe no cookies (Safari, blocked third-party cookies)."""
+    form = make_talent_form(allowed_origins=["https://careers.example.com"])
+    page = client.get(form_url(form) + "?embed=1")
+    hidden = inputs(page.content.decode()).hidden
+
+    cookieless = Client()
+    wrong = send(cookieless, form, {**hidden, **filled(email="")})
+    sent = send(cookieless, form, {**hidden, **filled()})
+    thanks = cookieless.get(sent["Location"])
+
+    assert not any(response.cookies for response in (page, wrong, sent, thanks))
+    assert (wrong.status_code, sent.status_code) == (200, 303)
+    assert Talent.objects.get().email == EMAIL
+
+
 # Follow-up links
 
 
@@ -661,6 +851,9 @@ def test_a_follow_up_link_opens_the_form_with_the_talents_data(client: Client, r
     assert "Update my details" in response.content.decode()
     # No consent boxes: the talent is already in the pool.
     assert "consent_" not in response.content.decode()
+    # The page shows the talent's data: no cache along the way keeps it.
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
 
 
 def test_a_follow_up_updates_the_profile_with_the_talent_as_the_actor(
@@ -793,3 +986,15 @@ def test_a_two_step_form_emails_the_link_to_the_second_form_which_opens_prefille
     assert second_page.status_code == 200
     assert "Tell us more" in second_page.content.decode()
     assert inputs(second_page.content.decode()).values["first_name"] == "Lena"
+
+
+def test_the_second_step_is_emailed_in_the_language_of_the_first(
+    client: Client, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    form = make_talent_form("Kurzanmeldung", second_step=make_follow_up_form("Mehr über Sie"))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_and_send(client, form, "?lang=de", **{f"consent_{Purpose.TALENT_POOL}": ""})
+
+    email = OutboundEmail.objects.get(template="form_link")
+    assert email.subject == "Bitte ergänzen Sie Ihr Profil: Mehr über Sie"

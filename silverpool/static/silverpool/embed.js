@@ -26,18 +26,23 @@
       }
     });
     if (changed) frame.src = src.toString();
+    // A form that loaded before this script did reported its height to nobody.
+    else if (frame.contentWindow) {
+      frame.contentWindow.postMessage({ silverpool: "measure" }, origin || "*");
+    }
   }
-
-  frames().forEach(passCampaign);
 
   window.addEventListener("message", function (event) {
     if (origin && event.origin !== origin) return;
     var data = event.data;
     if (!data || data.silverpool !== "height" || typeof data.height !== "number") return;
     frames().forEach(function (frame) {
+      // Only the frame's own page may size it.
       if (frame.dataset.silverpoolForm === data.form && frame.contentWindow === event.source) {
-        frame.style.height = Math.min(data.height, 20000) + "px";
+        frame.style.height = Math.max(0, Math.min(data.height, 20000)) + "px";
       }
     });
   });
+
+  frames().forEach(passCampaign);
 })();

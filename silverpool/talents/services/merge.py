@@ -2,8 +2,7 @@
 
 The secondary talent is kept, hidden (merged_into), so that an undo can give back exactly
 what moved: its notes, events, documents, pool memberships and tags, the forms it sent in,
-its consent proof,
-and the primary's field values and legal basis from before the merge.
+its consent proof, and the primary's field values and legal basis from before the merge.
 """
 
 import datetime
@@ -13,7 +12,7 @@ from typing import Any, Literal
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -140,12 +139,25 @@ def _check_emails_free(merge: Merge) -> None:
             )
 
 
-@transaction.atomic
+def _confirmed_without(primary: Talent, merge: Merge) -> datetime.datetime | None:
+    """The primary's own confirmation once the secondary's goes back with it: the one from
+    before the merge, or a form the person sent in since, whichever is later."""
+    before = merge.snapshot.get("data_confirmed_at")
+    since = (
+        _submissions()
+        .filter(talent=primary, created_at__gt=merge.created_at)
+        .aggregate(latest=Max("created_at"))["latest"]
+    )
+    moments = [datetime.datetime.fromisoformat(before) if before else None, since]
+    return max(filter(None, moments), default=None)
+
+
 def _submissions() -> QuerySet[Any]:
     # The forms sent in (webforms builds on this app, so its model is looked up).
     return apps.get_model("webforms", "Submission").objects.all()
 
 
+@transaction.atomic
 def undo_merge(merge: Merge, *, actor: User) -> Talent:
     """Split a merge again: the secondary comes back with everything it brought."""
     merge = Merge.objects.select_for_update().get(pk=merge.pk)
@@ -169,8 +181,7 @@ def undo_merge(merge: Merge, *, actor: User) -> Talent:
     _check_emails_free(merge)
 
     _restore(primary, merge.snapshot["primary"])
-    confirmed = merge.snapshot.get("data_confirmed_at")
-    primary.data_confirmed_at = datetime.datetime.fromisoformat(confirmed) if confirmed else None
+    primary.data_confirmed_at = _confirmed_without(primary, merge)
     primary.name_key = name_key(primary.first_name, primary.last_name)
     primary.save()
     secondary.merged_into = None

@@ -265,11 +265,11 @@ def _data_exported(event: Event, actor: str) -> SafeString:
 
 
 def _form_submitted(event: Event, actor: str) -> SafeString:
-    """ "Talent sent the form Talent pool" with the campaign the link carried, then one
+    """ "Talent sent in the form Talent pool" with the campaign the link carried, then one
     line per answer to the form's questions. Lines, not a list: the timeline is a list,
     and its items' style would mark every answer as an event."""
     data = event.data
-    sentence = format_html(_("{actor} sent the form {form}"), actor=actor, form=data.get("form"))
+    sentence = format_html(_("{actor} sent in the form {form}"), actor=actor, form=data.get("form"))
     campaign = data.get("campaign") or {}
     if campaign:
         sentence = format_html(

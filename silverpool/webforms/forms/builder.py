@@ -62,19 +62,17 @@ class NewForm(BuilderForm):
     )
 
 
-class UserChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
-
-
-class UsersChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
-    def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
-
-
 class PurposesChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: Purpose) -> str:
         return obj.name(translation.get_language() or "en")
+
+
+class SecondStepChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
+    # An inactive form may be chosen (to switch on later), but no link to it goes out.
+    def label_from_instance(self, obj: Form) -> str:
+        if obj.is_active:
+            return obj.title
+        return _("%(title)s (inactive: no link is sent)") % {"title": obj.title}
 
 
 class SettingsForm(BuilderForm):
@@ -113,13 +111,13 @@ class SettingsForm(BuilderForm):
         self.fields["tags"].queryset = Tag.objects.all()  # type: ignore[attr-defined]
         self.fields["status"].empty_label = _("The default status")  # type: ignore[attr-defined]
         self.fields["status"].help_text = _("Talents the form adds get it; known ones keep theirs.")
-        self.fields["owner"] = UserChoice(
+        self.fields["owner"] = forms.ModelChoiceField(
             label=_("Owner for new talents"),
             queryset=owners,
             required=False,
             empty_label=_("The recruiter the candidate names, if any"),
         )
-        self.fields["notify"] = UsersChoice(
+        self.fields["notify"] = forms.ModelMultipleChoiceField(
             label=_("Recruiters to notify"),
             queryset=owners,
             required=False,
@@ -144,8 +142,14 @@ class SettingsForm(BuilderForm):
                     "candidate's language."
                 ),
             )
-            self.fields["second_step"].queryset = second_step_choices(form)  # type: ignore[attr-defined]
-            self.fields["second_step"].empty_label = _("None")  # type: ignore[attr-defined]
+            step = self.fields["second_step"]
+            self.fields["second_step"] = SecondStepChoice(
+                label=step.label,
+                queryset=second_step_choices(form),
+                required=False,
+                empty_label=_("None"),
+                help_text=step.help_text,
+            )
         self.order_fields(SETTINGS_FIELDS)
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
@@ -230,6 +234,7 @@ class FieldForm(BuilderForm):
     a label left empty shows the field's usual one. Prefixed: the page has one per field."""
 
     def __init__(self, data: Any = None, *, field: FormField) -> None:
+        self.field = field
         initial = model_to_dict(field, fields=FIELD_FIELDS)
         super().__init__(data, initial=initial, prefix=f"field-{field.pk}")
         self.fields.update(fields_for_model(FormField, fields=FIELD_FIELDS))
@@ -247,5 +252,8 @@ class BrandingForm(BuilderForm):
         label=_("Colour"),
         max_length=7,
         widget=forms.TextInput(attrs={"type": "color"}),
-        help_text=_("Buttons, links and the focus outline of the form pages."),
+        help_text=_(
+            "Buttons, links and the focus outline of the form pages. Buttons have white "
+            "text on it, so it has to be dark enough to read."
+        ),
     )

@@ -26,6 +26,17 @@ RECRUITER = "recruiter"
 QUESTION_PREFIX = "q_"
 CONSENT_PREFIX = "consent_"
 TOKEN = "form_token"  # noqa: S105 - the input's name, not a secret
+# What browsers fill in for people, and read out with the field (WCAG 1.3.5).
+AUTOCOMPLETE = {
+    "first_name": "given-name",
+    "last_name": "family-name",
+    "email": "email",
+    "phone": "tel",
+    "postcode": "postal-code",
+    "city": "address-level2",
+    "country": "country",
+    "job_title": "organization-title",
+}
 
 
 def field_name(field: FormField) -> str:
@@ -44,7 +55,7 @@ def field_name(field: FormField) -> str:
 
 class RecruiterChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
     def label_from_instance(self, obj: User) -> str:
-        return obj.get_full_name() or obj.username
+        return obj.get_full_name()
 
 
 class PublicForm(TalentForm):
@@ -60,13 +71,17 @@ class PublicForm(TalentForm):
         token: str = "",
     ) -> None:
         self.form = form
-        self.form_fields = list(form.fields.all())
-        names = [field_name(f) for f in self.form_fields]
-        super().__init__(data, files=files, talent=talent, only=set(names))
+        fields = list(form.fields.all())
+        super().__init__(data, files=files, talent=talent, only={field_name(f) for f in fields})
+        # A custom field an admin deleted since the form was built is left out.
+        profile = {FormField.Kind.TALENT, FormField.Kind.CUSTOM}
+        self.form_fields = [
+            f for f in fields if f.kind not in profile or field_name(f) in self.fields
+        ]
         for field in self.form_fields:
             name = field_name(field)
             self.fields[name] = self._field_for(field, self.fields.get(name))
-        self.order_fields(names)
+        self.order_fields([field_name(f) for f in self.form_fields])
         self.purposes = self._consent_boxes() if form.kind != Form.Kind.FOLLOW_UP else []
         self.fields[HONEYPOT] = forms.CharField(
             label=_("Leave this field empty"),
@@ -83,26 +98,26 @@ class PublicForm(TalentForm):
                 help_text=_("PDF, Word (docx) or OpenDocument (odt)."),
             )
         elif field.kind == FormField.Kind.RECRUITER:
+            # By name only: a public page must not show login names.
+            named = assignable_owners().exclude(first_name="", last_name="")
             made = RecruiterChoice(
-                queryset=assignable_owners().order_by("first_name", "last_name"),
+                queryset=named.order_by("first_name", "last_name"),
                 empty_label=_("— I don't remember / nobody —"),
             )
         elif field.kind == FormField.Kind.QUESTION:
             made = forms.CharField(max_length=5000, widget=forms.Textarea(attrs={"rows": 4}))
-        elif talent_field is not None:
-            made = talent_field
         else:
-            # A custom field an admin deleted since the form was built.
-            made = forms.CharField(widget=forms.HiddenInput)
+            assert talent_field is not None
+            made = talent_field
         made.required = field.required
         # A custom field's form field already has its label; others get a default.
-        if field.kind != FormField.Kind.CUSTOM or talent_field is None:
+        if field.kind != FormField.Kind.CUSTOM:
             made.label = default_label(field)
         made.label = field.label or made.label
         if field.help_text:
             made.help_text = field.help_text
-        if field.kind == FormField.Kind.TALENT and field.key == "email":
-            made.widget.attrs["autocomplete"] = "email"
+        if field.kind == FormField.Kind.TALENT and field.key in AUTOCOMPLETE:
+            made.widget.attrs["autocomplete"] = AUTOCOMPLETE[field.key]
         return made
 
     def _consent_boxes(self) -> list[str]:
@@ -122,16 +137,6 @@ class PublicForm(TalentForm):
     def form_language(self) -> str:
         return translation.get_language() or "en"
 
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        # Screen readers read the message with the field (the template gives it this id).
-        if field in self.fields:
-            bound = self[field]
-            described = [f"{bound.auto_id}_error"]
-            if bound.help_text:
-                described.append(f"{bound.auto_id}_helptext")
-            bound.field.widget.attrs["aria-describedby"] = " ".join(described)
-
     def clean_cv(self) -> Any:
         upload = self.cleaned_data.get(CV)
         if upload:
@@ -148,7 +153,7 @@ class PublicForm(TalentForm):
     def visible_fields_in_order(self) -> list[forms.BoundField]:
         return [self[field_name(f)] for f in self.form_fields]
 
-    def entry(self, *, campaign: dict[str, str], ip_address: str, user_agent: str) -> Entry:
+    def entry(self, *, campaign: dict[str, str], ip_address: str | None, user_agent: str) -> Entry:
         """What the candidate sent, for the submit service (after is_valid)."""
         data = self.talent_data()
         answers = [

@@ -20,6 +20,13 @@ TALENT_FIELDS = [
     ),
     ("cv", "cv", False, "", ""),
 ]
+# (help_en, help_de) by key: what a free-text answer could look like.
+HELP = {
+    "interests": (
+        "For example: software development, sales, finance.",
+        "Zum Beispiel: Softwareentwicklung, Vertrieb, Finanzen.",
+    ),
+}
 FOLLOW_UP_FIELDS = [
     ("talent", "job_title", False, "", ""),
     ("talent", "skills", False, "", ""),
@@ -48,12 +55,15 @@ FORMS = [
             "Gerade nicht die passende Stelle dabei? Werden Sie Teil unseres Talentpools: "
             "Wir melden uns, sobald eine Stelle zu Ihnen passt. Es dauert nur eine Minute."
         ),
+        # No "you are in the pool now": without the consent box ticked, that waits for
+        # consent; and the email confirms, it asks the candidate to do nothing.
         "thank_you_en": (
-            "Thank you! You are in our talent pool now. We have sent you an email to confirm."
+            "Thank you! Your details have arrived, and we will get in touch when a role fits "
+            "you. A confirmation is on its way to your inbox."
         ),
         "thank_you_de": (
-            "Vielen Dank! Sie sind jetzt in unserem Talentpool. Wir haben Ihnen eine "
-            "Bestätigung per E-Mail geschickt."
+            "Vielen Dank! Ihre Angaben sind bei uns angekommen, und wir melden uns, sobald "
+            "eine Stelle zu Ihnen passt. Eine Bestätigung ist per E-Mail unterwegs."
         ),
         "fields": TALENT_FIELDS,
         "purposes": ["talent_pool"],
@@ -106,6 +116,8 @@ def forwards(apps, schema_editor):
                 required=required,
                 label_en=label_en,
                 label_de=label_de,
+                help_en=HELP.get(key, ("", ""))[0],
+                help_de=HELP.get(key, ("", ""))[1],
                 position=position,
             )
             for position, (kind, key, required, label_en, label_de) in enumerate(spec["fields"])

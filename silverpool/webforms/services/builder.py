@@ -15,6 +15,7 @@ from django.db.models import Max, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils.crypto import get_random_string
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -57,6 +58,9 @@ LOGO_SIGNATURES = (
     (b"\xff\xd8\xff", "image/jpeg", "jpg"),
 )
 COLOUR = re.compile(r"#[0-9a-f]{6}")
+# Buttons on the public pages are white text on the brand colour, links and headings the
+# colour on white: WCAG AA asks 4.5:1 for text of their size.
+MIN_CONTRAST = 4.5
 # A host name (or IPv4 address) as frame-ancestors takes it: no wildcards, no spaces.
 HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -130,7 +134,9 @@ def update_form(form: Form, values: Mapping[str, Any], *, actor: User) -> Form:
     many = {name: cleaned.pop(name) for name in MANY_TO_MANY if name in cleaned}
     for name, value in cleaned.items():
         setattr(form, name, value)
-    form.save()
+    # Only these columns: the settings and the sites are saved from different forms of the
+    # page, and neither may write back the other's values as they were when it loaded.
+    form.save(update_fields=[*cleaned, "updated_at"])
     if "pools" in many:
         hidden = form.pools.exclude(pk__in=pools_visible_to(actor).values("pk"))
         many["pools"] = [*many["pools"], *hidden]
@@ -216,20 +222,25 @@ def _origin(entry: str) -> str:
             % {"entry": entry, "example": example}
         )
     host = parts.hostname or ""
+    try:
+        # frame-ancestors takes ASCII only: karriere.müller.de is karriere.xn--mller-kva.de.
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:
+        host = ""
     if parts.username or parts.password or not HOST.fullmatch(host):
         raise ValidationError(
             _("“%(entry)s”: enter the site's address only, e.g. https://www.example.com.")
             % {"entry": entry}
         )
+    origin = f"{scheme}://{host}"
+    if port is not None and port != DEFAULT_PORTS[scheme]:
+        origin += f":{port}"
     if parts.path not in ("", "/") or parts.query or parts.fragment:
-        origin = f"{scheme}://{parts.netloc.lower()}"
         raise ValidationError(
             _("“%(entry)s”: enter the site without a path, e.g. %(origin)s.")
             % {"entry": entry, "origin": origin}
         )
-    if port is None or port == DEFAULT_PORTS[scheme]:
-        return f"{scheme}://{host}"
-    return f"{scheme}://{host}:{port}"
+    return origin
 
 
 def public_url(form: Form) -> str:
@@ -338,14 +349,19 @@ def edit_field(field: FormField, values: Mapping[str, Any]) -> FormField:
 
 
 @transaction.atomic
-def move_field(field: FormField, *, up: bool) -> None:
-    """Swap the field with the one above (or below) it; the first stays first."""
+def move_field(field: FormField, *, up: bool) -> int:
+    """Swap the field with the one above (or below) it; the first stays first. Returns
+    its place now, from 1."""
     fields = list(FormField.objects.select_for_update().filter(form_id=field.form_id))
-    index = next(i for i, f in enumerate(fields) if f.pk == field.pk)
+    index = next((i for i, f in enumerate(fields) if f.pk == field.pk), None)
+    if index is None:  # removed by someone else meanwhile
+        raise ValidationError(_("The field is no longer on the form."))
     other = index - 1 if up else index + 1
     if 0 <= other < len(fields):
         fields[index], fields[other] = fields[other], fields[index]
+        index = other
     _renumber(fields)
+    return index + 1
 
 
 @transaction.atomic
@@ -404,7 +420,7 @@ def duplicate_form(form: Form, *, actor: User) -> Form:
     copy = Form.objects.get(pk=form.pk)
     copy.pk = None
     copy.public_id = new_public_id()
-    copy.title = _("%(title)s (copy)") % {"title": form.title}
+    copy.title = _copy_title(form.title)
     copy.is_active = False
     copy.created_by = actor
     copy.save()
@@ -427,6 +443,17 @@ def duplicate_form(form: Form, *, actor: User) -> Form:
     return copy
 
 
+def _copy_title(title: str) -> str:
+    """The copy's title, "Careers page (copy)"; a long original is cut short with "…" so
+    that the whole fits the column."""
+    limit = Form._meta.get_field("title").max_length or 200
+    copy = _("%(title)s (copy)") % {"title": title}
+    excess = len(copy) - limit
+    if excess > 0:
+        copy = _("%(title)s (copy)") % {"title": title[: len(title) - excess - 1] + "…"}
+    return copy
+
+
 def second_step_choices(form: Form) -> QuerySet[Form]:
     """The forms `form` can send as its second step: follow-up forms, active or not."""
     return Form.objects.filter(kind=Form.Kind.FOLLOW_UP).exclude(pk=form.pk)
@@ -442,7 +469,7 @@ def logo_type(upload: UploadedFile[bytes]) -> tuple[str, str]:
     if size > LOGO_MAX_BYTES:
         raise ValidationError(
             _("The logo is %(size)s MB; at most 1 MB is allowed.")
-            % {"size": f"{size / 1048576:.1f}"}
+            % {"size": number_format(size / 1048576, decimal_pos=1)}
         )
     if size == 0:
         raise ValidationError(_("The file is empty."))
@@ -457,6 +484,18 @@ def logo_type(upload: UploadedFile[bytes]) -> tuple[str, str]:
     raise ValidationError(_("The logo must be a PNG, JPEG or WebP image."))
 
 
+def contrast_with_white(colour: str) -> float:
+    """The WCAG contrast ratio of "#rrggbb" and white, from 1 (white) to 21 (black)."""
+
+    def linear(channel: int) -> float:
+        value = channel / 255
+        return value / 12.92 if value <= 0.04045 else ((value + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (linear(int(colour[i : i + 2], 16)) for i in (1, 3, 5))
+    luminance = 0.2126 * red + 0.7152 * green + 0.0722 * blue
+    return 1.05 / (luminance + 0.05)
+
+
 @transaction.atomic
 def save_branding(
     *, colour: str, logo: UploadedFile[bytes] | None = None, remove_logo: bool = False
@@ -466,6 +505,12 @@ def save_branding(
     colour = colour.strip().lower()
     if not COLOUR.fullmatch(colour):
         raise ValidationError({"colour": [_("Enter a colour as #rrggbb, e.g. #1d5c87.")]})
+    if (contrast := contrast_with_white(colour)) < MIN_CONTRAST:
+        message = _(
+            "White text on %(colour)s is hard to read (contrast %(contrast)s to 1, at least "
+            "4.5 to 1 is needed): choose a darker colour."
+        ) % {"colour": colour, "contrast": number_format(contrast, decimal_pos=1)}
+        raise ValidationError({"colour": [message]})
     mime = extension = ""
     if logo is not None:
         try:

@@ -3,7 +3,6 @@ contact and free-text questions, with the labels candidates read when the builde
 them empty."""
 
 from django.db import models
-from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +35,3 @@ def default_label(field: FormField) -> str:
         case FormField.Kind.RECRUITER:
             return str(RECRUITER_LABEL)
     return field.key
-
-
-def label_in(field: FormField, language: str) -> str:
-    with translation.override(language):
-        return field.label or default_label(field)

@@ -6,13 +6,16 @@ The email and its timeline entry are `submit.send_form_link`. What this module a
 may get one: an active follow-up form, a talent the actor may see, whom we may email about
 the talent pool (privacy.may_email: not suppressed, and with consent while the GDPR function
 is on); and a key per send, so that a double click sends one email while a
-deliberate second send (a new key, from a freshly rendered page) sends another.
+deliberate second send (a new key, from a freshly rendered page) sends another. A
+selection leaves out whoever got the same form less than RESEND_AFTER ago: sending a large
+selection again because its background run is not visible must not email everyone twice.
 
 A rule would call `send_follow_up(form, talent, actor=None, key=f"rule:…")` with a key
 derived from the rule and the event that triggered it; `actor=None` is the system, which
 sees every talent.
 """
 
+import datetime
 import logging
 import secrets
 from collections import Counter
@@ -20,14 +23,16 @@ from collections.abc import Iterator, Sequence
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from ...accounts.models import User
+from ...outreach.models import OutboundEmail
 from ...privacy import services as privacy
 from ...privacy.models import Purpose
-from ...talents.models import Talent
+from ...talents.models import Event, Talent
 from ..models import Form, Submission
 from .submit import send_form_link
 
@@ -38,6 +43,7 @@ SEND_AT_ONCE_MAX = 100
 CHUNK = 500
 # Outbox keys are at most 200 characters; the form and talent ids take the rest.
 MAX_KEY_LENGTH = 120
+RESEND_AFTER = datetime.timedelta(days=1)
 
 
 class FollowUpRefused(ValueError):
@@ -62,6 +68,7 @@ def new_send_key() -> str:
 
 
 def form_refusal(form: Form) -> FollowUpRefused | None:
+    """Why `form` cannot be sent to anyone, or None."""
     if form.kind != Form.Kind.FOLLOW_UP or not form.is_active:
         return FollowUpRefused(
             "form_inactive",
@@ -114,15 +121,38 @@ def send_follow_up(form: Form, talent: Talent, *, actor: User | None, key: str) 
 
 
 @transaction.atomic
-def _send(form: Form, talent: Talent, *, actor: User | None, key: str) -> bool:
+def _send(
+    form: Form,
+    talent: Talent,
+    *,
+    actor: User | None,
+    key: str,
+    unless_sent_since: datetime.datetime | None = None,
+) -> bool:
     if len(key) > MAX_KEY_LENGTH:
         raise ValueError("The key of a follow-up request is too long.")
     refused = form_refusal(form) or talent_refusal(talent)
     if refused is not None:
         raise refused
-    # The lock makes the second of a double click wait and then find the first email.
+    # The lock makes the second of a double click (or of two batches) wait and then find
+    # the first email.
     Talent.objects.select_for_update().filter(pk=talent.pk).exists()
-    return send_form_link(form, talent, key=f"follow-up:{form.pk}:{talent.pk}:{key}", actor=actor)
+    key = f"follow-up:{form.pk}:{talent.pk}:{key}"
+    if unless_sent_since is not None and _link_sent_since(form, talent, unless_sent_since):
+        # A second run of the same batch found its own email: that is no refusal.
+        if OutboundEmail.objects.filter(idempotency_key=key).exists():
+            return False
+        raise FollowUpRefused(
+            "sent_recently",
+            _("%(name)s got this form less than a day ago.") % {"name": talent.full_name},
+        )
+    return send_form_link(form, talent, key=key, actor=actor)
+
+
+def _link_sent_since(form: Form, talent: Talent, since: datetime.datetime) -> bool:
+    return talent.events.filter(
+        kind=Event.Kind.FORM_LINK_SENT, created_at__gte=since, data__form_id=form.pk
+    ).exists()
 
 
 def bulk_send_follow_up(
@@ -132,12 +162,13 @@ def bulk_send_follow_up(
     or the code of the refusal ("already_sent" for a talent this batch reached before).
     Each send is its own transaction: one refusal stops nobody else's email."""
     counts: Counter[str] = Counter()
+    since = timezone.now() - RESEND_AFTER
     for talent in _visible_by_id(talent_ids, actor):
         if talent is None:
             counts["not_visible"] += 1
             continue
         try:
-            sent = _send(form, talent, actor=actor, key=batch_key)
+            sent = _send(form, talent, actor=actor, key=batch_key, unless_sent_since=since)
         except FollowUpRefused as refused:
             counts[refused.code] += 1
         else:
@@ -184,7 +215,13 @@ def send_in_background(
     form: Form, talent_ids: list[int], *, actor: User, batch_key: str
 ) -> dict[str, int]:
     """The background part of `send_to_selection`. Safe to run twice: the batch key
-    makes every talent's email once-only."""
+    makes every talent's email once-only. Nothing goes out in the name of someone who has
+    since been deactivated or may no longer edit talents."""
+    if not (actor.is_active and actor.can_edit):
+        logger.info(
+            "bulk_follow_up form=%s actor=%s dropped: may no longer send", form.pk, actor.pk
+        )
+        return {}
     counts = bulk_send_follow_up(form, talent_ids, actor=actor, batch_key=batch_key)
     logger.info("bulk_follow_up form=%s actor=%s counts=%s", form.pk, actor.pk, counts)
     return counts
@@ -196,6 +233,7 @@ SKIPPED = {
     "no_email": gettext_lazy("no email address"),
     "suppressed": gettext_lazy("on the suppression list"),
     "no_consent": gettext_lazy("no consent to be contacted"),
+    "sent_recently": gettext_lazy("got this form less than a day ago"),
 }
 
 

@@ -63,7 +63,7 @@ def submit_form(form: Form, entry: Entry) -> Submission:
             language=entry.language,
             given=entry.consents,
             ip_address=entry.ip_address,
-            user_agent=entry.user_agent[:400],
+            user_agent=entry.user_agent,
         )
     result = talents.intake_talent(
         entry.values,
@@ -82,7 +82,8 @@ def submit_form(form: Form, entry: Entry) -> Submission:
     second = form.second_step
     # Whoever just sent the first step gets the second, unless their address is suppressed.
     if second is not None and second.is_active and not privacy.is_suppressed(result.talent.email):
-        send_form_link(second, result.talent, key=f"form-second-step:{submission.pk}")
+        key = f"form-second-step:{submission.pk}"
+        send_form_link(second, result.talent, key=key, language=entry.language)
     _notify(submission, entry.recruiter)
     return submission
 
@@ -146,15 +147,23 @@ def _send_confirmation(submission: Submission) -> None:
 
 
 @transaction.atomic
-def send_form_link(form: Form, talent: Talent, *, key: str, actor: User | None = None) -> bool:
+def send_form_link(
+    form: Form,
+    talent: Talent,
+    *,
+    key: str,
+    actor: User | None = None,
+    language: str | None = None,
+) -> bool:
     """Email `talent` a personal link to follow-up form `form`, with its timeline entry;
     once per `key`: returns False when that email was queued before. Whether the talent
-    may get it is the caller's to decide (see requests.talent_refusal)."""
+    may get it is the caller's to decide (see requests.talent_refusal). Written in
+    `language`, else in the one the talent is written to in."""
     if OutboundEmail.objects.filter(idempotency_key=key).exists():
         return False
     email = queue_email(
         template=FORM_LINK,
-        language=mail_language(talent, actor=actor),
+        language=language or mail_language(talent, actor=actor),
         context={"form_title": form.title, "form_url": follow_up_url(form, talent)},
         talent=talent,
         idempotency_key=key,
@@ -178,7 +187,7 @@ def _notify(submission: Submission, recruiter: User | None) -> None:
     if recruiter is not None and recruiter.is_active:
         users[recruiter.pk] = recruiter
     talent = submission.talent
-    url = talents_url(talent)
+    url = settings.SITE_URL + reverse("talents:talent-detail", args=[talent.pk])
     for user in users.values():
         if not user.email:
             continue
@@ -197,7 +206,3 @@ def _notify(submission: Submission, recruiter: User | None) -> None:
             actor=None,
             kind=OutboundEmail.Kind.FORM,
         )
-
-
-def talents_url(talent: Talent) -> str:
-    return settings.SITE_URL + reverse("talents:talent-detail", args=[talent.pk])

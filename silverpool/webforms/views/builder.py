@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -29,6 +30,7 @@ from .. import services
 from ..forms.builder import (
     AddFieldForm,
     BrandingForm,
+    BuilderForm,
     FieldForm,
     NewForm,
     QuestionForm,
@@ -136,18 +138,22 @@ def _edit_page(
     return render(request, TEMPLATE, context, status=status)
 
 
-def _fields_context(form: Form) -> dict[str, Any]:
+def _fields_context(form: Form, edited: FieldForm | None = None) -> dict[str, Any]:
+    """`edited` is the labels form just sent: its field's stays open, so the focus can go
+    back to its button, and a refused one keeps what was typed."""
     fields = list(form.fields.all())
     rows = []
     for field in fields:
         field.form = form
         essential = services.is_essential(field)
+        is_edited = edited is not None and edited.field.pk == field.pk
         rows.append(
             {
                 "field": field,
                 "label": _label(field),
                 "essential": essential,
-                "edit": FieldForm(field=field),
+                "edit": edited if is_edited else FieldForm(field=field),
+                "open": is_edited,
             }
         )
     language = translation.get_language() or "en"
@@ -175,13 +181,29 @@ def _field_for(request: AuthedRequest, pk: int, field_pk: int) -> FormField:
     return field
 
 
-def _fields_done(request: AuthedRequest, form: Form, error: ValidationError | None) -> HttpResponse:
+def _refusal(form: BuilderForm) -> ValidationError:
+    """What is wrong with a field form, each message with the label of its input."""
+    return ValidationError(
+        [
+            f"{capfirst(form.fields[name].label)}: {message}"
+            for name, errors in form.errors.items()
+            for message in errors
+        ]
+    )
+
+
+def _fields_done(
+    request: AuthedRequest,
+    form: Form,
+    error: ValidationError | None,
+    edited: FieldForm | None = None,
+) -> HttpResponse:
     """After a change of the fields (or a refused one): the panel for htmx, else the page."""
     if error is not None:
         messages.error(request, " ".join(error.messages))
     if not (request.htmx and not request.htmx.boosted):
         return redirect(reverse("webforms:form-edit", args=[form.pk]) + "#fields")
-    context = _fields_context(form)
+    context = _fields_context(form, edited)
     html = render_to_string(f"{TEMPLATE}#fields", context, request)
     html += render_to_string(f"{TEMPLATE}#flash", context, request)
     response = HttpResponse(html, status=200 if error is None else 422)
@@ -214,7 +236,7 @@ def question_add(request: AuthedRequest, pk: int) -> HttpResponse:
     question = QuestionForm(request.POST)
     try:
         if not question.is_valid():
-            raise ValidationError(question.errors.as_text())
+            raise _refusal(question)
         field = services.add_field(form, kind=FormField.Kind.QUESTION, **question.cleaned_data)
     except ValidationError as error:
         return _fields_done(request, form, error)
@@ -230,13 +252,13 @@ def field_edit(request: AuthedRequest, pk: int, field_pk: int) -> HttpResponse:
     edit = FieldForm(request.POST, field=field)
     try:
         if not edit.is_valid():
-            raise ValidationError(edit.errors.as_text())
+            raise _refusal(edit)
         services.edit_field(field, edit.cleaned_data)
     except ValidationError as error:
-        return _fields_done(request, field.form, error)
+        return _fields_done(request, field.form, error, edited=edit)
     label = _label(field)
     messages.success(request, _("“%(label)s” saved.") % {"label": label})
-    return _fields_done(request, field.form, None)
+    return _fields_done(request, field.form, None, edited=FieldForm(field=field))
 
 
 @login_required
@@ -258,7 +280,16 @@ def field_required(request: AuthedRequest, pk: int, field_pk: int) -> HttpRespon
 @require_POST
 def field_move(request: AuthedRequest, pk: int, field_pk: int) -> HttpResponse:
     field = _field_for(request, pk, field_pk)
-    services.move_field(field, up=request.POST.get("direction") != "down")
+    try:
+        place = services.move_field(field, up=request.POST.get("direction") != "down")
+    except ValidationError as error:
+        return _fields_done(request, field.form, error)
+    # Said aloud too: the arrow that had the focus is gone once the field is first or last.
+    messages.success(
+        request,
+        _("“%(label)s” is now field %(place)d of %(count)d.")
+        % {"label": _label(field), "place": place, "count": field.form.fields.count()},
+    )
     return _fields_done(request, field.form, None)
 
 
@@ -303,7 +334,7 @@ def form_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         context = {
             "question": _("Delete the form “%(title)s”?") % {"title": form.title},
-            "consequence": _("Its public address stops working, also on sites that embed it."),
+            "consequence": _delete_consequence(form),
             "blocked": services.form_delete_blocker(form),
             "cancel_url": reverse("webforms:form-edit", args=[form.pk]),
         }
@@ -315,6 +346,19 @@ def form_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("webforms:form-edit", pk=form.pk)
     messages.success(request, _("Form “%(title)s” deleted.") % {"title": form.title})
     return redirect("webforms:form-list")
+
+
+def _delete_consequence(form: Form) -> str:
+    if form.kind != Form.Kind.FOLLOW_UP:
+        return _("Its public address stops working, also on sites that embed it.")
+    consequence = _("The personal links already emailed to talents stop working.")
+    # delete_form leaves the talent forms that send it as their second step without one.
+    firsts = Form.objects.filter(second_step=form).values_list("title", flat=True)
+    if firsts:
+        consequence += " " + _("These forms then send no second step: %(titles)s.") % {
+            "titles": ", ".join(firsts)
+        }
+    return consequence
 
 
 @login_required

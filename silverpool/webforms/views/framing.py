@@ -1,13 +1,16 @@
-"""Which sites may show a public form in an iframe, and the branding the pages wear.
+"""The public pages' security policy (which sites may frame them, where they may send a
+form) and the branding they wear.
 
 Everything of Silverpool is unframeable (X-Frame-Options DENY, frame-ancestors 'none');
 a public form page lets exactly the sites listed on its form frame it.
 """
 
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.utils.csp import CSP
 from django.utils.http import http_date
 from django.views.decorators.http import require_GET
 
@@ -16,14 +19,23 @@ from ..models import Branding, Form
 COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def allow_framing(response: HttpResponse, form: Form) -> HttpResponse:
-    if form.allowed_origins:
-        response._csp_config = {  # type: ignore[attr-defined]
-            **settings.SECURE_CSP,
-            "frame-ancestors": list(form.allowed_origins),
-        }
+def apply_page_policy(response: HttpResponse, form: Form, *, preview: bool = False) -> HttpResponse:
+    """A public page's Content-Security-Policy: framed only by the form's sites (its preview
+    only by the builder), and the form sent only to Silverpool, then on to its redirect."""
+    policy = {**settings.SECURE_CSP}
+    if form.redirect_url:
+        # Browsers hold the redirect that follows a post to form-action as well.
+        parts = urlsplit(form.redirect_url)
+        host = parts.netloc.rpartition("@")[2]
+        policy["form-action"] = [CSP.SELF, f"{parts.scheme}://{host}"]
+    if preview:
+        policy["frame-ancestors"] = [CSP.SELF]
+        response["X-Frame-Options"] = "SAMEORIGIN"
+    elif form.allowed_origins:
+        policy["frame-ancestors"] = list(form.allowed_origins)
         # frame-ancestors decides; X-Frame-Options cannot name several sites.
         response.xframe_options_exempt = True
+    response._csp_config = policy  # type: ignore[attr-defined]
     return response
 
 

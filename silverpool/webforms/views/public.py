@@ -3,24 +3,24 @@ iframe), guarded by a signed token, the Origin header, a honeypot and rate limit
 
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import translation
-from django.utils.csp import CSP
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation.trans_real import parse_accept_lang_header
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from ...accounts.throttling import client_address
+from ...accounts.throttling import UNKNOWN_ADDRESS, client_address
 from ...talents.models import Talent
 from .. import services
 from ..forms.public import PublicForm
 from ..models import Form
-from .framing import allow_framing, branding_context
+from .framing import apply_page_policy, branding_context
 
 CAMPAIGN_PARAMETERS = (
     "utm_source",
@@ -30,6 +30,8 @@ CAMPAIGN_PARAMETERS = (
     "utm_content",
     "ref",
 )
+# In their own language, so that someone who cannot read the page's finds theirs.
+LANGUAGE_NAMES = (("de", "Deutsch"), ("en", "English"))
 
 
 def _language(request: HttpRequest, form: Form) -> str:
@@ -66,27 +68,24 @@ def _page(
     status: int = 200,
     problem: str = "",
     template: str = "webforms/public/form.html",
-    action: str = "",
     preview: bool = False,
 ) -> HttpResponse:
     context = {
         "form_obj": form,
         "public": public,
         "language": language,
-        "languages": [(code, name) for code, name in _language_names() if code in form.languages],
+        "languages": [(code, name) for code, name in LANGUAGE_NAMES if code in form.languages],
         "embed": _is_embedded(request),
         "campaign": _campaign(request),
         "problem": problem,
-        "action": action or request.path,
+        "action": request.path,
         "preview": preview,
         **branding_context(),
     }
     response = render(request, template, context, status=status)
-    return allow_framing(response, form)
-
-
-def _language_names() -> list[tuple[str, str]]:
-    return [("de", "Deutsch"), ("en", "English")]
+    # LocaleMiddleware would name the browser's language, which the page may not be in.
+    response["Content-Language"] = language
+    return apply_page_policy(response, form, preview=preview)
 
 
 def _thanks_url(form: Form, request: HttpRequest, language: str) -> str:
@@ -114,6 +113,7 @@ def form_page(request: HttpRequest, public_id: str) -> HttpResponse:
 
 
 @csrf_exempt
+@never_cache
 @require_http_methods(["GET", "POST"])
 def follow_up_page(request: HttpRequest, public_id: str, link: str) -> HttpResponse:
     form = get_object_or_404(Form, public_id=public_id)
@@ -158,9 +158,7 @@ def _receive(
             problem=_("This form can only be sent from its own page."),
             template="webforms/public/problem.html",
         )
-    public = PublicForm(
-        request.POST, request.FILES, form=form, talent=talent, token=services.form_token(form)
-    )
+    public = PublicForm(request.POST, request.FILES, form=form, talent=talent)
     if public.is_bot():
         # Looks like success, so a bot learns nothing; nothing is stored.
         return HttpResponseRedirect(_thanks_url(form, request, language), status=303)
@@ -172,34 +170,25 @@ def _receive(
             if problem.expired
             else _("The form could not be read. Please reload the page and send it again.")
         )
-        return _page(request, form, _fresh(public), language=language, status=400, problem=message)
+        return _send_again(request, public, language, message)
     if services.too_fast(age):
         message = _("Please take a moment to check your entries, then send the form again.")
-        return _page(request, form, _fresh(public), language=language, status=400, problem=message)
+        return _send_again(request, public, language, message)
     if not public.is_valid():
         return _page(request, form, public, language=language)
+    address = client_address(request)
     # Only complete forms count: a candidate correcting mistakes is not held up.
     try:
-        services.count_submission(form, client_address(request))
+        services.count_submission(form, address)
     except services.RateLimited as limited:
-        response = _page(
-            request,
-            form,
-            None,
-            language=language,
-            status=429,
-            problem=_(
-                "Many forms were sent from your network in the last minutes. "
-                "Please try again in %(minutes)s minutes."
-            )
-            % {"minutes": max(1, round(limited.retry_after / 60))},
-            template="webforms/public/problem.html",
-        )
+        message = _retry_message(limited.retry_after)
+        response = _send_again(request, public, language, message, status=429)
         response["Retry-After"] = str(limited.retry_after)
         return response
     entry = public.entry(
         campaign=_campaign(request),
-        ip_address=client_address(request),
+        # The consent proof names no address rather than a made-up one.
+        ip_address=None if address == UNKNOWN_ADDRESS else address,
         user_agent=request.headers.get("User-Agent", ""),
     )
     try:
@@ -215,13 +204,28 @@ def _receive(
     return HttpResponseRedirect(_thanks_url(form, request, language), status=303)
 
 
-def _fresh(public: PublicForm) -> PublicForm:
-    """The same values with a new token, so the next send goes through."""
+def _send_again(
+    request: HttpRequest, public: PublicForm, language: str, message: str, *, status: int = 400
+) -> HttpResponse:
+    """The page again with what was typed and a new token, so the next send goes through."""
     # A QueryDict again: unpacking the posted one into a dict would make each value a list.
     data = QueryDict(mutable=True)
     data.update(public.data)
     data["form_token"] = services.form_token(public.form)
-    return PublicForm(data, public.files, form=public.form, talent=public.talent)
+    if request.FILES:
+        # No browser lets a page fill in a file input.
+        message = " ".join([message, _("Please choose your file again.")])
+    fresh = PublicForm(data, form=public.form, talent=public.talent)
+    return _page(request, public.form, fresh, language=language, status=status, problem=message)
+
+
+def _retry_message(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60))
+    return ngettext(
+        "Many forms were sent in the last few minutes. Please try again in %(minutes)s minute.",
+        "Many forms were sent in the last few minutes. Please try again in %(minutes)s minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def _host_origin(request: HttpRequest) -> str:
@@ -241,8 +245,6 @@ def preview(request: HttpRequest, form: Form, language: str) -> HttpResponse:
 
     Builder pages may show it in their own iframe; no other site may."""
     with translation.override(language):
-        public = PublicForm(form=form, token="")
-        response = _page(request, form, public, language=language, action="", preview=True)
-    response._csp_config = {**settings.SECURE_CSP, "frame-ancestors": [CSP.SELF]}  # type: ignore[attr-defined]
-    response["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+        return _page(
+            request, form, PublicForm(form=form, token=""), language=language, preview=True
+        )
