@@ -35,6 +35,7 @@ SEEDING_MIGRATIONS = [
     ("silverpool.talents.migrations.0003_defaults", "forward"),
     ("silverpool.privacy.migrations.0002_defaults", "forwards"),
     ("silverpool.webforms.migrations.0002_starter_forms", "forwards"),
+    ("silverpool.webforms.migrations.0004_form_headings_submission_once", "forwards"),
 ]
 
 

@@ -32,6 +32,7 @@ PLACEHOLDERS: dict[str, Promise] = {
     "form_title": _("The title of the form"),
     "form_url": _("The link to the form, made for this talent"),
     "talent_url": _("The link to the talent's profile in Silverpool (for recruiters)"),
+    "new_talent": _("Whether the form brought a new talent (for {% if new_talent %})"),
 }
 
 
@@ -49,6 +50,8 @@ class Template:
     name: Promise
     purpose: Promise
     texts: dict[str, Text]
+    # Emails to talents end with the link to their privacy page; those to recruiters do not.
+    to_talent: bool = True
 
 
 TEMPLATES: dict[str, Template] = {
@@ -281,26 +284,28 @@ Best regards
         name=_("Form notification (to recruiters)"),
         purpose=_(
             "Tells recruiters that someone sent in a form: those the form notifies, and "
-            "the one the candidate names as their contact."
+            "the one the candidate names as their contact. It names nobody, so that it holds "
+            "no personal data when the talent is erased later: the link opens the profile."
         ),
+        to_talent=False,
         texts={
             "de": Text(
-                subject=(
-                    "{{ first_name }} {{ last_name }} hat das Formular "
-                    "„{{ form_title }}“ ausgefüllt"
-                ),
+                subject="Formular „{{ form_title }}“ ausgefüllt",
                 body="""Hallo,
 
-{{ first_name }} {{ last_name }} hat das Formular „{{ form_title }}“ ausgefüllt.
+über das Formular „{{ form_title }}“ ist \
+{% if new_talent %}ein neues Talent{% else %}ein Update eines bekannten Talents{% endif %} \
+eingegangen.
 
 Zum Profil:
 {{ talent_url }}""",
             ),
             "en": Text(
-                subject='{{ first_name }} {{ last_name }} sent in the form "{{ form_title }}"',
+                subject='Form "{{ form_title }}" sent in',
                 body="""Hello,
 
-{{ first_name }} {{ last_name }} has sent in the form "{{ form_title }}".
+{% if new_talent %}A new talent{% else %}A talent you know{% endif %} has sent in the form \
+"{{ form_title }}".
 
 Open the profile:
 {{ talent_url }}""",

@@ -60,7 +60,7 @@ def template_edit(request: AuthedRequest, key: str, language: str) -> HttpRespon
         "preview_errors": [],
     }
     try:
-        context["preview"] = services.preview_email(text.subject, text.body, language)
+        context["preview"] = services.preview_email(key, text.subject, text.body, language)
     except ValidationError as exc:
         context["preview_errors"] = exc.messages
     if previewing and request.htmx and not request.htmx.boosted:

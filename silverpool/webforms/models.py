@@ -22,6 +22,14 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
+# Each language in itself, for switching between them: a reader finds their own.
+NATIVE_NAMES = (("de", "Deutsch"), ("en", "English"))
+
+
+def offered_languages(form: "Form") -> list[tuple[str, str]]:
+    return [(code, name) for code, name in NATIVE_NAMES if code in form.languages]
+
+
 class Form(models.Model):
     """A form candidates fill in; its title is the source label of the talents it brings."""
 
@@ -32,6 +40,9 @@ class Form(models.Model):
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.TALENT)
     title = models.CharField(_("title"), max_length=200)
+    # What candidates read as the heading, per language; the title when empty.
+    heading_en = models.CharField(_("heading (English)"), max_length=200, blank=True)
+    heading_de = models.CharField(_("heading (German)"), max_length=200, blank=True)
     public_id = models.CharField(max_length=20, unique=True, default=new_public_id, editable=False)
     description_en = models.TextField(_("description (English)"), blank=True)
     description_de = models.TextField(_("description (German)"), blank=True)
@@ -90,6 +101,14 @@ class Form(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def heading(self) -> str:
+        return _in_language(self.heading_de, self.heading_en) or self.title
+
+    def heading_in(self, language: str) -> str:
+        with translation.override(language):
+            return self.heading
 
     @property
     def description(self) -> str:
@@ -164,6 +183,9 @@ class Submission(models.Model):
     # [{"question": label, "answer": text}] in the form's order (Entry.answers).
     answers = models.JSONField(default=list, blank=True)
     campaign = models.JSONField(default=dict, blank=True)
+    # A digest of the token of the page it was sent from: the same page sent again (a
+    # reload, the back button, a retry) is this submission, not a second one.
+    once = models.CharField(max_length=64, unique=True, null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -78,6 +78,17 @@ def test_the_edit_page_shows_the_shipped_text_and_its_preview(admin_client: Clie
     assert "{{ consent_url }}" in html  # the placeholder list and the text itself
 
 
+def test_the_preview_of_an_email_to_recruiters_has_no_privacy_page_link(
+    admin_client: Client,
+) -> None:
+    url = reverse("outreach:template-edit", args=["form_notification", "en"])
+
+    html = admin_client.get(url).content.decode()
+
+    assert "A new talent has sent in the form" in html
+    assert "See, download or delete your data, or withdraw consent:" not in html
+
+
 def test_an_admin_saves_their_own_wording(admin_client: Client) -> None:
     response = admin_client.post(EDIT, text_data(subject="Stay in touch, {{ first_name }}?"))
 

@@ -60,14 +60,14 @@ def test_every_shipped_email_reads_well_in_german_and_english(
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
-def test_the_form_notification_names_the_talent_and_links_the_profile(
-    db: None, language: str
-) -> None:
-    subject, body = services.render_email("form_notification", language, CONTEXT)
+def test_the_form_notification_links_the_profile_and_names_nobody(db: None, language: str) -> None:
+    subject, body = services.render_email(
+        "form_notification", language, {**CONTEXT, "new_talent": True}
+    )
 
-    assert "Lena Vogel" in subject
     assert "Talent-Pool" in subject + body
     assert body.rstrip().endswith(CONTEXT["talent_url"])
+    assert "Lena" not in subject + body
 
 
 def test_the_consent_request_ends_with_the_privacy_notice_when_there_is_one(db: None) -> None:

@@ -1,6 +1,7 @@
 """The suppression list at intake (R24): a person who withdrew or was erased does not come
-back into campaigns through an import, the ATS or the API; consent they give themselves
-(a form, the consent or privacy page) lifts the suppression."""
+back into campaigns through an import, the ATS, the API or a public form (anyone can type
+any address into one); consent given through a link emailed to them (the consent or privacy
+page) lifts the suppression."""
 
 import pytest
 
@@ -62,13 +63,14 @@ def test_a_known_talent_who_withdrew_is_not_resubscribed_by_the_next_import(db: 
     assert not services.may_email(talent, Purpose.EMAIL_CAMPAIGNS)
 
 
-def test_consent_the_person_gives_on_a_form_lifts_the_suppression(db: None) -> None:
+def test_consent_ticked_on_a_public_form_does_not_lift_the_suppression(db: None) -> None:
     services.suppress("mara@example.com", Suppression.Reason.WITHDRAWN)
 
     talent = arrive(ConsentRecord.Method.FORM, Talent.SourceKind.FORM)
 
-    assert not services.is_suppressed(talent.email)
-    assert services.may_email(talent, Purpose.EMAIL_CAMPAIGNS)
+    assert services.is_suppressed(talent.email)
+    assert LegalBasis.objects.get(talent=talent).purposes == [Purpose.TALENT_POOL]
+    assert not services.may_email(talent, Purpose.EMAIL_CAMPAIGNS)
 
 
 def test_a_person_not_on_the_list_keeps_the_campaign_consent_of_an_import(db: None) -> None:

@@ -893,6 +893,16 @@ def test_a_new_logo_replaces_the_old_file(
     assert not Branding.objects.get().logo
 
 
+def test_a_logo_whose_file_is_gone_is_simply_not_shown(
+    client: Client, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        path = services.save_branding(colour="#123456", logo=upload(PNG)).logo.path
+    Path(path).unlink()
+
+    assert client.get(reverse("webforms:brand-logo")).status_code == 404
+
+
 # --- starter forms -------------------------------------------------------------------------
 
 
@@ -908,6 +918,10 @@ def test_three_starter_forms_ship_with_the_product() -> None:
     assert list(talent.purposes.values_list("key", flat=True)) == [Purpose.TALENT_POOL]
     assert talent.description_de
     assert talent.thank_you_en
+    assert (talent.heading_de, talent.heading_en) == (
+        "Werden Sie Teil unseres Talentpools",
+        "Join our talent pool",
+    )
     assert keys(follow_up) == [
         "job_title",
         "skills",

@@ -14,9 +14,11 @@ from silverpool.accounts.models import User
 from silverpool.privacy.links import privacy_token
 from silverpool.privacy.models import ConsentRecord
 from silverpool.privacy.services import erase_talent, export_talent_data
+from silverpool.privacy.services.language import mail_language
 from silverpool.talents.models import Document, Event, Talent
 from silverpool.webforms.models import Form, Submission
 
+from ..talents.factories import make_talent
 from ..talents.test_detail_page import text_of
 from .factories import QUESTION_LABEL, make_talent_form
 from .test_public_page import cv, filled, open_form, send
@@ -83,3 +85,13 @@ def test_erasing_a_talent_removes_everything_their_form_brought_but_keeps_the_fo
     assert not Event.objects.filter(kind=Event.Kind.FORM_SUBMITTED).exists()
     assert talent.pk not in Talent.objects.values_list("pk", flat=True)
     assert Form.objects.filter(pk=form.pk).exists()
+
+
+def test_a_talent_is_written_to_in_the_language_of_the_last_form_they_sent(db: None) -> None:
+    form = make_talent_form()
+    talent = make_talent(first_name="Lena", email="lena@example.com")
+    assert mail_language(talent) == "en"
+
+    Submission.objects.create(form=form, talent=talent, language="de")
+
+    assert mail_language(talent) == "de"

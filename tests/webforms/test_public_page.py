@@ -26,8 +26,8 @@ from django.utils import timezone
 from silverpool.accounts.models import User
 from silverpool.outreach.models import OutboundEmail
 from silverpool.privacy.models import ConsentRecord, LegalBasis, Purpose, Suppression
-from silverpool.privacy.services import erase_talent, is_suppressed, suppress
-from silverpool.talents.models import CustomField, Document, Event, Status, Talent
+from silverpool.privacy.services import erase_talent, is_suppressed, may_email, suppress
+from silverpool.talents.models import CustomField, Document, Event, Pool, Status, Talent
 from silverpool.webforms import services
 from silverpool.webforms.models import Form, FormField, FormHit, Submission
 from silverpool.webforms.services import follow_up_url
@@ -271,8 +271,10 @@ def test_a_sent_form_brings_the_candidate_into_the_pool_with_consent_and_cv(
     assert confirmation["Subject"] == "Thank you – we have received your details"
     assert '"Careers site 2026"' in confirmation.get_content()
     [notification] = smtp_server.to("rita@example.com")
-    assert notification["Subject"] == 'Lena Vogel sent in the form "Careers site 2026"'
+    assert notification["Subject"] == 'Form "Careers site 2026" sent in'
+    assert "A new talent has sent in the form" in notification.get_content()
     assert f"/talents/{talent.pk}/" in notification.get_content()
+    assert "Vogel" not in notification["Subject"] + notification.get_content()
     assert smtp_server.to("alice@example.com") == []
 
 
@@ -377,6 +379,20 @@ def test_the_recruiter_the_candidate_names_is_told_and_owns_the_new_talent(
     assert notification.to_email == "rita@example.com"
 
 
+def test_a_recruiter_who_may_not_see_the_talent_is_not_notified(
+    client: Client, rita: User, alice: User, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    secret = Pool.objects.create(name="Executive search", is_private=True)
+    secret.members.add(alice)
+    form = make_talent_form(pools=[secret], notify=[rita, alice])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_and_send(client, form)
+
+    notified = OutboundEmail.objects.filter(template="form_notification")
+    assert list(notified.values_list("to_email", flat=True)) == ["alice@example.com"]
+
+
 def test_a_custom_field_deleted_since_the_form_was_built_is_left_out(client: Client) -> None:
     custom = CustomField.objects.create(
         key="notice_period", label_en="Notice period", label_de="Kündigungsfrist"
@@ -406,9 +422,11 @@ def test_the_browser_is_told_what_to_fill_in_each_field(client: Client) -> None:
     assert 'autocomplete="email"' in tags["email"]
 
 
-def test_an_address_on_the_suppression_list_gets_no_mail_unless_its_owner_consents_again(
+def test_an_address_on_the_suppression_list_stays_there_and_gets_no_mail(
     client: Client, django_capture_on_commit_callbacks: Callbacks
 ) -> None:
+    """Anyone can type any address into a public form: ticking consent there does not
+    bring a person who withdrew back (only the link in an email to them can)."""
     form = make_talent_form(second_step=make_follow_up_form("Tell us more"))
     suppress(EMAIL, Suppression.Reason.WITHDRAWN)
     suppress("anna@example.com", Suppression.Reason.WITHDRAWN)
@@ -418,11 +436,11 @@ def test_an_address_on_the_suppression_list_gets_no_mail_unless_its_owner_consen
         consenting = fill_and_send(client, form, email="anna@example.com")
 
     assert (without.status_code, consenting.status_code) == (303, 303)
-    assert not OutboundEmail.objects.filter(to_email=EMAIL).exists()
+    assert not OutboundEmail.objects.filter(to_email__in=[EMAIL, "anna@example.com"]).exists()
     assert is_suppressed(EMAIL)
-    sent = OutboundEmail.objects.filter(to_email="anna@example.com")
-    assert set(sent.values_list("template", flat=True)) == {"form_confirmation", "form_link"}
-    assert not is_suppressed("anna@example.com")
+    assert is_suppressed("anna@example.com")
+    anna = Talent.objects.get(email="anna@example.com")
+    assert not may_email(anna, Purpose.EMAIL_CAMPAIGNS)
 
 
 def test_a_cv_that_cannot_be_stored_leaves_no_talent_behind(
@@ -998,3 +1016,43 @@ def test_the_second_step_is_emailed_in_the_language_of_the_first(
 
     email = OutboundEmail.objects.get(template="form_link")
     assert email.subject == "Bitte ergänzen Sie Ihr Profil: Mehr über Sie"
+
+
+def test_candidates_read_the_heading_in_their_language_and_the_title_stays_the_source(
+    client: Client, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    form = make_talent_form(
+        "Careers site 2026",
+        heading_de="Werden Sie Teil unseres Talentpools",
+        heading_en="Join our talent pool",
+    )
+
+    german = client.get(form_url(form) + "?lang=de").content.decode()
+    english = client.get(form_url(form) + "?lang=en").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        fill_and_send(client, form, "?lang=de")
+
+    assert "<h1>Werden Sie Teil unseres Talentpools</h1>" in german
+    assert "<h1>Join our talent pool</h1>" in english
+    assert "Careers site 2026" not in german + english
+    assert Talent.objects.get().source_label == "Careers site 2026"
+    confirmation = OutboundEmail.objects.get(template="form_confirmation")
+    assert "„Werden Sie Teil unseres Talentpools“" in confirmation.body_text
+
+
+def test_the_same_page_sent_twice_is_one_submission_with_one_set_of_emails(
+    client: Client, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    form = make_talent_form(second_step=make_follow_up_form("Tell us more"))
+    hidden = open_form(client, form)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = send(client, form, {**hidden, **filled()})
+        again = send(client, form, {**hidden, **filled(first_name="Lena Marie")})
+
+    assert first.status_code == again.status_code == 303
+    assert again["Location"] == first["Location"]
+    assert Submission.objects.count() == 1
+    assert Talent.objects.get().first_name == "Lena"
+    templates = OutboundEmail.objects.values_list("template", flat=True)
+    assert sorted(templates) == ["form_confirmation", "form_link"]

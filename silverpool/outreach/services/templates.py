@@ -135,15 +135,18 @@ def sample_context(language: str) -> dict[str, Any]:
         "form_title": "Talent-Pool" if language == Language.DE else "Talent pool",
         "form_url": f"{settings.SITE_URL}/f/example/",
         "talent_url": f"{settings.SITE_URL}/talents/1/",
+        "new_talent": True,
     }
 
 
-def preview_email(subject: str, body: str, language: str) -> tuple[str, str]:
-    """The email as a talent would get it, with sample values; raises ValidationError like
-    `check_template`."""
+def preview_email(key: str, subject: str, body: str, language: str) -> tuple[str, str]:
+    """Email `key` as its recipient would get it, with sample values; raises
+    ValidationError like `check_template`."""
     check_template(subject, body)
     values = sample_context(language)
     subject, body = _render(Text(subject, body), values, language)
+    if not get_template(key).to_talent:
+        return subject, body
     return subject, privacy_footer(body, values["privacy_url"], language)
 
 

@@ -31,6 +31,9 @@ SELF_GIVEN = {
     ConsentRecord.Method.PRIVACY_PAGE,
     ConsentRecord.Method.FORM,
 }
+# Given through a link emailed to the talent: whoever answers reads that mailbox. Only
+# such consent lifts a suppression; a public form can be filled in with anyone's address.
+MAILBOX_PROVEN = {ConsentRecord.Method.CONSENT_PAGE, ConsentRecord.Method.PRIVACY_PAGE}
 # Talents who gave their data themselves need no Art. 14 notice.
 NO_NOTICE_SOURCES = {Talent.SourceKind.FORM}
 NOTICE_MONTHS = 1
@@ -201,9 +204,10 @@ def apply_intake(
                 due_on=hold_until,
                 hold_until=hold_until,
             )
-    if consent is not None and consent.method not in SELF_GIVEN and is_suppressed(talent.email):
-        # R24: an import, ATS sync or API call does not bring a person who withdrew or was
-        # erased back into campaigns; only consent they give themselves lifts that.
+    if consent is not None and consent.method not in MAILBOX_PROVEN and is_suppressed(talent.email):
+        # R24: an import, ATS sync, API call or public form does not bring a person who
+        # withdrew or was erased back into campaigns; only consent given through a link in
+        # an email to them lifts that.
         campaign_free = [key for key in consent.given if key != Purpose.EMAIL_CAMPAIGNS]
         consent = replace(consent, given=campaign_free)
     if consent is not None and (consent.given or consent.declined):
@@ -276,7 +280,7 @@ def record_consent(
     if grant.request is not None and grant.request.answered_at is None:
         grant.request.answered_at = timezone.now()
         grant.request.save(update_fields=["answered_at"])
-    if grant.method in SELF_GIVEN and grant.given and talent.email:
+    if grant.method in MAILBOX_PROVEN and grant.given and talent.email:
         Suppression.objects.filter(email_hash=email_hash(talent.email)).delete()
     record_event(
         talent,

@@ -12,6 +12,8 @@ so it is inferred, in this order:
 The consent page can always be switched between German and English.
 """
 
+from django.apps import apps
+
 from ...accounts.models import User
 from ...talents.models import Talent
 from ..models import ConsentRecord, ConsentRequest
@@ -23,14 +25,22 @@ GERMAN_SPEAKING = {"DE", "AT", "CH"}
 
 def mail_language(talent: Talent, *, actor: User | None = None) -> str:
     """The language ("de" or "en") to write to `talent` in."""
-    chosen = (
-        ConsentRecord.objects.filter(talent=talent, method__in=SELF_GIVEN)
-        .exclude(language="")
-        .values_list("language", flat=True)
-        .first()
-    )
-    if chosen in LANGUAGES:
-        return chosen
+    # The webforms app builds on this one, so its model is looked up, not imported.
+    submissions = apps.get_model("webforms", "Submission").objects.filter(talent=talent)
+    chosen = [
+        latest
+        for latest in (
+            ConsentRecord.objects.filter(talent=talent, method__in=SELF_GIVEN)
+            .exclude(language="")
+            .order_by("-created_at")
+            .values_list("created_at", "language")
+            .first(),
+            submissions.order_by("-created_at").values_list("created_at", "language").first(),
+        )
+        if latest is not None and latest[1] in LANGUAGES
+    ]
+    if chosen:
+        return str(max(chosen)[1])
     last_asked = (
         ConsentRequest.objects.filter(talent=talent).values_list("language", flat=True).first()
     )

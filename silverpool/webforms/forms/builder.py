@@ -21,26 +21,11 @@ from ..services import (
     addable_talent_fields,
     second_step_choices,
 )
+from ..services.builder import SETTINGS
 from ..services.catalog import default_label
 
-# The settings on the edit page, in its order; allowed_origins has a form of its own.
-SETTINGS_FIELDS = [
-    "title",
-    "description_en",
-    "description_de",
-    "languages",
-    "thank_you_en",
-    "thank_you_de",
-    "redirect_url",
-    "pools",
-    "tags",
-    "status",
-    "owner",
-    "notify",
-    "purposes",
-    "second_step",
-    "is_active",
-]
+# The settings on the edit page, in their order; allowed_origins has a form of its own.
+SETTINGS_FIELDS = [name for name in SETTINGS if name != "allowed_origins"]
 
 
 class BuilderForm(forms.Form):
@@ -100,6 +85,11 @@ class SettingsForm(BuilderForm):
             widget=forms.CheckboxSelectMultiple,
             help_text=_("Candidates see the form in their browser's language if it is offered."),
         )
+        for name in ("heading_de", "heading_en"):
+            self.fields[name].help_text = _(
+                "What candidates read above the form; when empty, the title. The title "
+                "stays the talents' source."
+            )
         self.fields["redirect_url"].help_text = _(
             "Instead of the thank-you text, open this page after sending (not inside an "
             "embedding site: there the thank-you text shows)."
@@ -155,7 +145,17 @@ class SettingsForm(BuilderForm):
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
         """The settings grouped the way the page shows them, in fieldsets."""
         groups: list[tuple[Any, tuple[str, ...]]] = [
-            (_("Texts"), ("title", "description_de", "description_en", "languages")),
+            (
+                _("Texts"),
+                (
+                    "title",
+                    "heading_de",
+                    "heading_en",
+                    "description_de",
+                    "description_en",
+                    "languages",
+                ),
+            ),
             (_("After sending"), ("thank_you_de", "thank_you_en", "redirect_url", "notify")),
             (_("New talents"), ("pools", "tags", "status", "owner")),
             (_("Consent and second step"), ("purposes", "second_step")),

@@ -6,6 +6,7 @@ have: the CV, free-text questions, the last recruiter contact, the consent boxes
 honeypot and the signed token.
 """
 
+import hashlib
 from typing import Any
 
 from django import forms
@@ -171,4 +172,5 @@ class PublicForm(TalentForm):
             campaign=campaign,
             ip_address=ip_address,
             user_agent=user_agent,
+            once=hashlib.sha256(self.cleaned_data[TOKEN].encode()).hexdigest(),
         )

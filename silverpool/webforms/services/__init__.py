@@ -45,7 +45,7 @@ from .requests import (
     submissions_of,
     talent_refusal,
 )
-from .submit import Entry, send_form_link, submit_follow_up, submit_form
+from .submit import Entry, send_form_link, sent_before, submit_follow_up, submit_form
 
 __all__ = [
     "HONEYPOT",
@@ -85,6 +85,7 @@ __all__ = [
     "send_form_link",
     "send_to_selection",
     "submissions_of",
+    "sent_before",
     "submit_follow_up",
     "submit_form",
     "talent_for_link",

@@ -30,6 +30,8 @@ from .catalog import ESSENTIAL, TALENT_FIELDS
 # The settings update_form takes; many-to-many ones are lists of rows.
 SETTINGS = (
     "title",
+    "heading_en",
+    "heading_de",
     "description_en",
     "description_de",
     "languages",

@@ -43,6 +43,12 @@ class Entry:
     campaign: dict[str, str] = field(default_factory=dict)
     ip_address: str | None = None
     user_agent: str = ""
+    # Names the page it was sent from (Submission.once); empty: always a new submission.
+    once: str = ""
+
+
+def sent_before(entry: Entry) -> Submission | None:
+    return Submission.objects.filter(once=entry.once).first() if entry.once else None
 
 
 @transaction.atomic
@@ -52,8 +58,12 @@ def submit_form(form: Form, entry: Entry) -> Submission:
     Status and owner apply to new talents only (a known talent keeps what recruiters set);
     pools and tags to both. The recruiter a candidate names as their last contact is told,
     and becomes the owner of a new talent when the form names none.
-    Raises ValidationError naming each invalid field; then nothing is stored.
+    Raises ValidationError naming each invalid field; then nothing is stored. The same page
+    sent again returns its first submission and does nothing more.
     """
+    earlier = sent_before(entry)
+    if earlier is not None:
+        return earlier
     known = find_by_email(str(entry.values.get("email", "")))
     owner = form.owner or entry.recruiter
     consent = None
@@ -92,7 +102,11 @@ def submit_form(form: Form, entry: Entry) -> Submission:
 def submit_follow_up(form: Form, talent: Talent, entry: Entry) -> Submission:
     """A follow-up form from a talent's own link: each changed field on the timeline with
     the talent as the actor. A field the talent cleared is cleared: it is their data.
-    Raises ValidationError naming each invalid field; then nothing is stored."""
+    Raises ValidationError naming each invalid field; then nothing is stored. The same page
+    sent again returns its first submission and does nothing more."""
+    earlier = sent_before(entry)
+    if earlier is not None:
+        return earlier
     values = dict(entry.values)
     if "custom_values" in values:
         values["custom_values"] = {**talent.custom_values, **values["custom_values"]}
@@ -112,6 +126,7 @@ def _finish(form: Form, talent: Talent, entry: Entry, *, created: bool) -> Submi
         language=entry.language,
         answers=entry.answers,
         campaign=entry.campaign,
+        once=entry.once or None,
     )
     record_event(
         talent,
@@ -132,13 +147,13 @@ def _finish(form: Form, talent: Talent, entry: Entry, *, created: bool) -> Submi
 def _send_confirmation(submission: Submission) -> None:
     talent = submission.talent
     # Someone who withdrew or had their data erased gets no mail from a form sent in their
-    # name, unless they gave consent in it (which lifts the suppression).
+    # name (anyone can type any address into a form).
     if privacy.is_suppressed(talent.email):
         return
     queue_email(
         template=FORM_CONFIRMATION,
         language=submission.language,
-        context={"form_title": submission.form.title},
+        context={"form_title": submission.form.heading_in(submission.language)},
         talent=talent,
         idempotency_key=f"form-confirmation:{submission.pk}",
         actor=None,
@@ -161,10 +176,11 @@ def send_form_link(
     `language`, else in the one the talent is written to in."""
     if OutboundEmail.objects.filter(idempotency_key=key).exists():
         return False
+    language = language or mail_language(talent, actor=actor)
     email = queue_email(
         template=FORM_LINK,
-        language=language or mail_language(talent, actor=actor),
-        context={"form_title": form.title, "form_url": follow_up_url(form, talent)},
+        language=language,
+        context={"form_title": form.heading_in(language), "form_url": follow_up_url(form, talent)},
         talent=talent,
         idempotency_key=key,
         actor=actor,
@@ -182,23 +198,24 @@ def send_form_link(
 
 
 def _notify(submission: Submission, recruiter: User | None) -> None:
-    """Mail the form's recruiters, and the one the candidate named, about the talent."""
+    """Mail the form's recruiters, and the one the candidate named, that the form brought a
+    talent: a link to the profile, no name (the mail outlives an erasure of the talent), and
+    only to those who may see the talent (not one in a private pool they are not in)."""
     users = {user.pk: user for user in submission.form.notify.filter(is_active=True)}
     if recruiter is not None and recruiter.is_active:
         users[recruiter.pk] = recruiter
     talent = submission.talent
     url = settings.SITE_URL + reverse("talents:talent-detail", args=[talent.pk])
     for user in users.values():
-        if not user.email:
+        if not user.email or not Talent.objects.visible_to(user).filter(pk=talent.pk).exists():
             continue
         queue_email(
             template=FORM_NOTIFICATION,
             language=user.language,
             context={
                 "form_title": submission.form.title,
-                "first_name": talent.first_name,
-                "last_name": talent.last_name,
                 "talent_url": url,
+                "new_talent": submission.created_talent,
             },
             talent=None,
             to=user.email,

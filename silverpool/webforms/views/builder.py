@@ -37,14 +37,13 @@ from ..forms.builder import (
     SettingsForm,
     SitesForm,
 )
-from ..models import Form, FormField, Language
+from ..models import Form, FormField, Language, offered_languages
 from ..services.catalog import default_label
 from . import public
 from .framing import branding
 
 TEMPLATE = "webforms/form_detail.html"
 # Each language named in itself, as language switches do.
-NATIVE_NAMES = [("de", "Deutsch"), ("en", "English")]
 SUBMISSIONS_PAGE_SIZE = 50
 
 
@@ -130,7 +129,7 @@ def _edit_page(
         "sites_form": sites_form,
         "public_url": services.public_url(form),
         "embed_snippet": services.embed_snippet(form),
-        "preview_languages": [(c, n) for c, n in NATIVE_NAMES if c in form.languages],
+        "preview_languages": offered_languages(form),
         "preview_language": _preview_language(request, form),
         "submission_count": form.submissions.count(),
     }

@@ -66,7 +66,12 @@ def brand_logo(request: HttpRequest) -> FileResponse:
     brand = branding()
     if not brand.logo:
         raise Http404
-    response = FileResponse(brand.logo.open("rb"), content_type=brand.logo_type)
+    try:
+        logo = brand.logo.open("rb")
+    except FileNotFoundError as exc:
+        # The row outlived its file (a restored database, a lost volume): no logo then.
+        raise Http404 from exc
+    response = FileResponse(logo, content_type=brand.logo_type)
     response["Cache-Control"] = "public, max-age=300"
     response["Content-Security-Policy"] = "default-src 'none'"
     response["Last-Modified"] = http_date(brand.updated_at.timestamp())

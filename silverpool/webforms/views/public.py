@@ -4,6 +4,7 @@ iframe), guarded by a signed token, the Origin header, a honeypot and rate limit
 from urllib.parse import urlencode
 
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -19,7 +20,7 @@ from ...accounts.throttling import UNKNOWN_ADDRESS, client_address
 from ...talents.models import Talent
 from .. import services
 from ..forms.public import PublicForm
-from ..models import Form
+from ..models import Form, offered_languages
 from .framing import apply_page_policy, branding_context
 
 CAMPAIGN_PARAMETERS = (
@@ -31,7 +32,6 @@ CAMPAIGN_PARAMETERS = (
     "ref",
 )
 # In their own language, so that someone who cannot read the page's finds theirs.
-LANGUAGE_NAMES = (("de", "Deutsch"), ("en", "English"))
 
 
 def _language(request: HttpRequest, form: Form) -> str:
@@ -74,7 +74,7 @@ def _page(
         "form_obj": form,
         "public": public,
         "language": language,
-        "languages": [(code, name) for code, name in LANGUAGE_NAMES if code in form.languages],
+        "languages": offered_languages(form),
         "embed": _is_embedded(request),
         "campaign": _campaign(request),
         "problem": problem,
@@ -199,6 +199,10 @@ def _receive(
     except ValidationError as error:
         public.add_service_errors(error)
         return _page(request, form, public, language=language)
+    except IntegrityError:
+        # The same page sent twice at the same moment: the other request stored it.
+        if services.sent_before(entry) is None:
+            raise
     if form.redirect_url and not _is_embedded(request):
         return HttpResponseRedirect(form.redirect_url, status=303)
     return HttpResponseRedirect(_thanks_url(form, request, language), status=303)
