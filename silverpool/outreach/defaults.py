@@ -251,7 +251,7 @@ Best regards
         ),
         texts={
             "de": Text(
-                subject="Bitte ergänzen Sie Ihr Profil: {{ form_title }}",
+                subject="{{ form_title }} – Ihr persönlicher Link",
                 body="""Guten Tag {{ first_name }} {{ last_name }},
 
 damit wir Ihnen wirklich passende Stellen vorschlagen können, bitten wir Sie um ein paar \
@@ -265,7 +265,7 @@ Viele Grüße
 {{ company }}""",
             ),
             "en": Text(
-                subject="Please complete your profile: {{ form_title }}",
+                subject="{{ form_title }} – your personal link",
                 body="""Hello {{ first_name }},
 
 So that we can suggest roles that really suit you, we would like to ask you for a few \

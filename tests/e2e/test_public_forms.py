@@ -279,7 +279,7 @@ def test_a_two_step_form_sends_the_second_form_which_opens_prefilled(
     expect(candidate.get_by_role("heading", level=1)).to_have_text("Thank you!")
 
     # when they open the link from the email that follows
-    message = email_with_subject(smtp_server, "Please complete your profile: Tell us more")
+    message = email_with_subject(smtp_server, "Tell us more – your personal link")
     assert message.get_content().startswith("Hello Lena,")
     candidate.goto(form_link(message))
 

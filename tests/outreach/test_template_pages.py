@@ -57,7 +57,7 @@ def test_the_list_shows_every_email_in_both_languages(admin_client: Client) -> N
         for language in ["de", "en"]:
             assert reverse("outreach:template-edit", args=[key, language]) in html
     assert "Dürfen wir Ihr Profil in unserem Talent-Pool behalten?" in html
-    assert "Bitte ergänzen Sie Ihr Profil: {{ form_title }}" in html
+    assert "{{ form_title }} – Ihr persönlicher Link" in html
     assert html.count("Shipped text") == 2 * len(TEMPLATES)
 
 

@@ -71,7 +71,7 @@ def test_the_email_carries_a_link_that_opens_the_form_with_the_talents_data(
     assert sent is True
     [email] = OutboundEmail.objects.all()
     assert email.to_email == "lena@example.com"
-    assert email.subject == "Please complete your profile: Update your profile"
+    assert email.subject == "Update your profile – your personal link"
     assert email.created_by == rita
     match = re.search(r"https://talents\.example\.com(/f/\S+/u/\S+/)", email.body_text)
     assert match, email.body_text

@@ -129,7 +129,7 @@ def test_with_several_forms_the_recruiter_chooses_among_the_active_ones(
     assert "Old survey" not in panel
     assert "Follow-up form “Salary and availability” sent to" in response.content.decode()
     assert OutboundEmail.objects.get().subject == (
-        "Please complete your profile: Salary and availability"
+        "Salary and availability – your personal link"
     )
 
 

@@ -996,7 +996,7 @@ def test_a_two_step_form_emails_the_link_to_the_second_form_which_opens_prefille
     talent = Talent.objects.get()
     email = OutboundEmail.objects.get(template="form_link")
     assert email.to_email == EMAIL
-    assert email.subject == "Please complete your profile: Tell us more"
+    assert email.subject == "Tell us more – your personal link"
     match = re.search(r"https://talents\.example\.com(/f/\S+/)", email.body_text)
     assert match, email.body_text
     assert talent.events.filter(kind=Event.Kind.FORM_LINK_SENT).exists()
@@ -1015,7 +1015,7 @@ def test_the_second_step_is_emailed_in_the_language_of_the_first(
         fill_and_send(client, form, "?lang=de", **{f"consent_{Purpose.TALENT_POOL}": ""})
 
     email = OutboundEmail.objects.get(template="form_link")
-    assert email.subject == "Bitte ergänzen Sie Ihr Profil: Mehr über Sie"
+    assert email.subject == "Mehr über Sie – Ihr persönlicher Link"
 
 
 def test_candidates_read_the_heading_in_their_language_and_the_title_stays_the_source(
