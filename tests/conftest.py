@@ -41,14 +41,14 @@ SEEDING_MIGRATIONS = [
 
 @pytest.fixture(autouse=True)
 def _seeded_rows(request: pytest.FixtureRequest) -> None:
-    """A transactional test empties the whole database when it ends, seeded rows included;
-    put them back for the next one. (Browser tests restore their own copy of the rows,
-    see tests/e2e/conftest.py.)"""
+    """A transactional test (every browser test is one: the live server) empties the whole
+    database when it ends, seeded rows included; put them back for the next one. The
+    seeding functions leave existing rows alone, so this holds whatever ran before."""
     marker = request.node.get_closest_marker("django_db")
     transactional = "transactional_db" in request.fixturenames or (
         marker is not None and marker.kwargs.get("transaction", False)
     )
-    if not transactional or "seeded_rows" in request.fixturenames:
+    if not transactional:
         return
     request.getfixturevalue("transactional_db")
     for module, function in SEEDING_MIGRATIONS:

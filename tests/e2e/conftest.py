@@ -3,12 +3,10 @@
 import os
 import shutil
 from collections.abc import Iterator
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core import serializers
 from playwright.sync_api import (
     Browser,
     ConsoleMessage,
@@ -17,12 +15,8 @@ from playwright.sync_api import (
     expect,
     sync_playwright,
 )
-from pytest_django import DjangoDbBlocker
 
 from silverpool.accounts.models import User
-from silverpool.privacy.models import ConsentText, Policy, Purpose
-from silverpool.talents.models import Pool, Status, Tag
-from silverpool.webforms.models import Form, FormField
 
 # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
 # to arrange data are still plain synchronous calls.
@@ -95,35 +89,6 @@ def _patient_expect() -> None:
     """expect() waits as long as the page's actions do (its own default is 5 s), so that a
     busy CI machine slows the tests down instead of failing them."""
     expect.set_options(timeout=10_000)
-
-
-@pytest.fixture(scope="session")
-def seeded_rows(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> str:
-    """The rows the migrations seed, as JSON: statuses, pools and tags, the privacy policy,
-    the purposes with their consent texts, and the starter forms with their fields."""
-    with django_db_blocker.unblock():
-        rows = chain(
-            Status.objects.all(),
-            Pool.objects.all(),
-            Tag.objects.all(),
-            Policy.objects.all(),
-            Purpose.objects.all(),
-            ConsentText.objects.all(),
-            Form.objects.all(),
-            FormField.objects.all(),
-        )
-        json: str = serializers.serialize("json", rows)
-    return json
-
-
-@pytest.fixture(autouse=True)
-def _restore_seeded_rows(transactional_db: None, seeded_rows: str) -> None:
-    """The live server needs a transactional database, which is emptied after each test;
-    put the seeded rows back first. (Django's serialized rollback cannot do it here: once
-    Playwright's event loop runs in this thread, Django hands out another connection
-    object, without the serialized contents.)"""
-    for row in serializers.deserialize("json", seeded_rows):
-        row.save()
 
 
 @pytest.fixture(autouse=True)

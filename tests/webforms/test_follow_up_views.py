@@ -128,9 +128,7 @@ def test_with_several_forms_the_recruiter_chooses_among_the_active_ones(
     assert "Update your profile" in panel
     assert "Old survey" not in panel
     assert "Follow-up form “Salary and availability” sent to" in response.content.decode()
-    assert OutboundEmail.objects.get().subject == (
-        "Salary and availability – your personal link"
-    )
+    assert OutboundEmail.objects.get().subject == "Salary and availability – your personal link"
 
 
 def test_an_inactive_form_posted_anyway_is_not_sent(lena: Talent, recruiter_client: Client) -> None:
