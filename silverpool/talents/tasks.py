@@ -21,3 +21,10 @@ def requeue_stalled_extractions() -> None:
     """
     for document_id in services.stalled_extractions():
         extract_document_text.enqueue(document_id)
+
+
+@cron("50 3 * * *")
+@task()
+def sweep_orphan_document_files() -> None:
+    """Delete document files left without their row (an upload rolled back), every night."""
+    services.sweep_orphan_files()

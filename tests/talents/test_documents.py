@@ -1,6 +1,8 @@
 """Documents on the detail page: upload, text for search, refusals, download, deletion."""
 
 import io
+import os
+import time
 import zipfile
 from collections.abc import Callable
 from contextlib import AbstractContextManager
@@ -10,6 +12,7 @@ from typing import Any
 import docx
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 from odf.opendocument import OpenDocumentText
@@ -278,3 +281,35 @@ def test_a_viewer_can_download_but_not_upload_or_delete(viewer_client: Client, r
     assert 'type="file"' not in html
     assert (add.status_code, delete.status_code) == (403, 403)
     assert Document.objects.count() == 1
+
+
+def test_the_file_of_an_upload_that_rolled_back_is_swept_away_the_next_night(
+    rita: User,
+) -> None:
+    talent = make_talent()
+    kept = services.add_document(
+        talent, SimpleUploadedFile("cv.pdf", minimal_pdf("kept")), actor=rita
+    )
+    written: list[Path] = []
+
+    def upload_then_fail() -> None:
+        with transaction.atomic():
+            lost = services.add_document(
+                talent, SimpleUploadedFile("cv.pdf", minimal_pdf("lost")), actor=rita
+            )
+            written.append(Path(lost.file.path))
+            raise RuntimeError("the form was refused after the file was written")
+
+    with pytest.raises(RuntimeError):
+        upload_then_fail()
+    [lost_path] = written
+    assert lost_path.exists()
+
+    assert services.sweep_orphan_files() == 0  # too young: it may still be committing
+    day_old = time.time() - 2 * 24 * 3600
+    for path in (lost_path, Path(kept.file.path)):
+        os.utime(path, (day_old, day_old))
+
+    assert services.sweep_orphan_files() == 1
+    assert not lost_path.exists()
+    assert Path(kept.file.path).exists()

@@ -29,6 +29,7 @@ from .documents import (
     delete_document,
     extract_document_text,
     stalled_extractions,
+    sweep_orphan_files,
 )
 from .duplicates import dismiss_duplicate, open_duplicate_flags
 from .events import record_event
@@ -99,6 +100,7 @@ __all__ = [
     "set_owner",
     "set_status",
     "stalled_extractions",
+    "sweep_orphan_files",
     "status_delete_blocker",
     "tags_with_counts",
     "undo_merge",

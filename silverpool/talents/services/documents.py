@@ -72,6 +72,31 @@ def stalled_extractions() -> list[int]:
     )
 
 
+# A file younger than this may belong to an upload whose transaction has not committed yet.
+ORPHAN_AFTER = datetime.timedelta(days=1)
+
+
+def sweep_orphan_files() -> int:
+    """Delete document files that no document row names: the file of an upload whose
+    transaction rolled back after the file was written (a form refused later on, a crash).
+    Personal data must not outlive its row. Returns how many files went."""
+    storage = Document._meta.get_field("file").storage
+    if not storage.exists("documents"):
+        return 0
+    known = set(Document.objects.values_list("file", flat=True))
+    cutoff = timezone.now() - ORPHAN_AFTER
+    removed = 0
+    folders, _files = storage.listdir("documents")
+    for folder in folders:
+        _subfolders, names = storage.listdir(f"documents/{folder}")
+        for name in names:
+            path = f"documents/{folder}/{name}"
+            if path not in known and storage.get_modified_time(path) < cutoff:
+                storage.delete(path)
+                removed += 1
+    return removed
+
+
 @transaction.atomic
 def delete_document(document: Document, *, actor: User) -> None:
     talent = document.talent
