@@ -51,6 +51,22 @@ class BadRow:
     cells: list[str] = field(default_factory=list)
 
 
+def column_headers(headers: Sequence[str], mapping: Sequence[Target]) -> dict[str, str]:
+    """The header of the column to blame for each target field (a custom field by its key):
+    the first column mapped to it."""
+    header_of: dict[str, str] = {}
+    for index, target in enumerate(mapping):
+        if target.field != TargetField.IGNORE:
+            key = target.custom_key if target.field == TargetField.CUSTOM else target.field
+            header_of.setdefault(key, headers[index] if index < len(headers) else "")
+    if TargetField.FULL_NAME in header_of:
+        # A name split from the full-name column is that column's fault, unless a first
+        # or last name column of its own brings it.
+        for part in (TargetField.FIRST_NAME, TargetField.LAST_NAME):
+            header_of.setdefault(part, header_of[TargetField.FULL_NAME])
+    return header_of
+
+
 class RowReader:
     """Reads data rows with one mapping: `read(row)` gives a GoodRow or a BadRow."""
 
@@ -70,15 +86,7 @@ class RowReader:
         self.default_country = default_country
         self.source_label = source_label
         self.custom_fields = custom_fields
-        self.header_of: dict[str, str] = {}
-        for index, target in self.columns:
-            key = target.custom_key if target.field == TargetField.CUSTOM else target.field
-            self.header_of.setdefault(key, self._header(index))
-        if TargetField.FULL_NAME in self.header_of:
-            # A name split from the full-name column is that column's fault, unless a first
-            # or last name column of its own brings it.
-            for part in (TargetField.FIRST_NAME, TargetField.LAST_NAME):
-                self.header_of.setdefault(part, self.header_of[TargetField.FULL_NAME])
+        self.header_of = column_headers(self.headers, mapping)
 
     def _header(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else ""

@@ -31,31 +31,12 @@ from silverpool.privacy.models import AuditEntry
 from silverpool.privacy.services import delete_talents
 from silverpool.talents.models import CustomField, Event, Note, Talent
 from silverpool.talents.services import with_list_relations
+from silverpool.talents.validation import EDITABLE_FIELDS
 
 from ..talents.factories import make_talent
 
 Callbacks = Callable[..., AbstractContextManager[Any]]
 
-# Every talent field a file can bring; status, owner, pools and tags are the import's
-# decisions, not columns it reads.
-COMPARED = (
-    "first_name",
-    "last_name",
-    "email",
-    "phone",
-    "postcode",
-    "city",
-    "country",
-    "job_title",
-    "skills",
-    "linkedin_url",
-    "profile_urls",
-    "salary_amount",
-    "salary_currency",
-    "salary_period",
-    "available_from",
-    "custom_values",
-)
 # Text a spreadsheet would run as a formula (the export puts a ' before it, the import
 # takes it off), and text that looks like that already.
 FORMULA_LIKE = ["=SUM(A1)", "+1 Engineer", "-", "@home", '=HYPERLINK("http://x.example")', "'=x"]
@@ -197,7 +178,7 @@ def rolled_back() -> Iterator[None]:
 
 
 def snapshot() -> dict[str, dict[str, Any]]:
-    return {row["email"].lower(): row for row in Talent.objects.values(*COMPARED)}
+    return {row["email"].lower(): row for row in Talent.objects.values(*EDITABLE_FIELDS)}
 
 
 def differences(

@@ -29,8 +29,10 @@ from ...privacy.models import AuditEntry, ConsentRecord, Purpose
 from ...talents.models import Talent
 from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, intake_talents
 from ..models import ImportedTalent, ImportJob, RejectedRow
+from ..rows import column_headers
 from ..values import clean_text
 from .rowstream import Batch, read_batches
+from .upload import targets_of
 
 logger = logging.getLogger(__name__)
 
@@ -261,9 +263,10 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
     now = timezone.now()
     rejected = [(r.number, r.column, r.reason, r.cells) for r in batch.bad + batch.repeated]
     cells = {row.number: row.cells for row in batch.good}
+    header_of = column_headers(job.headers, targets_of(job))
     for key, (field_name, message) in result.refused.items():
         texts = [clean_text(cell) for cell in cells[key]]
-        rejected.append((key, header_of(job, field_name), message, texts))
+        rejected.append((key, header_of.get(field_name, ""), message, texts))
     insert_rows(
         RejectedRow,
         ("job_id", "row_number", "column", "reason", "cells"),
@@ -299,13 +302,6 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         lease_until=timezone.now() + LEASE,
     )
     return None if stop is None else ImportJob.State.STOPPED
-
-
-def header_of(job: ImportJob, field_name: str) -> str:
-    for header, (target, _key) in zip(job.headers, job.mapping, strict=False):
-        if target == field_name:
-            return str(header)
-    return ""
 
 
 def _finish(job: ImportJob, state: str, error: str = "") -> None:

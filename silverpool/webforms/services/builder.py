@@ -403,6 +403,20 @@ def form_delete_blocker(form: Form) -> str:
     return ""
 
 
+def form_delete_consequence(form: Form) -> str:
+    """What stops working when `form` is deleted, for the question before it."""
+    if form.kind != Form.Kind.FOLLOW_UP:
+        return _("Its public address stops working, also on sites that embed it.")
+    consequence = _("The personal links already emailed to talents stop working.")
+    # delete_form leaves the talent forms that send it as their second step without one.
+    firsts = Form.objects.filter(second_step=form).values_list("title", flat=True)
+    if firsts:
+        consequence += " " + _("These forms then send no second step: %(titles)s.") % {
+            "titles": ", ".join(firsts)
+        }
+    return consequence
+
+
 @transaction.atomic
 def delete_form(form: Form) -> None:
     """Delete a form nobody has sent yet; raises ValidationError otherwise. Forms that

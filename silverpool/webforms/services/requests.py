@@ -19,7 +19,7 @@ import datetime
 import logging
 import secrets
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.db.models import QuerySet
@@ -32,6 +32,7 @@ from ...accounts.models import User
 from ...outreach.models import OutboundEmail
 from ...privacy import services as privacy
 from ...privacy.models import Purpose
+from ...privacy.services.batches import talents_by_id
 from ...talents.models import Event, Talent
 from ..models import Form, Submission
 from .submit import send_form_link
@@ -40,7 +41,6 @@ logger = logging.getLogger(__name__)
 # Sending takes a few queries and a rendered email per talent: a selection up to this
 # size is sent while the page waits, a larger one by a background task.
 SEND_AT_ONCE_MAX = 100
-CHUNK = 500
 # Outbox keys are at most 200 characters; the form and talent ids take the rest.
 MAX_KEY_LENGTH = 120
 RESEND_AFTER = datetime.timedelta(days=1)
@@ -163,27 +163,16 @@ def bulk_send_follow_up(
     Each send is its own transaction: one refusal stops nobody else's email."""
     counts: Counter[str] = Counter()
     since = timezone.now() - RESEND_AFTER
-    for talent in _visible_by_id(talent_ids, actor):
-        if talent is None:
-            counts["not_visible"] += 1
-            continue
+    for talent in talents_by_id(talent_ids, among=_visible(actor)):
         try:
             sent = _send(form, talent, actor=actor, key=batch_key, unless_sent_since=since)
         except FollowUpRefused as refused:
             counts[refused.code] += 1
         else:
             counts["sent" if sent else "already_sent"] += 1
+    if unseen := len(talent_ids) - sum(counts.values()):
+        counts["not_visible"] = unseen
     return dict(counts)
-
-
-def _visible_by_id(talent_ids: Sequence[int], actor: User | None) -> Iterator[Talent | None]:
-    """The talent of each id, None when the actor may not see it (or it is gone); loaded a
-    chunk at a time, so that a large selection holds a few hundred rows in memory."""
-    visible = _visible(actor)
-    for start in range(0, len(talent_ids), CHUNK):
-        chunk = talent_ids[start : start + CHUNK]
-        loaded = visible.in_bulk(chunk)
-        yield from (loaded.get(pk) for pk in chunk)
 
 
 def send_to_selection(form: Form, talent_ids: Sequence[int], *, actor: User, batch_key: str) -> str:

@@ -43,7 +43,6 @@ from . import public
 from .framing import branding
 
 TEMPLATE = "webforms/form_detail.html"
-# Each language named in itself, as language switches do.
 SUBMISSIONS_PAGE_SIZE = 50
 
 
@@ -333,7 +332,7 @@ def form_delete(request: AuthedRequest, pk: int) -> HttpResponse:
     if request.method != "POST":
         context = {
             "question": _("Delete the form “%(title)s”?") % {"title": form.title},
-            "consequence": _delete_consequence(form),
+            "consequence": services.form_delete_consequence(form),
             "blocked": services.form_delete_blocker(form),
             "cancel_url": reverse("webforms:form-edit", args=[form.pk]),
         }
@@ -345,19 +344,6 @@ def form_delete(request: AuthedRequest, pk: int) -> HttpResponse:
         return redirect("webforms:form-edit", pk=form.pk)
     messages.success(request, _("Form “%(title)s” deleted.") % {"title": form.title})
     return redirect("webforms:form-list")
-
-
-def _delete_consequence(form: Form) -> str:
-    if form.kind != Form.Kind.FOLLOW_UP:
-        return _("Its public address stops working, also on sites that embed it.")
-    consequence = _("The personal links already emailed to talents stop working.")
-    # delete_form leaves the talent forms that send it as their second step without one.
-    firsts = Form.objects.filter(second_step=form).values_list("title", flat=True)
-    if firsts:
-        consequence += " " + _("These forms then send no second step: %(titles)s.") % {
-            "titles": ", ".join(firsts)
-        }
-    return consequence
 
 
 @login_required
