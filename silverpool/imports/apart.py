@@ -1,4 +1,4 @@
-"""The reading process of a large import (see services/rowstream.py).
+"""The reading process of a large file's check (see services/rowstream.py).
 
 A spawned interpreter imports this module, and unpickles the ReadSpec it is given, before
 Django is set up: nothing of Silverpool or Django is imported at the top; `produce` sets
@@ -30,9 +30,9 @@ class ReadSpec:
     language: str
 
 
-def produce(spec: ReadSpec, skip: int, results: Queue) -> None:  # type: ignore[type-arg]
-    """Put the batches of `spec`'s file after `skip` data rows on `results`, then None; an
-    exception (an unreadable file) goes on it instead. Uses no database."""
+def produce(spec: ReadSpec, results: Queue) -> None:  # type: ignore[type-arg]
+    """Put the batches of `spec`'s file on `results`, then None; an exception (an
+    unreadable file) goes on it instead. Uses no database."""
     import django
 
     django.setup()
@@ -42,7 +42,7 @@ def produce(spec: ReadSpec, skip: int, results: Queue) -> None:  # type: ignore[
 
     with translation.override(spec.language):
         try:
-            for batch in RowStream(spec).batches(skip):
+            for batch in RowStream(spec).batches():
                 _put(results, batch)
         except Exception as error:  # handed to the writer, which raises it
             _put(results, error)

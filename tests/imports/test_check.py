@@ -15,6 +15,7 @@ from silverpool.imports.models import ImportJob, RejectedRow
 from silverpool.imports.reading import TooManyRows
 from silverpool.imports.services import check
 from silverpool.imports.services.check import check_file
+from silverpool.imports.services.spool import SpoolWriter
 from silverpool.talents.models import Talent
 
 from ..talents.factories import make_talent
@@ -152,8 +153,8 @@ def test_a_mapping_changed_during_the_check_leaves_it_to_the_newer_check(
 
     real_check = check._check
 
-    def check_while_the_mapping_changes(job: ImportJob) -> dict[str, object]:
-        preview = real_check(job)
+    def check_while_the_mapping_changes(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
+        preview = real_check(job, spool)
         ImportJob.objects.filter(pk=job.pk).update(mapping=[*job.mapping[:-1], ["ignore", ""]])
         return preview
 
@@ -164,6 +165,9 @@ def test_a_mapping_changed_during_the_check_leaves_it_to_the_newer_check(
     job.refresh_from_db()
     assert job.state == ImportJob.State.CHECKING
     assert job.preview == {}
+    # the rows read with the old mapping are not kept for the run
+    upload = Path(job.file.path)
+    assert list(upload.parent.glob(f"{upload.name}.*")) == []
 
 
 def test_a_job_that_is_not_being_checked_is_left_alone(tmp_path: Path, rita: User) -> None:

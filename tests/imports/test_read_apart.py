@@ -1,6 +1,6 @@
-"""Large files are read in a separate process while the import writes: the result is the
-same as reading them in the writing process, and a file that turns out unreadable further
-in still gives its message."""
+"""Large files are read in a separate process while the check looks up their emails: the
+result is the same as reading them in the worker, and a file that turns out unreadable
+further in still gives its message."""
 
 from pathlib import Path
 
@@ -44,24 +44,3 @@ def test_the_reading_process_reports_a_file_with_too_many_rows(
 
     assert job.state == ImportJob.State.MAPPING
     assert job.preview["error"] == "The file has more than 35 rows; split it into smaller files."
-
-
-@pytest.mark.parametrize("skip", [0, 1, 2])
-def test_a_resumed_run_judges_repeated_emails_as_the_first_run_did(
-    tmp_path: Path, rita: User, skip: int
-) -> None:
-    rows = [
-        person(1, email="max@example.com", phone="keine Nummer"),  # invalid: not seen
-        person(2),
-        person(3, email="MAX@example.com"),  # so this one is new, not a repeat
-        person(4, email="talent2@example.com"),  # a repeat of row 3's talent2
-    ]
-    job = checked(uploaded(xlsx(tmp_path / "kandidaten.xlsx", rows), rita))
-    stream = rowstream.RowStream(rowstream.spec_of(job))
-
-    batches = list(stream.batches(skip))
-
-    good = [row.number for batch in batches for row in batch.good]
-    repeated = [row.number for batch in batches for row in batch.repeated]
-    assert good == [n for n in (3, 4) if n > skip + 1]
-    assert repeated == [5]

@@ -50,18 +50,16 @@ from .workbooks import checked, imported, people, person, started, uploaded, xls
 
 transactional = pytest.mark.django_db(transaction=True)
 
-# The worker process: imports the job in batches of BATCH_ROWS and, once HANG_AFTER batches
-# have committed, hangs inside the next one (its rows written, not committed) until killed.
-# A script, not `python -c`: a reading process (spawned) runs its top to get BATCH_ROWS too.
+# The worker process: imports the job in the batches its check spooled and, once HANG_AFTER
+# batches have committed, hangs inside the next one (its rows written, not committed) until
+# killed.
 WORKER = """
 import os, sys, time
 import django
 
 django.setup()
-from silverpool.imports.services import rowstream, run
+from silverpool.imports.services import run
 
-rowstream.BATCH_ROWS = int(os.environ["BATCH_ROWS"])
-rowstream.READ_APART_FROM_BYTES = int(os.environ["READ_APART_FROM_BYTES"])
 write_batch = run.intake_talents
 written = 0
 
@@ -114,9 +112,7 @@ def shared_database(transactional_db: None, tmp_path: Path) -> Iterator[str]:
         keeper.close()
 
 
-def worker(
-    database_url: str, job: ImportJob, *, hang_after: int, read_apart: bool
-) -> subprocess.Popen[str]:
+def worker(database_url: str, job: ImportJob, *, hang_after: int) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "silverpool.settings",
@@ -125,8 +121,6 @@ def worker(
         "MEDIA_ROOT": str(django_settings.MEDIA_ROOT),
         "SECRET_KEY": django_settings.SECRET_KEY,
         "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
-        "BATCH_ROWS": str(BATCH),
-        "READ_APART_FROM_BYTES": "0" if read_apart else str(10**12),
         "HANG_AFTER": str(hang_after),
     }
     script = Path(django_settings.MEDIA_ROOT).parent / "import_worker.py"
@@ -204,27 +198,19 @@ def file_of_65_rows(tmp_path: Path) -> tuple[Path, int, int]:
 
 
 @transactional
-@pytest.mark.parametrize("read_apart", [False, True], ids=["reading-inline", "reading-apart"])
 def test_a_killed_worker_is_resumed_by_the_reaper_from_the_last_committed_batch(
-    shared_database: str,
-    tmp_path: Path,
-    rita: User,
-    monkeypatch: pytest.MonkeyPatch,
-    read_apart: bool,
+    shared_database: str, tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)
-    process = worker(shared_database, job, hang_after=3, read_apart=read_apart)
-    helpers: list[int] = []
+    process = worker(shared_database, job, hang_after=3)
     try:
         # given: three batches committed, the fourth written but not committed
         assert process.stdout is not None
         assert process.stdout.readline() == "hanging\n"
         wait_until(lambda: ImportJob.objects.get(pk=job.pk).cursor == 3 * BATCH)
-        helpers = children(process.pid)  # the reading process, its resource tracker
-        assert bool(helpers) == read_apart
 
         # when: the worker is killed
         process.send_signal(signal.SIGKILL)
@@ -232,13 +218,6 @@ def test_a_killed_worker_is_resumed_by_the_reaper_from_the_last_committed_batch(
     finally:
         if process.poll() is None:
             process.kill()
-    # a reading process left behind gives up once its writer is gone
-    try:
-        for pid in helpers:
-            wait_until(lambda pid=pid: not running(pid), timeout=15)
-    finally:
-        for pid in filter(running, helpers):
-            os.kill(pid, signal.SIGKILL)
 
     # then: the rows of the three batches are there, none of the fourth
     job.refresh_from_db()

@@ -2,7 +2,6 @@
 talent taken, privacy, stopping and cancelling, and the exact counts at the end."""
 
 import datetime
-from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,7 +9,6 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from time_machine import TimeMachineFixture
 
 from silverpool.accounts.models import User
@@ -559,24 +557,3 @@ def test_start_refuses_stop_when_the_check_found_invalid_rows(tmp_path: Path, ri
         "file and upload it again, or skip it."
     )
     assert not Talent.objects.exists()
-
-
-def test_a_resumed_run_holds_its_lease_while_it_reads_its_committed_rows_again(
-    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    job = checked(uploaded(xlsx(tmp_path / "t.xlsx", people(2)), rita))
-    assert services.start_import(job, enqueue=False)
-    ImportJob.objects.filter(pk=job.pk).update(cursor=600_000)  # as if resumed
-    leases = []
-
-    def read_nothing(job: ImportJob, skip: int) -> Iterator[Any]:
-        lease_until = ImportJob.objects.get(pk=job.pk).lease_until
-        assert lease_until is not None
-        leases.append(lease_until - timezone.now())
-        return iter(())
-
-    monkeypatch.setattr(run, "read_batches", read_nothing)
-    run.run_import(job.pk)
-
-    # two minutes, and a millisecond for each of the 600,000 rows read again
-    assert leases[0] > datetime.timedelta(minutes=11)

@@ -4,6 +4,7 @@ the rejected-rows report."""
 from .check import request_check
 from .report import write_rejected_rows
 from .run import cancel_import, start_import, stop_refusal
+from .spool import discard_upload
 from .undo import can_undo, request_undo, undo_import
 from .upload import (
     MAPPABLE,
@@ -28,6 +29,7 @@ __all__ = [
     "check_mapping",
     "choose_sheet",
     "create_job",
+    "discard_upload",
     "open_job_table",
     "request_check",
     "request_undo",

@@ -1,6 +1,7 @@
 """The check before an import (the preview): the whole file read through the mapping,
-nothing written. It counts new talents, updates of existing ones, repeated and invalid
-rows, and keeps the first rows as they will be imported and the first problems."""
+no talent written. It counts new talents, updates of existing ones, repeated and invalid
+rows, keeps the first rows as they will be imported and the first problems, and spools
+the rows it read for the run (see spool.py)."""
 
 import datetime
 
@@ -14,6 +15,7 @@ from ..models import ImportJob
 from ..reading import UnreadableFile
 from ..rows import BadRow
 from .rowstream import read_batches
+from .spool import SpoolWriter
 from .upload import save_suggestion
 
 PREVIEW_ROWS = 10
@@ -56,19 +58,36 @@ def check_file(job_id: int) -> None:
     if job.state != ImportJob.State.CHECKING:
         return
     language = job.uploaded_by.language if job.uploaded_by else translation.get_language()
-    with translation.override(language):
-        try:
-            preview = _check(job)
-        except UnreadableFile as error:
-            preview = {"error": str(error)}
-    # The mapping may have changed while this ran: then a newer check is on its way.
+    spool = SpoolWriter(job)
+    try:
+        with translation.override(language):
+            try:
+                preview = _check(job, spool)
+            except UnreadableFile as error:
+                preview = {"error": str(error)}
+        _keep(job, preview, spool)
+    finally:
+        spool.discard()  # unless kept
+
+
+@transaction.atomic
+def _keep(job: ImportJob, preview: dict[str, object], spool: SpoolWriter) -> None:
+    # The mapping may have changed while this ran: then a newer check is on its way, and
+    # this one's rows must not replace (or later be replaced by) the newer check's.
     same_mapping = {
         "sheet": job.sheet,
         "header_row": job.header_row,
         "mapping": job.mapping,
         "default_country": job.default_country,
     }
-    ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.CHECKING, **same_mapping).update(
+    current = ImportJob.objects.select_for_update().filter(
+        pk=job.pk, state=ImportJob.State.CHECKING, **same_mapping
+    )
+    if not current.exists():
+        return
+    if "error" not in preview:
+        spool.keep()
+    current.update(
         state=ImportJob.State.MAPPING if "error" in preview else ImportJob.State.READY,
         preview=preview,
         total_rows=preview.get("rows", 0),
@@ -76,11 +95,12 @@ def check_file(job_id: int) -> None:
     )
 
 
-def _check(job: ImportJob) -> dict[str, object]:
+def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
     for batch in read_batches(job):
+        spool.add(batch)
         counts["rows"] += batch.size
         counts["invalid"] += len(batch.bad)
         counts["repeated"] += len(batch.repeated)

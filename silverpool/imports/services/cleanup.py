@@ -7,6 +7,7 @@ import datetime
 from django.utils import timezone
 
 from ..models import ImportJob, RejectedRow
+from .spool import discard_upload
 from .upload import MAPPABLE
 
 ABANDONED_AFTER = datetime.timedelta(days=7)
@@ -20,7 +21,7 @@ def delete_abandoned_uploads() -> int:
     )
     count = 0
     for job in old:
-        job.file.delete(save=False)
+        discard_upload(job)
         job.delete()
         count += 1
     return count

@@ -1,17 +1,17 @@
-"""The data rows of a job's file, read through its mapping, in batches; what the check
-and the run share. A repeated email is judged here: the first row with it counts.
+"""The data rows of a job's file, read through its mapping, in batches: what the check
+reads and spools for the run (spool.py). A repeated email is judged here: the first row
+with it counts.
 
-Reading a row (parsing its cells, validating the fields) costs about as much as writing
-it, and both are Python: a large file is read in a separate process (see
-silverpool/imports/apart.py) while this one writes, which on two cores about halves an
-import's time (docs/benchmarks.md).
+A large file is read in a separate process (see silverpool/imports/apart.py): the
+workbook, which calamine holds whole, is never in the worker's memory, and the worker
+looks up the batches' emails meanwhile.
 """
 
 import multiprocessing
 import queue
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import batched, islice
+from itertools import batched
 from pathlib import Path
 
 from django.conf import settings
@@ -33,9 +33,10 @@ from .upload import targets_of
 # retried batch or the memory of one stays small.
 BATCH_ROWS = 2000
 # Files from this size on are read in a separate process: starting it (a fresh interpreter
-# with Django) takes about a second, which a file of some 8,000 rows wins back.
+# with Django) takes about a second, which a file of some 8,000 rows wins back, and the
+# workbook's memory is given back when it ends.
 READ_APART_FROM_BYTES = 1_000_000
-# Batches the reading process may be ahead of the writer (memory: a few MB each).
+# Batches the reading process may be ahead of the check (memory: a few MB each).
 READ_AHEAD = 3
 
 
@@ -74,18 +75,18 @@ def spec_of(job: ImportJob) -> ReadSpec:
     )
 
 
-def read_batches(job: ImportJob, skip: int = 0) -> Iterator[Batch]:
-    """The job's batches after the first `skip` data rows; a large file is read in a
-    separate process. UnreadableFile (too many rows, damaged further in) is raised here."""
+def read_batches(job: ImportJob) -> Iterator[Batch]:
+    """The job's batches; a large file is read in a separate process. UnreadableFile (too
+    many rows, damaged further in) is raised here."""
     spec = spec_of(job)
     if job.size < READ_APART_FROM_BYTES:
-        return RowStream(spec).batches(skip)
-    return _read_apart(spec, skip)
+        return RowStream(spec).batches()
+    return _read_apart(spec)
 
 
 class RowStream:
     """Reads a job's rows in batches. `seen` maps each email (lower case) to the row that
-    brought it first. A batch is read once: a retried write reuses it."""
+    brought it first."""
 
     def __init__(self, spec: ReadSpec) -> None:
         self.spec = spec
@@ -100,15 +101,11 @@ class RowStream:
         )
         self.seen: dict[str, int] = {}
 
-    def batches(self, skip: int = 0) -> Iterator[Batch]:
-        """Batches after the first `skip` data rows. The skipped rows (a resumed run's
-        committed ones) are read through the mapping too: the emails of their valid rows
-        count as seen, as in the run that wrote them."""
+    def batches(self) -> Iterator[Batch]:
         spec = self.spec
         table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
         rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
-        self.read(0, tuple(islice(rows, skip)))
-        start = skip
+        start = 0
         for chunk in batched(rows, BATCH_ROWS):
             yield self.read(start, chunk)
             start += len(chunk)
@@ -141,13 +138,13 @@ class ReaderDied(RuntimeError):
     """The reading process ended without handing over the file's end."""
 
 
-def _read_apart(spec: ReadSpec, skip: int) -> Iterator[Batch]:
+def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
     # spawn, not fork: the writer holds a database connection (and in a web process,
     # threads) that a forked child would share.
     context = multiprocessing.get_context("spawn")
     results = context.Queue(maxsize=READ_AHEAD)
     process = context.Process(
-        target=apart.produce, args=(spec, skip, results), name="silverpool-import-reader"
+        target=apart.produce, args=(spec, results), name="silverpool-import-reader"
     )
     process.start()
     try:

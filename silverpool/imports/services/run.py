@@ -1,12 +1,13 @@
 """Running an import: in batches of one transaction each, resumable from the last one
 committed (reliability matrix rows 4-8).
 
-A worker claims the job with a lease, renewed by every batch. Each batch checks, under
-the job's row lock, that the cursor is where this worker left it: a worker that lost its
-lease (it stalled, another took over) stops instead of writing twice. A worker that dies
-leaves the lease to run out; the reaper (`due_jobs`, every minute) enqueues the job
-again and the next run skips the committed rows. A lost database connection is retried
-with backoff; the batch it interrupted rolled back, so it is simply read again.
+The rows come as the check read them (spool.py). A worker claims the job with a lease,
+renewed by every batch. Each batch checks, under the job's row lock, that the cursor is
+where this worker left it: a worker that lost its lease (it stalled, another took over)
+stops instead of writing twice. A worker that dies leaves the lease to run out; the
+reaper (`due_jobs`, every minute) enqueues the job again and the next run skips the
+committed batches. A lost database connection is retried with backoff; the batch it
+interrupted rolled back, so it is simply written again.
 """
 
 import datetime
@@ -31,7 +32,8 @@ from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, i
 from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
 from ..values import clean_text
-from .rowstream import Batch, read_batches
+from .rowstream import Batch
+from .spool import SpoolMissing, discard_upload, spooled_batches
 from .upload import targets_of
 
 logger = logging.getLogger(__name__)
@@ -96,7 +98,7 @@ def cancel_import(job: ImportJob) -> None:
     ).update(state=ImportJob.State.CANCELLED, finished_at=timezone.now())
     if cancelled:
         # No worker has it (a claim needs QUEUED): the upload goes, as after a run.
-        job.file.delete(save=False)
+        discard_upload(job)
         ImportJob.objects.filter(pk=job.pk).update(file="")
     # A started job (running, or waiting to be resumed) stops at its next batch, which
     # finishes it as a run does (audit entry, consent requests for what it created).
@@ -163,18 +165,18 @@ def run_import(job_id: int, *, on_batch: Callable[[int], None] | None = None) ->
 
 def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     channel = channel_for(job)
-    if job.cursor:
-        # A resumed run first reads its committed rows again (to know their emails), before
-        # its first batch renews the lease: about 0.2 ms a row, so 1 ms a row is ample.
-        longer = timezone.now() + LEASE + datetime.timedelta(milliseconds=job.cursor)
-        ImportJob.objects.filter(pk=job.pk).update(lease_until=longer)
-    for batch in read_batches(job, skip=job.cursor):
-        state = _write_with_retries(job, batch, channel)
-        if state is not None:
-            _finish(job, state, job.error)
-            return
-        if on_batch is not None:
-            on_batch(batch.start + batch.size)
+    try:
+        for batch in spooled_batches(job, skip=job.cursor):
+            state = _write_with_retries(job, batch, channel)
+            if state is not None:
+                _finish(job, state, job.error)
+                return
+            if on_batch is not None:
+                on_batch(batch.start + batch.size)
+    except SpoolMissing:
+        error = _("The checked rows of this file are gone; upload the file again.")
+        _finish(job, ImportJob.State.FAILED, error)
+        return
     _finish(job, ImportJob.State.DONE)
 
 
@@ -328,7 +330,7 @@ def _finish(job: ImportJob, state: str, error: str = "") -> None:
             ask_for_consent(job, job.uploaded_by)
     # The upload holds personal data the talents and the report now hold where needed.
     # Saved by an update: saving this copy of the job would undo a state changed meanwhile.
-    job.file.delete(save=False)
+    discard_upload(job)
     ImportJob.objects.filter(pk=job.pk).update(file="")
 
 

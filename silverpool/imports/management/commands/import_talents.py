@@ -335,7 +335,7 @@ def _decisions(user: User, options: dict[str, Any]) -> dict[str, Any]:
 def _discard(job: ImportJob) -> None:
     """A job the command will not run: nobody comes back to it, so its upload (personal
     data) goes with it."""
-    job.file.delete(save=False)
+    services.discard_upload(job)
     job.delete()
 
 
