@@ -6,9 +6,11 @@ the rows it read for the run (see spool.py)."""
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
+from ...lookups import AnyOf
 from ...talents.models import Talent
 from ...talents.services.events import jsonable
 from ..models import ImportJob
@@ -108,7 +110,7 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
         known = set(
             Talent.objects.exclude(email="")
             .annotate(email_ci=Lower("email"))
-            .filter(email_ci__in=emails)
+            .filter(AnyOf(F("email_ci"), emails))
             .values_list("email_ci", flat=True)
         )
         counts["existing"] += len(known)
