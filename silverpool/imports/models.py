@@ -33,7 +33,6 @@ class ImportJob(models.Model):
         QUEUED = "queued", _("Waiting to start")
         RUNNING = "running", _("Importing")
         DONE = "done", _("Imported")
-        STOPPED = "stopped", _("Stopped at an invalid row")
         CANCELLED = "cancelled", _("Cancelled")
         FAILED = "failed", _("Failed")
         UNDOING = "undoing", _("Being undone")

@@ -125,6 +125,9 @@ _KEEP_SLASH = re.compile(r"(?<![\w+#])[A-Z+#]{1,3}/[A-Z+#]{1,4}(?![\w+#])")
 def _skill_parts(text: str) -> list[str]:
     parts = []
     for chunk in _SKILL_SEPARATORS.split(text):
+        if "/" not in chunk:
+            parts.append(chunk)
+            continue
         kept = [match.span() for match in _KEEP_SLASH.finditer(chunk)]
         start = 0
         for index, char in enumerate(chunk):

@@ -78,6 +78,35 @@ if __name__ == "__main__":
     run.intake_talents = write_then_hang
     run.run_import(int(sys.argv[1]))
 """
+# A check's worker: reads the file in a reading process beside it, in batches of
+# BATCH_ROWS, and hangs once HANG_AFTER batches are spooled, until killed. A script, not
+# `python -c`: the reading process (spawned) runs its top to get BATCH_ROWS too.
+CHECK_WORKER = """
+import os, sys, time
+import django
+
+django.setup()
+from silverpool.imports.services import check, rowstream, spool
+
+rowstream.BATCH_ROWS = int(os.environ["BATCH_ROWS"])
+rowstream.READ_APART_FROM_BYTES = 0
+add_batch = spool.SpoolWriter.add
+spooled = 0
+
+
+def add_then_hang(self, batch):
+    global spooled
+    add_batch(self, batch)
+    spooled += 1
+    if spooled == int(os.environ["HANG_AFTER"]):
+        print("hanging", flush=True)
+        time.sleep(600)
+
+
+if __name__ == "__main__":
+    spool.SpoolWriter.add = add_then_hang
+    check.check_file(int(sys.argv[1]))
+"""
 BATCH = 10
 
 
@@ -112,7 +141,9 @@ def shared_database(transactional_db: None, tmp_path: Path) -> Iterator[str]:
         keeper.close()
 
 
-def worker(database_url: str, job: ImportJob, *, hang_after: int) -> subprocess.Popen[str]:
+def worker(
+    database_url: str, job: ImportJob, *, hang_after: int, script_text: str = WORKER
+) -> subprocess.Popen[str]:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "silverpool.settings",
@@ -122,9 +153,10 @@ def worker(database_url: str, job: ImportJob, *, hang_after: int) -> subprocess.
         "SECRET_KEY": django_settings.SECRET_KEY,
         "TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
         "HANG_AFTER": str(hang_after),
+        "BATCH_ROWS": str(BATCH),
     }
     script = Path(django_settings.MEDIA_ROOT).parent / "import_worker.py"
-    script.write_text(WORKER)
+    script.write_text(script_text)
     return subprocess.Popen(  # noqa: S603 (this interpreter, a script the test wrote)
         [sys.executable, str(script), str(job.pk)],
         cwd=django_settings.BASE_DIR,
@@ -237,6 +269,57 @@ def test_a_killed_worker_is_resumed_by_the_reaper_from_the_last_committed_batch(
         with connection.cursor() as cursor:
             cursor.execute("PRAGMA integrity_check")
             assert cursor.fetchall() == [("ok",)]
+
+
+@transactional
+def test_a_killed_check_is_run_again_by_the_reaper_and_its_reading_process_gives_up(
+    shared_database: str, tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    path, emails, rejected = file_of_65_rows(tmp_path)
+    job = uploaded(path, rita)
+    services.request_check(job, enqueue=False)
+    process = worker(shared_database, job, hang_after=2, script_text=CHECK_WORKER)
+    helpers: list[int] = []
+    try:
+        # given: the check has spooled two batches, its reading process is further on
+        assert process.stdout is not None
+        assert process.stdout.readline() == "hanging\n"
+        helpers = children(process.pid)  # the reading process, its resource tracker
+        assert helpers
+
+        # when: the check's worker is killed
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    # then: the reading process gives up once its check is gone
+    try:
+        for pid in helpers:
+            wait_until(lambda pid=pid: not running(pid), timeout=15)
+    finally:
+        for pid in filter(running, helpers):
+            os.kill(pid, signal.SIGKILL)
+    job.refresh_from_db()
+    assert (job.state, job.preview) == (ImportJob.State.CHECKING, {})
+
+    # when: its lease runs out and the reaper comes by
+    ImportJob.objects.filter(pk=job.pk).update(lease_until=timezone.now())
+    resume_imports.enqueue()
+
+    # then: the file is checked whole, and imports as a file checked at once does
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READY
+    assert (job.preview["new"], job.preview["invalid"] + job.preview["repeated"]) == (
+        emails,
+        rejected,
+    )
+    upload = Path(job.file.path)
+    started(job)
+    assert_imported_once(job, emails, rejected)
+    # what the killed check left half-written went with the upload
+    assert list(upload.parent.glob(f"{upload.name}*")) == []
 
 
 @transactional

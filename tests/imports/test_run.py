@@ -355,42 +355,6 @@ def test_the_weekly_batch_leaves_the_asking_for_later(tmp_path: Path, rita: User
     assert not OutboundEmail.objects.exists()
 
 
-def test_stop_ends_the_import_at_the_first_invalid_row(
-    tmp_path: Path, rita: User, small_batches: int
-) -> None:
-    """A file with invalid rows cannot start with "stop" (see test_start_refuses_stop…);
-    a row can still turn out invalid only during the run (a custom field changed since
-    the check, say), which this test stands in for by hiding the check's count."""
-    rows = [*people(3), person(4, email="kaputt"), person(5, email="auch kaputt"), *people(2, 6)]
-    job = checked(uploaded(xlsx(tmp_path / "t.xlsx", rows), rita, invalid="stop"))
-    ImportJob.objects.filter(pk=job.pk).update(preview={**job.preview, "invalid": 0})
-    job.refresh_from_db()
-
-    job = started(job)
-
-    assert job.state == ImportJob.State.STOPPED
-    assert job.error == "Row 5, column “E-Mail”: Enter a valid email address."
-    # Rows 2 to 4 are in (row 4 from the batch of rows 4 and 5); row 5 and after are not.
-    assert sorted(Talent.objects.values_list("email", flat=True)) == [
-        "talent1@example.com",
-        "talent2@example.com",
-        "talent3@example.com",
-    ]
-    assert counts(job) == {
-        "created": 3,
-        "updated": 0,
-        "unchanged": 0,
-        "repeated": 0,
-        "rejected": 1,
-        "cursor": 3,
-    }
-    assert list(job.rejected_rows.values_list("row_number", "reason")) == [
-        (5, "Enter a valid email address.")
-    ]
-    assert not job.file
-    assert services.can_undo(job)
-
-
 def test_cancelling_stops_after_the_batch_being_written(
     tmp_path: Path, rita: User, small_batches: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -3,8 +3,8 @@ reads and spools for the run (spool.py). A repeated email is judged here: the fi
 with it counts.
 
 A large file is read in a separate process (see silverpool/imports/apart.py): the
-workbook, which calamine holds whole, is never in the worker's memory, and the worker
-looks up the batches' emails meanwhile.
+workbook, which calamine holds whole, is never in the worker's memory, and the two
+processes share the reading, every other batch each, on two cores.
 """
 
 import multiprocessing
@@ -49,10 +49,6 @@ class Batch:
     good: list[GoodRow] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)
     repeated: list[BadRow] = field(default_factory=list)
-
-    def numbers(self) -> list[int]:
-        """The row numbers of all its rows."""
-        return [row.number for rows in (self.good, self.bad, self.repeated) for row in rows]
 
 
 def spec_of(job: ImportJob) -> ReadSpec:
@@ -101,36 +97,52 @@ class RowStream:
         )
         self.seen: dict[str, int] = {}
 
-    def batches(self) -> Iterator[Batch]:
+    def chunks(self) -> Iterator[tuple[int, tuple[Row, ...]]]:
+        """The data rows, BATCH_ROWS at a time, each chunk with the number of rows before
+        it."""
         spec = self.spec
         table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
         rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
         start = 0
         for chunk in batched(rows, BATCH_ROWS):
-            yield self.read(start, chunk)
+            yield start, chunk
             start += len(chunk)
 
+    def batches(self) -> Iterator[Batch]:
+        for start, chunk in self.chunks():
+            yield self.judge(self.read(start, chunk))
+
     def read(self, start: int, rows: tuple[Row, ...]) -> Batch:
+        """The rows read through the mapping: good or bad, each on its own (see judge)."""
         batch = Batch(start, len(rows))
         for row in rows:
             result = self.reader.read(row)
             if isinstance(result, BadRow):
                 batch.bad.append(result)
-                continue
-            email = result.fields["email"].lower()
+            else:
+                batch.good.append(result)
+        return batch
+
+    def judge(self, batch: Batch) -> Batch:
+        """Move the good rows whose email an earlier row brought to `repeated`. Batches
+        must come in the file's order."""
+        good = []
+        for row in batch.good:
+            email = row.fields["email"].lower()
             first = self.seen.get(email)
-            if first is not None:
-                batch.repeated.append(
-                    BadRow(
-                        row.number,
-                        self.reader.header_of.get(TargetField.EMAIL, ""),
-                        _("Repeats row %(row)d (same email address).") % {"row": first},
-                        [clean_text(cell) for cell in row.cells],
-                    )
-                )
+            if first is None:
+                self.seen[email] = row.number
+                good.append(row)
                 continue
-            self.seen[email] = row.number
-            batch.good.append(result)
+            batch.repeated.append(
+                BadRow(
+                    row.number,
+                    self.reader.header_of.get(TargetField.EMAIL, ""),
+                    _("Repeats row %(row)d (same email address).") % {"row": first},
+                    [clean_text(cell) for cell in row.cells],
+                )
+            )
+        batch.good = good
         return batch
 
 
@@ -141,6 +153,7 @@ class ReaderDied(RuntimeError):
 def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
     # spawn, not fork: the writer holds a database connection (and in a web process,
     # threads) that a forked child would share.
+    stream = RowStream(spec)
     context = multiprocessing.get_context("spawn")
     results = context.Queue(maxsize=READ_AHEAD)
     process = context.Process(
@@ -159,7 +172,9 @@ def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
                 return
             if isinstance(item, BaseException):
                 raise item
-            yield item
+            # Every other chunk comes unread: this process reads it meanwhile (see
+            # apart.produce).
+            yield stream.judge(item if isinstance(item, Batch) else stream.read(*item))
     finally:
         if process.is_alive():
             process.terminate()

@@ -226,7 +226,8 @@ def _write_with_retries(job: ImportJob, batch: Batch, channel: Channel) -> str |
 @transaction.atomic
 def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
     """Write one batch and move the cursor past it; the state to finish in, if the job
-    must stop here (cancelled, or an invalid row with "stop")."""
+    must stop here (cancelled). "Stop at the first invalid row" never gets here with one:
+    the check counted them, and start_import refuses it then."""
     if connection.vendor == "postgresql":
         # The cursor commits with the rows it counts, so a commit lost in a server crash
         # only means the batch is imported again on resume; not waiting for each commit's
@@ -244,22 +245,6 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         raise LostLease
     if locked.cancel_requested:
         return ImportJob.State.CANCELLED
-    stop = None
-    if batch.bad and job.invalid == ImportJob.Invalid.STOP:
-        # The rows before the first invalid one are imported; it and the rest are not.
-        stop = batch.bad[0]
-        job.error = _("Row %(row)d, column “%(column)s”: %(reason)s") % {
-            "row": stop.number,
-            "column": stop.column,
-            "reason": stop.reason,
-        }
-        batch = Batch(
-            batch.start,
-            sum(number < stop.number for number in batch.numbers()),
-            good=[r for r in batch.good if r.number < stop.number],
-            bad=[stop],
-            repeated=[r for r in batch.repeated if r.number < stop.number],
-        )
     arrivals = [Arrival(r.number, r.fields, r.note, r.source_label) for r in batch.good]
     result = intake_talents(arrivals, channel)
     now = timezone.now()
@@ -303,7 +288,7 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         rejected_count=F("rejected_count") + len(batch.bad) + len(result.refused),
         lease_until=timezone.now() + LEASE,
     )
-    return None if stop is None else ImportJob.State.STOPPED
+    return None
 
 
 def _finish(job: ImportJob, state: str, error: str = "") -> None:

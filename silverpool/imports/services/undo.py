@@ -21,7 +21,6 @@ from ..models import ImportedTalent, ImportJob
 
 UNDOABLE = {
     ImportJob.State.DONE,
-    ImportJob.State.STOPPED,
     ImportJob.State.CANCELLED,
     ImportJob.State.FAILED,
 }

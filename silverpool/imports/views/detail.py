@@ -39,7 +39,7 @@ POLLING = {
     "progress": {State.QUEUED, State.RUNNING},
     "undoing": {State.UNDOING},
 }
-FINISHED = {State.DONE, State.STOPPED, State.CANCELLED, State.FAILED, State.UNDONE}
+FINISHED = {State.DONE, State.CANCELLED, State.FAILED, State.UNDONE}
 # Shown in the salary column, or in a column per custom field.
 FOLDED = ("salary_currency", "salary_period", "custom_values")
 
