@@ -383,8 +383,9 @@ def main() -> None:
         "\nrows/s counts the file's data rows over the whole measurement (parse, type and"
         " COPY for the limit; load and import_data for the peer; the run after the check"
         " for ours, whose check is shown apart);"
-        f" {PEAK_NOTE}; for ours, the peaks of the writing process and of the process that"
-        " reads the file beside it added up."
+        f" {PEAK_NOTE}; for ours, the largest resident memory of the process and the one"
+        " reading the file beside it at the same moment (sampled every 50 ms), in the"
+        " largest of the three steps (upload, check, run)."
     )
     out = OUT_DIR / "results-import.json"
     out.write_text(json.dumps({"load": load_average(), "results": results}, indent=2))

@@ -10,11 +10,12 @@ TEMPLATE; SQLite: a file copy), so runs compare. The databases are made once:
     bench/out/bench-import.sqlite3 SQLite, the same 100,000 talents
 """
 
+import multiprocessing
 import os
-import resource
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -79,42 +80,120 @@ def drop_copies() -> None:
         Path(f"{SQLITE_RUN}{suffix}").unlink(missing_ok=True)
 
 
+def _status_kib(pid: str, key: str = "VmRSS") -> int:
+    """A memory figure of /proc/PID/status: VmRSS (now) or VmHWM (the peak)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0  # ended meanwhile
+    line = next((line for line in status.splitlines() if line.startswith(f"{key}:")), "")
+    return int(line.split()[1]) if line else 0
+
+
+def _children(pid: str) -> list[str]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += task.read_text().split()
+        except OSError:
+            continue
+    return found
+
+
+class TreeMemory(threading.Thread):
+    """The resident memory of this process and its descendants (the reading process of
+    the check), sampled every 50 ms: the peak of what they held at the same moment.
+    (Adding up the processes' maxrss would add peaks of different moments, and a spawned
+    process's maxrss includes its parent's memory from before the exec.)"""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.peak_kib = 0
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopping.wait(0.05):
+            self.sample()
+
+    def sample(self) -> None:
+        pending, total = [str(os.getpid())], 0
+        while pending:
+            pid = pending.pop()
+            total += _status_kib(pid)
+            pending.extend(_children(pid))
+        self.peak_kib = max(self.peak_kib, total)
+
+    def take_peak_mb(self) -> float:
+        """The peak since the last call, in MB; starts the next period."""
+        self.sample()
+        peak, self.peak_kib = self.peak_kib / 1024, 0
+        return peak
+
+
+def _migrate(backend: Backend) -> None:
+    """The copy has the schema of when the database was made: bring it to the code's, in a
+    process of its own, as a deployment does."""
+    from .databases import setup_django
+
+    setup_django(backend)
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+
+
+def _upload(path: Path, backend: Backend) -> tuple[int, float]:
+    """The upload, in a process of its own as in a web process: it opens the workbook to
+    suggest the mapping. Returns the job's id and the process's peak memory in MB (VmHWM:
+    maxrss would count the parent's memory from before the exec)."""
+    from .databases import setup_django
+    from .generate_talents import BENCH_USER
+
+    os.environ["MEDIA_ROOT"] = str(OUT_DIR / "media")
+    setup_django(backend)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from silverpool.accounts.models import User
+    from silverpool.imports import services
+
+    # A recruiter, as most uploaders are: the import checks what they may see.
+    user = User.objects.get(username=BENCH_USER)
+    job = services.create_job(SimpleUploadedFile(path.name, path.read_bytes()), user=user)
+    return job.pk, _status_kib("self", "VmHWM") / 1024
+
+
 def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
     """In a child process whose environment points at a fresh copy: upload, check, run."""
     from .databases import setup_django
-    from .generate_talents import BENCH_USER
     from .import_bench import peak_mb
 
     os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
     os.environ["MEDIA_ROOT"] = str(OUT_DIR / "media")
+    with multiprocessing.get_context("spawn").Pool(1) as deploy:
+        deploy.apply(_migrate, (backend,))
     setup_django(backend)
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from django.core.management import call_command
 
-    # The copy has the schema of when the database was made; bring it to the code's.
-    call_command("migrate", verbosity=0)
-
-    from silverpool.accounts.models import User
     from silverpool.imports import services
     from silverpool.imports.models import ImportJob
     from silverpool.imports.services import check, run
     from silverpool.talents.models import Pool, Tag, Talent
 
-    # A recruiter, as most uploaders are: the import checks what they may see.
-    user = User.objects.get(username=BENCH_USER)
     pool, _created = Pool.objects.get_or_create(name="Bench import")
     tag, _created = Tag.objects.get_or_create(name="Bench import")
     before = Talent.objects.count()
 
     started = time.perf_counter()
-    upload = SimpleUploadedFile(path.name, path.read_bytes())
-    job = services.create_job(upload, user=user)
+    with multiprocessing.get_context("spawn").Pool(1) as web:
+        job_id, upload_peak = web.apply(_upload, (path, backend))
+    job = ImportJob.objects.get(pk=job_id)
+    # From here this process is the worker: the check (with, for a large file, the process
+    # that opens it beside it), then the run.
+    memory = TreeMemory()
+    memory.start()
     services.request_check(job, enqueue=False)
     check.check_file(job.pk)
     checked = time.perf_counter()
-    # A large file is read in a process beside this one during the check (its peak is
-    # the children's); the run reads the rows the check spooled, in this process alone.
-    check_peak = peak_mb() + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    # The worker and, for a large file, the reading process beside it.
+    check_peak = memory.take_peak_mb()
     job.refresh_from_db()
 
     def decide() -> None:
@@ -124,6 +203,8 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
     services.start_import(job, enqueue=False, decide=decide)
     run.run_import(job.pk)
     finished = time.perf_counter()
+    run_peak = memory.take_peak_mb()  # the worker alone: the run reads the spooled rows
+    memory.stopping.set()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE, job.error
     return {
@@ -136,9 +217,10 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
         "rejected": job.rejected_count,
         "check_s": checked - started,
         "total_s": finished - checked,
-        # During the check, this process's peak and the reading process's added up (an
-        # upper bound of what both held at the same time); during the run, this one's.
-        "peak_mb": max(check_peak, peak_mb()),
+        "peak_mb": max(upload_peak, check_peak, run_peak),
+        "peak_upload_mb": upload_peak,
         "peak_check_mb": check_peak,
-        "peak_run_mb": peak_mb(),
+        "peak_run_mb": run_peak,
+        # This process's peak (maxrss): the worker's, in the check or the run.
+        "maxrss_mb": peak_mb(),
     }

@@ -1,15 +1,23 @@
-"""The reading process of a large file's check (see services/rowstream.py).
+"""The reading process of a large file's check (see services/rowstream.py): it opens the
+workbook and hands its raw rows over, in chunks; the check reads them through the mapping.
 
-A spawned interpreter imports this module, and unpickles the ReadSpec it is given, before
-Django is set up: nothing of Silverpool or Django is imported at the top; `produce` sets
-Django up and then reads.
+It runs without Django set up (no apps, no database): what it imports is the reading
+package, whose messages stay lazy until the check's process renders them. So it holds
+little more than the workbook, which calamine keeps whole, and gives that back when it
+ends. A spawned interpreter imports this module, and unpickles the ReadSpec it is given,
+first: nothing of Django's app registry may be needed at the top.
 """
 
 import multiprocessing
 import os
 import queue
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import batched
 from multiprocessing.queues import Queue
+from pathlib import Path
+
+from .reading import Row, open_table
 
 
 @dataclass(frozen=True)
@@ -27,44 +35,43 @@ class ReadSpec:
     source_label: str
     custom_fields: list[dict[str, object]]
     max_rows: int
-    language: str
+    batch_rows: int
+
+
+def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:
+    """The data rows of the sheet, `batch_rows` at a time, each chunk with the number of
+    data rows before it. UnreadableFile (too many rows, damaged further in) is raised
+    here."""
+    table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
+    rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
+    start = 0
+    for chunk in batched(rows, spec.batch_rows):
+        yield start, chunk
+        start += len(chunk)
 
 
 def produce(spec: ReadSpec, results: Queue) -> None:  # type: ignore[type-arg]
-    """Put the batches of `spec`'s file on `results`, read through the mapping, every
-    other one as its raw rows `(start, rows)`; then None. An exception (an unreadable
-    file) goes on it instead. Uses no database."""
-    import django
-
-    django.setup()
-    from django.utils import translation
-
-    from .services.rowstream import RowStream
-
-    with translation.override(spec.language):
-        try:
-            stream = RowStream(spec)
-            for index, (start, chunk) in enumerate(stream.chunks()):
-                # Every other chunk goes unread: the check reads it meanwhile (rows are read
-                # one by one; only repeated emails need them in order, which the check
-                # judges).
-                _put(results, stream.read(start, chunk) if index % 2 == 0 else (start, chunk))
-        except Exception as error:  # handed to the writer, which raises it
-            _put(results, error)
-            return
+    """Put the chunks of `spec`'s file on `results`, then None; an exception (an
+    unreadable file) goes on it instead."""
+    try:
+        for chunk in chunks(spec):
+            _put(results, chunk)
+    except Exception as error:  # handed to the check, which raises it
+        _put(results, error)
+        return
     _put(results, None)
 
 
 def _put(results: Queue, item: object) -> None:  # type: ignore[type-arg]
-    """Wait for room on the queue while the writer lives. A writer killed (SIGKILL, OOM)
+    """Wait for room on the queue while the check lives. A check killed (SIGKILL, OOM)
     never reads again: without this its reader would wait forever."""
-    writer = multiprocessing.parent_process()
+    checking = multiprocessing.parent_process()
     while True:
         try:
             results.put(item, timeout=1)
             return
         except queue.Full:
-            if writer is not None and not writer.is_alive():
+            if checking is not None and not checking.is_alive():
                 # Not sys.exit: joining the queue's feeder thread would block on the full
                 # pipe. Nothing of this process needs cleaning up.
                 os._exit(1)

@@ -78,9 +78,8 @@ if __name__ == "__main__":
     run.intake_talents = write_then_hang
     run.run_import(int(sys.argv[1]))
 """
-# A check's worker: reads the file in a reading process beside it, in batches of
-# BATCH_ROWS, and hangs once HANG_AFTER batches are spooled, until killed. A script, not
-# `python -c`: the reading process (spawned) runs its top to get BATCH_ROWS too.
+# A check's worker: has the file opened in a reading process beside it, reads it in
+# batches of BATCH_ROWS, and hangs once HANG_AFTER batches are spooled, until killed.
 CHECK_WORKER = """
 import os, sys, time
 import django

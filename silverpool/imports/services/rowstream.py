@@ -2,20 +2,17 @@
 reads and spools for the run (spool.py). A repeated email is judged here: the first row
 with it counts.
 
-A large file is read in a separate process (see silverpool/imports/apart.py): the
-workbook, which calamine holds whole, is never in the worker's memory, and the two
-processes share the reading, every other batch each, on two cores.
+A large file is opened in a separate process (see silverpool/imports/apart.py), which
+hands its raw rows over: the workbook, which calamine holds whole, is never in the
+worker's memory, and calamine parses while the worker reads the rows.
 """
 
 import multiprocessing
 import queue
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import batched
-from pathlib import Path
 
 from django.conf import settings
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from ...talents.models import CustomField
@@ -24,7 +21,7 @@ from .. import apart
 from ..apart import ReadSpec
 from ..headers import TargetField
 from ..models import ImportJob
-from ..reading import Row, open_table
+from ..reading import Row
 from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text
 from .upload import targets_of
@@ -67,7 +64,7 @@ def spec_of(job: ImportJob) -> ReadSpec:
             for f in custom_fields_by_key().values()
         ],
         max_rows=settings.IMPORT_MAX_ROWS,
-        language=translation.get_language() or settings.LANGUAGE_CODE,
+        batch_rows=BATCH_ROWS,
     )
 
 
@@ -97,19 +94,8 @@ class RowStream:
         )
         self.seen: dict[str, int] = {}
 
-    def chunks(self) -> Iterator[tuple[int, tuple[Row, ...]]]:
-        """The data rows, BATCH_ROWS at a time, each chunk with the number of rows before
-        it."""
-        spec = self.spec
-        table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
-        rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
-        start = 0
-        for chunk in batched(rows, BATCH_ROWS):
-            yield start, chunk
-            start += len(chunk)
-
     def batches(self) -> Iterator[Batch]:
-        for start, chunk in self.chunks():
+        for start, chunk in apart.chunks(self.spec):
             yield self.judge(self.read(start, chunk))
 
     def read(self, start: int, rows: tuple[Row, ...]) -> Batch:
@@ -172,9 +158,7 @@ def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
                 return
             if isinstance(item, BaseException):
                 raise item
-            # Every other chunk comes unread: this process reads it meanwhile (see
-            # apart.produce).
-            yield stream.judge(item if isinstance(item, Batch) else stream.read(*item))
+            yield stream.judge(stream.read(*item))
     finally:
         if process.is_alive():
             process.terminate()
