@@ -6,9 +6,9 @@ from django.core.checks import CheckMessage, Error
 from django.db import connection
 from django.db.migrations.recorder import MigrationRecorder
 
-# Created by migration 0002 on SQLite. SQLite drops a table's triggers when a migration
-# rebuilds the table (its ALTER copies the table), and search would then quietly miss every
-# new or changed talent.
+# Created by migration 0002 on SQLite (the insert trigger redefined by 0010). SQLite drops
+# a table's triggers when a migration rebuilds the table (its ALTER copies the table), and
+# search would then quietly miss every new or changed talent.
 FTS_TRIGGERS = ("talents_talent_fts_ai", "talents_talent_fts_ad", "talents_talent_fts_au")
 
 

@@ -9,12 +9,13 @@ that start with it. Measured in bench/ (docs/benchmarks.md).
 import json
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
 from django.db.models.expressions import RawSQL
@@ -46,6 +47,29 @@ def build_search_text(parts: Iterable[str]) -> str:
     """The words a talent is found by, in one space-separated string."""
     text = " ".join(" ".join(words(part)) for part in parts if part)
     return text[:MAX_SEARCH_TEXT]
+
+
+@contextmanager
+def search_index_deferred(talent_ids: Sequence[int]) -> Iterator[None]:
+    """The talents with `talent_ids`, inserted inside, go into SQLite's search index in one
+    statement at the end instead of one at a time by the trigger (migration 0010): half
+    the cost of inserting them. PostgreSQL's index needs nothing of this."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    # A savepoint: if the inserts fail, the switch goes with them.
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("INSERT INTO talents_search_deferred (id) VALUES (1)")
+        yield
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO talents_talent_fts (rowid, search_text) "
+                "SELECT id, search_text FROM talents_talent "
+                "WHERE id IN (SELECT value FROM json_each(%s))",
+                [json.dumps(list(talent_ids))],
+            )
+            cursor.execute("DELETE FROM talents_search_deferred")
 
 
 class PrefixMatch(Func):

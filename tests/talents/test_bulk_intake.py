@@ -23,6 +23,7 @@ from silverpool.talents.models import (
     Status,
     Talent,
 )
+from silverpool.talents.search import TalentFilters, filter_talents
 from silverpool.talents.services.bulk_intake import (
     Arrival,
     Channel,
@@ -363,3 +364,32 @@ def test_a_private_pool_marks_the_new_talents_restricted(db: None, rita: User) -
     anna = Talent.objects.get()
     assert anna.is_restricted
     assert list(Talent.objects.visible_to(rita)) == [anna]
+
+
+def found_by_search(query: str) -> list[str]:
+    talents = filter_talents(Talent.objects.all(), TalentFilters(q=query))
+    return sorted(talents.values_list("email", flat=True))
+
+
+def test_talents_taken_in_bulk_are_found_by_the_search_and_the_next_one_alone_too(
+    db: None,
+) -> None:
+    """On SQLite the batch is indexed in one statement, the trigger switched off meanwhile
+    (migration 0010); afterwards it indexes each new talent again."""
+    people = [
+        {"first_name": "Jördis", "email": "j@example.com"},
+        {"first_name": "Jörn", "email": "jo@example.com", "city": "Würzburg"},
+        {"first_name": "Kai", "email": "kai@example.com"},
+    ]
+    notes = ["", "", "Spricht Dänisch"]
+    take(
+        *(
+            Arrival(key, clean_talent_fields(fields, partial=False), note=note)
+            for key, (fields, note) in enumerate(zip(people, notes, strict=True))
+        )
+    )
+    make_talent(first_name="Jördan", email="solo@example.com")
+
+    assert found_by_search("jör") == ["j@example.com", "jo@example.com", "solo@example.com"]
+    assert found_by_search("wurzburg") == ["jo@example.com"]
+    assert found_by_search("dänisch") == ["kai@example.com"]

@@ -36,7 +36,7 @@ from ..models import (
     Talent,
     TalentTag,
 )
-from ..search import build_search_text
+from ..search import build_search_text, search_index_deferred
 from .derived import name_key, refresh_restriction, search_parts
 from .events import jsonable
 from .intake import DUPLICATE_RELEVANT, default_status
@@ -305,7 +305,8 @@ def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> d
         timeline.add(pk, Event.Kind.CREATED, **created_data, **extra)
         if channel.owner is not None:
             timeline.add(pk, Event.Kind.OWNER_CHANGED, old="", new=str(channel.owner))
-    insert_rows(Talent, columns, rows)
+    with search_index_deferred([row[0] for row in rows]):
+        insert_rows(Talent, columns, rows)
     return created
 
 
