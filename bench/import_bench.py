@@ -270,8 +270,11 @@ def measure_peer(path: Path) -> dict[str, Any]:
 
 def in_child(kind: str, path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run one measurement in a fresh interpreter and return what it printed."""
-    done = subprocess.run(  # noqa: S603 - our own module, our own arguments
-        [sys.executable, "-m", "bench.import_bench", "--child", kind, str(path)],
+    command = ["-m", "bench.import_bench", "--child", kind, str(path)]
+    if kind.startswith("ours-"):
+        command = ["-m", "bench.import_ours", str(path), kind.removeprefix("ours-")]
+    done = subprocess.run(  # noqa: S603 - our own modules, our own arguments
+        [sys.executable, *command],
         check=True,
         capture_output=True,
         text=True,
@@ -329,12 +332,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.child:
         kind, path = args.child[0], Path(args.child[1])
-        if kind.startswith("ours-"):
-            found = import_ours.measure_ours(
-                path, "postgres" if kind == "ours-postgres" else "sqlite"
-            )
-        else:
-            found = measure_limit(path) if kind == "limit" else measure_peer(path)
+        found = measure_limit(path) if kind == "limit" else measure_peer(path)
         print(json.dumps(found))
         return
 

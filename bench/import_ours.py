@@ -10,8 +10,10 @@ TEMPLATE; SQLite: a file copy), so runs compare. The databases are made once:
     bench/out/bench-import.sqlite3 SQLite, the same 100,000 talents
 """
 
+import json
 import multiprocessing
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -164,7 +166,6 @@ def _upload(path: Path, backend: Backend) -> tuple[int, float]:
 def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
     """In a child process whose environment points at a fresh copy: upload, check, run."""
     from .databases import setup_django
-    from .import_bench import peak_mb
 
     os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
     os.environ["MEDIA_ROOT"] = str(OUT_DIR / "media")
@@ -221,6 +222,15 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
         "peak_upload_mb": upload_peak,
         "peak_check_mb": check_peak,
         "peak_run_mb": run_peak,
-        # This process's peak (maxrss): the worker's, in the check or the run.
-        "maxrss_mb": peak_mb(),
+        # This process's peak (maxrss, KiB on Linux): the worker's, in the check or the run.
+        "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
+
+
+if __name__ == "__main__":
+    # Run as its own main module (bench.import_bench starts it so): the processes the
+    # import spawns import the main module again, and this one is light, as manage.py is
+    # in production; bench.import_bench would bring openpyxl and Faker into the reading
+    # process.
+    found = measure_ours(Path(sys.argv[1]), "postgres" if sys.argv[2] == "postgres" else "sqlite")
+    print(json.dumps(found))

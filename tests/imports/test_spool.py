@@ -12,7 +12,7 @@ from silverpool.imports import services
 from silverpool.imports.models import ImportJob
 from silverpool.imports.services import rowstream, run
 from silverpool.imports.services.cleanup import delete_abandoned_uploads
-from silverpool.imports.services.spool import spool_path
+from silverpool.imports.services.spool import HEADER, spool_path
 from silverpool.talents.models import Talent
 
 from .workbooks import checked, people, person, started, uploaded, xlsx
@@ -61,6 +61,23 @@ def test_a_spool_changed_on_disk_is_refused_and_nothing_is_written(
     assert job.error == "The checked rows of this file are gone; upload the file again."
     assert not Talent.objects.exists()
     assert files_of(upload) == []
+
+
+def test_a_spool_cut_short_on_disk_fails_the_import_after_what_it_holds(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    job = checked(uploaded(xlsx(tmp_path / "kandidaten.xlsx", people(5)), rita))
+    spooled = spool_path(job).read_bytes()
+    first = HEADER.size + HEADER.unpack(spooled[: HEADER.size])[1]
+    spool_path(job).write_bytes(spooled[:first])  # the first batch only, whole
+
+    job = started(job)
+
+    assert job.state == ImportJob.State.FAILED
+    assert job.error == "The checked rows of this file are gone; upload the file again."
+    # what was written can be undone as after any failed import
+    assert job.created_count == Talent.objects.count() == 2
 
 
 def test_a_spool_deleted_before_the_run_fails_the_import_with_a_clear_message(

@@ -165,14 +165,18 @@ def run_import(job_id: int, *, on_batch: Callable[[int], None] | None = None) ->
 
 def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     channel = channel_for(job)
+    cursor = job.cursor
     try:
         for batch in spooled_batches(job, skip=job.cursor):
             state = _write_with_retries(job, batch, channel)
             if state is not None:
                 _finish(job, state, job.error)
                 return
+            cursor = batch.start + batch.size
             if on_batch is not None:
-                on_batch(batch.start + batch.size)
+                on_batch(cursor)
+        if cursor != job.total_rows:  # the spool ends early: cut short on disk
+            raise SpoolMissing
     except SpoolMissing:
         error = _("The checked rows of this file are gone; upload the file again.")
         _finish(job, ImportJob.State.FAILED, error)

@@ -36,8 +36,9 @@ def spool_path(job: ImportJob) -> Path:
     return Path(f"{job.file.path}.checked")
 
 
-def _mac(data: bytes) -> bytes:
-    return salted_hmac(SALT, data, algorithm="sha256").digest()
+def _mac(job: ImportJob, data: bytes) -> bytes:
+    # The job's id in the salt: a batch copied from another job's spool is refused too.
+    return salted_hmac(f"{SALT}:{job.pk}", data, algorithm="sha256").digest()
 
 
 class SpoolWriter:
@@ -46,6 +47,7 @@ class SpoolWriter:
     two checks of one job (the mapping changed meanwhile) do not write into each other."""
 
     def __init__(self, job: ImportJob) -> None:
+        self.job = job
         self.path = spool_path(job)
         self.file = tempfile.NamedTemporaryFile(  # noqa: SIM115 (kept open)
             dir=self.path.parent, prefix=f"{self.path.name}.", suffix=".partial", delete=False
@@ -55,7 +57,7 @@ class SpoolWriter:
     def add(self, batch: Batch) -> None:
         # Level 1: a third of the size for a few milliseconds a batch.
         data = zlib.compress(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL), 1)
-        self.file.write(HEADER.pack(_mac(data), len(data)))
+        self.file.write(HEADER.pack(_mac(self.job, data), len(data)))
         self.file.write(data)
 
     def keep(self) -> None:
@@ -81,7 +83,7 @@ def spooled_batches(job: ImportJob, skip: int = 0) -> Iterator[Batch]:
                 raise SpoolMissing
             mac, length = HEADER.unpack(header)
             data = file.read(length)
-            if len(data) < length or not hmac.compare_digest(mac, _mac(data)):
+            if len(data) < length or not hmac.compare_digest(mac, _mac(job, data)):
                 raise SpoolMissing
             batch: Batch = pickle.loads(zlib.decompress(data))  # noqa: S301 (signed above)
             if batch.start >= skip:
