@@ -376,17 +376,17 @@ def _extra_search_texts(talent_ids: list[int]) -> dict[int, list[str]]:
 def _apply_memberships(
     touched: dict[int, Talent], result: BulkResult, channel: Channel, timeline: _Timeline
 ) -> None:
-    # New talents have no pools and tags yet.
+    # New talents have no pools and tags yet. All pools and tags of the known ones, by
+    # talent: a filter on the channel's pool too lets PostgreSQL, whose statistics lag
+    # behind an import that fills that pool, read the whole pool instead.
     known = [c.talent.pk for c in result.updated.values()]
     have_pools = set(
-        PoolMembership.objects.filter(
-            AnyOf(F("talent_id"), known), pool__in=channel.pools
-        ).values_list("talent_id", "pool_id")
+        PoolMembership.objects.filter(AnyOf(F("talent_id"), known)).values_list(
+            "talent_id", "pool_id"
+        )
     )
     have_tags = set(
-        TalentTag.objects.filter(AnyOf(F("talent_id"), known), tag__in=channel.tags).values_list(
-            "talent_id", "tag_id"
-        )
+        TalentTag.objects.filter(AnyOf(F("talent_id"), known)).values_list("talent_id", "tag_id")
     )
     actor_id, now = timeline.actor_id, timeline.now
     memberships, links = [], []
