@@ -1,8 +1,8 @@
 """`AnyOf`: what `__in` does, with the values sent as one parameter.
 
 `__in` with the thousands of values of an import batch makes a statement of thousands of
-placeholders, which Django and psycopg build and parse value by value (about 50 ms for
-2,000 emails, three times the query). Here the list goes as one array (PostgreSQL,
+placeholders, which Django and psycopg build and parse value by value (73 ms for a lookup
+of 2,000 emails whose query takes 14 ms). Here the list goes as one array (PostgreSQL,
 `= ANY`) or one JSON text (SQLite, `json_each`); both still use the column's index.
 """
 

@@ -117,8 +117,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # both upgrade a read transaction to a write.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        # A 32 MB page cache (the default is 2 MB): the talents' indexes of a few hundred
-        # thousand talents stay in memory, and imports write a third faster.
+        # A 32 MB page cache (the default is 2 MB) keeps more of the talents' indexes in
+        # memory: an import batch's talents went in a quarter faster (100,000 talents).
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=20000; "
             "PRAGMA cache_size=-32768;"

@@ -192,6 +192,20 @@ def running(pid: int) -> bool:
     return state != "Z"
 
 
+def kill_once_hanging(process: subprocess.Popen[str]) -> list[int]:
+    """SIGKILL the worker once it says it hangs; the processes it had started then."""
+    try:
+        assert process.stdout is not None
+        assert process.stdout.readline() == "hanging\n"
+        helpers = children(process.pid)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    return helpers
+
+
 def expire_lease(job: ImportJob) -> None:
     """As if LEASE had passed since the worker's last batch."""
     past = timezone.now() - datetime.timedelta(seconds=1)
@@ -236,21 +250,13 @@ def test_a_killed_worker_is_resumed_by_the_reaper_from_the_last_committed_batch(
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)
-    process = worker(shared_database, job, hang_after=3)
-    try:
-        # given: three batches committed, the fourth written but not committed
-        assert process.stdout is not None
-        assert process.stdout.readline() == "hanging\n"
-        wait_until(lambda: ImportJob.objects.get(pk=job.pk).cursor == 3 * BATCH)
+    # given: three batches committed, the fourth written but not committed
+    # when: the worker is killed
+    helpers = kill_once_hanging(worker(shared_database, job, hang_after=3))
 
-        # when: the worker is killed
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
-
-    # then: the rows of the three batches are there, none of the fourth
+    # then: the rows of the three batches are there, none of the fourth; the run started
+    # no other process (it reads the rows the check spooled, not the file)
+    assert helpers == []
     job.refresh_from_db()
     assert (job.state, job.cursor, job.attempts) == (ImportJob.State.RUNNING, 30, 1)
     assert Talent.objects.count() == job.created_count == 3 * BATCH
@@ -278,21 +284,13 @@ def test_a_killed_check_is_run_again_by_the_reaper_and_its_reading_process_gives
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = uploaded(path, rita)
     services.request_check(job, enqueue=False)
-    process = worker(shared_database, job, hang_after=2, script_text=CHECK_WORKER)
-    helpers: list[int] = []
-    try:
-        # given: the check has spooled two batches, its reading process is further on
-        assert process.stdout is not None
-        assert process.stdout.readline() == "hanging\n"
-        helpers = children(process.pid)  # the reading process, its resource tracker
-        assert helpers
+    # given: the check has spooled two batches, its reading process is further on
+    # when: the check's worker is killed
+    helpers = kill_once_hanging(
+        worker(shared_database, job, hang_after=2, script_text=CHECK_WORKER)
+    )
+    assert helpers  # the reading process, its resource tracker
 
-        # when: the check's worker is killed
-        process.send_signal(signal.SIGKILL)
-        process.wait(timeout=10)
-    finally:
-        if process.poll() is None:
-            process.kill()
     # then: the reading process gives up once its check is gone
     try:
         for pid in helpers:

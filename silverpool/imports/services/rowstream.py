@@ -29,9 +29,8 @@ from .upload import targets_of
 # Rows per transaction: large enough that per-statement costs vanish, small enough that a
 # retried batch or the memory of one stays small.
 BATCH_ROWS = 2000
-# Files from this size on are read in a separate process: starting it (a fresh interpreter
-# with Django) takes about a second, which a file of some 8,000 rows wins back, and the
-# workbook's memory is given back when it ends.
+# Files from this size on are opened in a separate process, which gives the workbook's
+# memory back when it ends; smaller ones are not worth starting an interpreter for.
 READ_APART_FROM_BYTES = 1_000_000
 # Batches the reading process may be ahead of the check (memory: a few MB each).
 READ_AHEAD = 3
@@ -137,8 +136,8 @@ class ReaderDied(RuntimeError):
 
 
 def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
-    # spawn, not fork: the writer holds a database connection (and in a web process,
-    # threads) that a forked child would share.
+    # spawn, not fork: the worker holds a database connection (and may run threads) that
+    # a forked child would share.
     stream = RowStream(spec)
     context = multiprocessing.get_context("spawn")
     results = context.Queue(maxsize=READ_AHEAD)
