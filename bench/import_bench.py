@@ -7,7 +7,8 @@ what the usual tool does (the peer).
 ours   the workbook through Silverpool's import services into a fresh copy of a database
        of 100,000 talents (about 10 % of the file's emails among them), on PostgreSQL and
        on SQLite: see bench/import_ours.py. The run is timed apart from the check (the
-       preview), which reads the whole file once more before anything is written.
+       preview), which reads the whole file before anything is written; the run writes
+       the rows the check read.
 limit  parse the workbook with python-calamine, find the header row, type the values
        (strip, lower-case emails, salaries and dates), drop blank, invalid and repeated
        rows, then COPY them into a scratch table made `LIKE talents_talent INCLUDING ALL`
@@ -23,7 +24,8 @@ peer   django-import-export with a default ModelResource importing the 10k workb
        peer leaves to the user.
 
 Each measurement runs in a fresh child process, so its peak memory (maxrss) is its own;
-it includes the interpreter and Django. The talents of the import databases are not
+it includes the interpreter and Django. Ours is measured as what its processes hold at the
+same moment in each step (see bench/import_ours.py). The talents of the import databases are not
 touched (ours writes into a copy). The workbooks are made by bench.generate_workbook if
 missing, the databases by bench.generate_talents.
 """
