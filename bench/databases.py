@@ -16,6 +16,8 @@ PG_SERVER = os.environ.get("BENCH_PG_SERVER", "postgres://postgres@127.0.0.1:543
 # The import benchmark points this at its own database of 100,000 talents.
 PG_DATABASE = os.environ.get("BENCH_PG_DATABASE", "silverpool_bench")
 DEFAULT_SIZES: dict[Backend, int] = {"postgres": 1_000_000, "sqlite": 100_000}
+# The recruiter the benches search and import as (bench.generate_talents makes it).
+BENCH_USER = "bench-recruiter"
 
 
 def database_url(backend: Backend) -> str:

@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any, cast
 from unittest.mock import patch
 
 from . import vocabulary as vocab
-from .databases import DEFAULT_SIZES, SQLITE_PATH, Backend, ensure_pg_database, setup_django
+from .databases import (
+    BENCH_USER,
+    DEFAULT_SIZES,
+    SQLITE_PATH,
+    Backend,
+    ensure_pg_database,
+    setup_django,
+)
 
 if TYPE_CHECKING:
     from silverpool.talents.models import Talent
@@ -67,7 +74,6 @@ TALENT_COLUMNS = (
 )
 LINK_COLUMNS = ("talent_id", "{target}_id", "added_by_id", "added_at")
 JSON_COLUMNS = {TALENT_COLUMNS.index(c) for c in ("skills", "profile_urls", "custom_values")}
-BENCH_USER = "bench-recruiter"
 PHONE_PREFIXES = {
     "DE": ("+49151", "+49160", "+49170", "+49176", "+4930", "+4940", "+4989"),
     "AT": ("+43660", "+43664", "+431"),

@@ -147,8 +147,7 @@ def _upload(path: Path, backend: Backend) -> tuple[int, float]:
     """The upload, in a process of its own as in a web process: it opens the workbook to
     suggest the mapping. Returns the job's id and the process's peak memory in MB (VmHWM:
     maxrss would count the parent's memory from before the exec)."""
-    from .databases import setup_django
-    from .generate_talents import BENCH_USER
+    from .databases import BENCH_USER, setup_django
 
     os.environ["MEDIA_ROOT"] = str(OUT_DIR / "media")
     setup_django(backend)

@@ -30,8 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from . import vocabulary as vocab
-from .databases import OUT_DIR, SQLITE_PATH, Backend, database_url, setup_django
-from .generate_talents import BENCH_USER
+from .databases import BENCH_USER, OUT_DIR, SQLITE_PATH, Backend, database_url, setup_django
 
 if TYPE_CHECKING:
     from django.test import Client
