@@ -6,12 +6,9 @@ the rows it read for the run (see spool.py)."""
 import datetime
 
 from django.db import transaction
-from django.db.models import F
-from django.db.models.functions import Lower
 from django.utils import timezone, translation
 
-from ...lookups import AnyOf
-from ...talents.models import Talent
+from ...talents.services import find_by_emails
 from ...talents.services.events import jsonable
 from ..models import ImportJob
 from ..reading import UnreadableFile
@@ -107,12 +104,7 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
         counts["invalid"] += len(batch.bad)
         counts["repeated"] += len(batch.repeated)
         emails = [row.fields["email"].lower() for row in batch.good]
-        known = set(
-            Talent.objects.exclude(email="")
-            .annotate(email_ci=Lower("email"))
-            .filter(AnyOf(F("email_ci"), emails))
-            .values_list("email_ci", flat=True)
-        )
+        known = {email.lower() for email in find_by_emails(emails).values_list("email", flat=True)}
         counts["existing"] += len(known)
         counts["new"] += len(emails) - len(known)
         for row in batch.good[: PREVIEW_ROWS - len(first)]:

@@ -33,7 +33,7 @@ from .documents import (
 )
 from .duplicates import dismiss_duplicate, open_duplicate_flags
 from .events import record_event
-from .intake import IntakeResult, intake_talent, update_talent
+from .intake import IntakeResult, find_by_emails, intake_talent, update_talent
 from .lifecycle import delete_talent, delete_talents
 from .membership import add_tag, add_to_pool, remove_from_pool, remove_tag, set_owner, set_status
 from .merge import merge_talents, undo_merge
@@ -49,6 +49,7 @@ from .settings import (
 )
 
 __all__ = [
+    "find_by_emails",
     "IntakeResult",
     "add_document",
     "add_note",

@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.db.models import F, Q
-from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,7 +38,7 @@ from ..models import (
 from ..search import build_search_text, search_index_deferred
 from .derived import name_key, refresh_restriction, search_parts
 from .events import jsonable
-from .intake import DUPLICATE_RELEVANT, default_status
+from .intake import DUPLICATE_RELEVANT, default_status, find_by_emails
 
 if TYPE_CHECKING:
     from ...privacy.services import ConsentGrant
@@ -192,13 +191,7 @@ def _existing_by_email(arrivals: Sequence[Arrival]) -> dict[str, Talent]:
     emails = [a.fields["email"].lower() for a in arrivals if a.fields.get("email")]
     if not emails:
         return {}
-    # ~Q(email="") is the condition of the unique index on lower(email): it is used.
-    found = (
-        Talent.objects.exclude(email="")
-        .annotate(email_ci=Lower("email"))
-        .filter(AnyOf(F("email_ci"), emails))
-        .select_related("status", "owner")
-    )
+    found = find_by_emails(emails).select_related("status", "owner")
     return {talent.email.lower(): talent for talent in found}
 
 
