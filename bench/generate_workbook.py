@@ -212,7 +212,9 @@ class RowMaker:
         _, _, labels = maker.source()
         linkedin = ""
         if rng.random() < 0.5:
-            slug = f"{first}-{last}".lower().replace(" ", "")
+            # LinkedIn makes each profile's address unique (a suffix where the name is
+            # taken): two rows with one address are one person.
+            slug = f"{first}-{last}".lower().replace(" ", "") + f"-{rng.getrandbits(24):06x}"
             linkedin = rng.choice(
                 (
                     f"https://www.linkedin.com/in/{slug}",
