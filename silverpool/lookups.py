@@ -9,6 +9,12 @@ On PostgreSQL the array is unpacked in a subquery, `= ANY(ARRAY(SELECT unnest(â€
 plain array would have the planner estimate each of thousands of values one by one, and
 plan for a long list where it is meant to read those rows by index (the talent search's
 pool and tag members: 10-15 ms of planning per query, and worse plans).
+
+Pairs of columns (`Tuple(F("name_key"), F("phone"))` with a list of pairs) go the same
+way, one array or JSON text for all of them, and are matched as pairs: a two-column
+index finds exactly the rows of those pairs (12 ms for 1,400 pairs here, against 120 ms
+for "name in these names and phone in these phones", which reads every talent of a
+common name).
 """
 
 import json
@@ -18,11 +24,13 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Lookup
+from django.db.models.fields.tuple_lookups import Tuple
 from django.db.models.sql.compiler import SQLCompiler
 
 
 class AnyOf(Lookup):
-    """Use in `filter()`: `AnyOf(F("talent_id"), ids)`. Values must be str or int."""
+    """Use in `filter()`: `AnyOf(F("talent_id"), ids)`, or with a Tuple of columns and
+    tuples of values. Values must be str or int."""
 
     lookup_name = "any_of"
     prepare_rhs = False
@@ -32,6 +40,9 @@ class AnyOf(Lookup):
 
     def get_db_prep_lookup(self, value: Any, connection: BaseDatabaseWrapper) -> Any:
         if connection.vendor == "postgresql":
+            if isinstance(self.lhs, Tuple):  # one array per column
+                columns = [list(column) for column in zip(*value, strict=True)]
+                return ", ".join(["%s"] * len(columns)), columns
             return "%s", [value]
         return "%s", [json.dumps(value)]
 
@@ -41,9 +52,20 @@ class AnyOf(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         params = (*lhs_params, *rhs_params)
+        # lhs is the compiled column(s), rhs placeholders: no values in the text.
+        if isinstance(self.lhs, Tuple):
+            if connection.vendor == "postgresql":
+                arrays = ", ".join(f"%s::{_array_type(column)}" for column in rhs_params)
+                return f"{lhs} IN (SELECT * FROM unnest({arrays}))", params  # noqa: S608
+            items = ", ".join(
+                f"json_extract(value, '$[{index}]')" for index in range(len(self.lhs))
+            )
+            return f"{lhs} IN (SELECT {items} FROM json_each({rhs}))", params  # noqa: S608
         if connection.vendor == "postgresql":
-            # psycopg sends a list of str untyped: say which array it is.
-            kind = "bigint" if all(isinstance(v, int) for v in self.rhs) else "text"
-            return f"{lhs} = ANY(ARRAY(SELECT unnest({rhs}::{kind}[])))", params
-        # lhs is the compiled column, rhs a placeholder: no values in the text.
+            return f"{lhs} = ANY(ARRAY(SELECT unnest({rhs}::{_array_type(self.rhs)})))", params
         return f"{lhs} IN (SELECT value FROM json_each({rhs}))", params  # noqa: S608
+
+
+def _array_type(values: list[str | int]) -> str:
+    """psycopg sends a list of str untyped: say which array it is."""
+    return "bigint[]" if all(isinstance(v, int) for v in values) else "text[]"

@@ -228,7 +228,9 @@ class Talent(models.Model):
             models.Index(fields=["status", "-updated_at"], name="talent_status_idx"),
             models.Index(fields=["owner", "-updated_at"], name="talent_owner_idx"),
             models.Index(fields=["source_kind", "source_label"], name="talent_source_idx"),
-            models.Index(fields=["name_key"], name="talent_name_key_idx"),
+            # Likely duplicates: the same name and phone (both columns: a common name
+            # alone matches thousands).
+            models.Index(fields=["name_key", "phone"], name="talent_name_phone_idx"),
             models.Index(fields=["linkedin_url"], name="talent_linkedin_idx"),
             models.Index(fields=["city"], name="talent_city_idx"),
             # Covers hidden_from with an index-only scan (see services.access.count_*).

@@ -297,6 +297,25 @@ def test_skip_leaves_known_talents_unchanged_and_says_so(db: None, new_status: S
     assert not lena.pools.exists()
 
 
+def test_only_the_same_name_with_the_same_phone_is_a_likely_duplicate(db: None) -> None:
+    max_ = make_talent(first_name="Max", last_name="Muster", phone="+4930123456")
+    make_talent(first_name="Max", last_name="Muster", phone="+4940999999")
+    make_talent(first_name="Erika", last_name="Muster", phone="+4930555555")
+
+    # Each arrival shares its name with one known talent and its phone with another.
+    result = take(
+        Arrival(1, {"first_name": "max", "last_name": "MUSTER", "email": "m@example.com",
+                    "phone": "+4930123456"}),
+        Arrival(2, {"first_name": "Max", "last_name": "Muster", "email": "x@example.com",
+                    "phone": "+4930555555"}),
+        Arrival(3, {"first_name": "Erika", "last_name": "Muster", "email": "e@example.com",
+                    "phone": "+4940999999"}),
+    )  # fmt: skip
+
+    flags = {(f.talent_id, f.other_id) for f in DuplicateFlag.objects.all()}
+    assert flags == {(max_.pk, result.created[1].pk)}
+
+
 def test_a_talent_brought_again_unchanged_gets_no_event(db: None) -> None:
     lena = make_talent(first_name="Lena", email="lena@example.com", city="Hamburg")
     events = lena.events.count()

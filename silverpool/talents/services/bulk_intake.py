@@ -15,7 +15,8 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F
+from django.db.models.fields.tuple_lookups import Tuple
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -456,18 +457,15 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
     them (one query with OR would read the whole table)."""
     by_name_phone = {(t.name_key, t.phone): t for t in talents if t.name_key and t.phone}
     by_linkedin = {t.linkedin_url: t for t in talents if t.linkedin_url}
-    # Plain values: a common name matches thousands of talents across a batch.
+    # Plain values: every talent of the batch finds itself among them.
     candidates = Talent.objects.active().values_list(
         "pk", "first_name", "last_name", "name_key", "phone", "linkedin_url"
     )
     found = {
         row[0]: row
         for condition in (
-            Q(
-                AnyOf(F("name_key"), {k for k, _p in by_name_phone}),
-                AnyOf(F("phone"), {p for _k, p in by_name_phone}),
-            ),
-            Q(AnyOf(F("linkedin_url"), by_linkedin)),
+            AnyOf(Tuple(F("name_key"), F("phone")), by_name_phone),
+            AnyOf(F("linkedin_url"), by_linkedin),
         )
         for row in candidates.filter(condition)
     }
