@@ -27,6 +27,8 @@ from django.db.models import Lookup
 from django.db.models.fields.tuple_lookups import Tuple
 from django.db.models.sql.compiler import SQLCompiler
 
+type Value = str | int
+
 
 class AnyOf(Lookup):
     """Use in `filter()`: `AnyOf(F("talent_id"), ids)`, or with a Tuple of columns and
@@ -35,7 +37,7 @@ class AnyOf(Lookup):
     lookup_name = "any_of"
     prepare_rhs = False
 
-    def __init__(self, lhs: Any, values: Collection[str | int]) -> None:
+    def __init__(self, lhs: Any, values: Collection[Value] | Collection[tuple[Value, ...]]) -> None:
         super().__init__(lhs, list(values))
 
     def get_db_prep_lookup(self, value: Any, connection: BaseDatabaseWrapper) -> Any:
@@ -66,6 +68,6 @@ class AnyOf(Lookup):
         return f"{lhs} IN (SELECT value FROM json_each({rhs}))", params  # noqa: S608
 
 
-def _array_type(values: list[str | int]) -> str:
+def _array_type(values: Collection[object]) -> str:
     """psycopg sends a list of str untyped: say which array it is."""
     return "bigint[]" if all(isinstance(v, int) for v in values) else "text[]"
