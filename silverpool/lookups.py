@@ -57,7 +57,8 @@ class AnyOf(Lookup):
         # lhs is the compiled column(s), rhs placeholders: no values in the text.
         if isinstance(self.lhs, Tuple):
             if connection.vendor == "postgresql":
-                arrays = ", ".join(f"%s::{_array_type(column)}" for column in rhs_params)
+                columns = zip(*self.rhs, strict=True)
+                arrays = ", ".join(f"%s::{_array_type(column)}" for column in columns)
                 return f"{lhs} IN (SELECT * FROM unnest({arrays}))", params  # noqa: S608
             items = ", ".join(
                 f"json_extract(value, '$[{index}]')" for index in range(len(self.lhs))
