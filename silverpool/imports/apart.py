@@ -35,17 +35,17 @@ class ReadSpec:
     source_label: str
     custom_fields: list[dict[str, object]]
     max_rows: int
-    batch_rows: int
+    chunk_rows: int
 
 
 def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:
-    """The data rows of the sheet, `batch_rows` at a time, each chunk with the number of
+    """The data rows of the sheet, `chunk_rows` at a time, each chunk with the number of
     data rows before it. UnreadableFile (too many rows, damaged further in) is raised
     here."""
     table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
     rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
     start = 0
-    for chunk in batched(rows, spec.batch_rows):
+    for chunk in batched(rows, spec.chunk_rows):
         yield start, chunk
         start += len(chunk)
 

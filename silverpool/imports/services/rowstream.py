@@ -26,13 +26,19 @@ from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text
 from .upload import targets_of
 
-# Rows per transaction: large enough that per-statement costs vanish, small enough that a
-# retried batch or the memory of one stays small.
-BATCH_ROWS = 2000
+# Rows per batch, one transaction of the run: large enough that per-statement costs
+# vanish and that each index page a commit writes holds several new rows (SQLite writes
+# every page a transaction touched to its log: 6,000 rows import a fifth faster than 2,000
+# at 100,000 rows, on PostgreSQL too), small enough that a retried batch or the memory of
+# one stays small.
+BATCH_ROWS = 6000
+# Rows the file is read in (a batch is made of these): what the reading process may be
+# ahead of the check is READ_AHEAD of them.
+CHUNK_ROWS = 2000
 # Files from this size on are opened in a separate process, which gives the workbook's
 # memory back when it ends; smaller ones are not worth starting an interpreter for.
 READ_APART_FROM_BYTES = 1_000_000
-# Batches the reading process may be ahead of the check (memory: a few MB each).
+# Chunks the reading process may be ahead of the check (memory: a few MB each).
 READ_AHEAD = 3
 
 
@@ -45,6 +51,13 @@ class Batch:
     good: list[GoodRow] = field(default_factory=list)
     bad: list[BadRow] = field(default_factory=list)
     repeated: list[BadRow] = field(default_factory=list)
+
+    def add(self, after: "Batch") -> None:
+        """Take in the rows of the batch that follows this one."""
+        self.size += after.size
+        self.good += after.good
+        self.bad += after.bad
+        self.repeated += after.repeated
 
 
 def spec_of(job: ImportJob) -> ReadSpec:
@@ -63,7 +76,7 @@ def spec_of(job: ImportJob) -> ReadSpec:
             for f in custom_fields_by_key().values()
         ],
         max_rows=settings.IMPORT_MAX_ROWS,
-        batch_rows=BATCH_ROWS,
+        chunk_rows=min(CHUNK_ROWS, BATCH_ROWS),
     )
 
 
@@ -72,8 +85,23 @@ def read_batches(job: ImportJob) -> Iterator[Batch]:
     many rows, damaged further in) is raised here."""
     spec = spec_of(job)
     if job.size < READ_APART_FROM_BYTES:
-        return RowStream(spec).batches()
-    return _read_apart(spec)
+        return _joined(RowStream(spec).chunks())
+    return _joined(_read_apart(spec))
+
+
+def _joined(chunks: Iterator[Batch]) -> Iterator[Batch]:
+    """Batches of whole chunks, at least BATCH_ROWS rows each but the last."""
+    batch = None
+    for chunk in chunks:
+        if batch is None:
+            batch = chunk
+        else:
+            batch.add(chunk)
+        if batch.size >= BATCH_ROWS:
+            yield batch
+            batch = None
+    if batch is not None:
+        yield batch
 
 
 class RowStream:
@@ -93,7 +121,7 @@ class RowStream:
         )
         self.seen: dict[str, int] = {}
 
-    def batches(self) -> Iterator[Batch]:
+    def chunks(self) -> Iterator[Batch]:
         for start, chunk in apart.chunks(self.spec):
             yield self.judge(self.read(start, chunk))
 

@@ -457,17 +457,20 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
     them (one query with OR would read the whole table)."""
     by_name_phone = {(t.name_key, t.phone): t for t in talents if t.name_key and t.phone}
     by_linkedin = {t.linkedin_url: t for t in talents if t.linkedin_url}
-    # Plain values: every talent of the batch finds itself among them.
-    candidates = Talent.objects.active().values_list(
-        "pk", "first_name", "last_name", "name_key", "phone", "linkedin_url"
+    # Plain values: every talent of the batch finds itself among them. Merged talents
+    # are left out here, not in the query: SQLite without statistics would read all
+    # talents through the index of merged_into (its "IS NULL" looks selective).
+    candidates = Talent.objects.values_list(
+        "pk", "first_name", "last_name", "name_key", "phone", "linkedin_url", "merged_into"
     )
     found = {
-        row[0]: row
+        row[0]: row[:-1]
         for condition in (
             AnyOf(Tuple(F("name_key"), F("phone")), by_name_phone),
             AnyOf(F("linkedin_url"), by_linkedin),
         )
         for row in candidates.filter(condition)
+        if row[-1] is None
     }
     pairs: dict[tuple[int, int], DuplicateFlag.Reason] = {}
     names = {}
@@ -486,8 +489,7 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
         return
     known = set(
         DuplicateFlag.objects.filter(
-            AnyOf(F("talent_id"), {a for a, _b in pairs}),
-            AnyOf(F("other_id"), {b for _a, b in pairs}),
+            AnyOf(Tuple(F("talent_id"), F("other_id")), pairs)
         ).values_list("talent_id", "other_id")
     )
     new = {pair: reason for pair, reason in pairs.items() if pair not in known}
