@@ -58,8 +58,9 @@ import os, sys, time
 import django
 
 django.setup()
-from silverpool.imports.services import run
+from silverpool.imports.services import rowstream, run
 
+rowstream.BATCH_ROWS = int(os.environ["BATCH_ROWS"])
 write_batch = run.intake_talents
 written = 0
 
@@ -79,7 +80,7 @@ if __name__ == "__main__":
     run.run_import(int(sys.argv[1]))
 """
 # A check's worker: has the file opened in a reading process beside it, reads it in
-# batches of BATCH_ROWS, and hangs once HANG_AFTER batches are spooled, until killed.
+# chunks of BATCH_ROWS, and hangs once HANG_AFTER chunks are spooled, until killed.
 CHECK_WORKER = """
 import os, sys, time
 import django

@@ -13,7 +13,7 @@ from ...talents.services.events import jsonable
 from ..models import ImportJob
 from ..reading import UnreadableFile
 from ..rows import BadRow
-from .rowstream import read_batches
+from .rowstream import read_chunks
 from .spool import SpoolWriter
 from .upload import save_suggestion
 
@@ -98,7 +98,7 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
-    for batch in read_batches(job):
+    for batch in read_chunks(job):
         spool.add(batch)
         counts["rows"] += batch.size
         counts["invalid"] += len(batch.bad)

@@ -1,6 +1,6 @@
-"""The data rows of a job's file, read through its mapping, in batches: what the check
-reads and spools for the run (spool.py). A repeated email is judged here: the first row
-with it counts.
+"""The data rows of a job's file, read through its mapping, in chunks: what the check
+reads and spools (spool.py), and the run joins into batches of one transaction each. A
+repeated email is judged here: the first row with it counts.
 
 A large file is opened in a separate process (see silverpool/imports/apart.py), which
 hands its raw rows over: the workbook, which calamine holds whole, is never in the
@@ -26,14 +26,14 @@ from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text
 from .upload import targets_of
 
-# Rows per batch, one transaction of the run: large enough that per-statement costs
+# Rows per transaction of the run: large enough that per-statement costs
 # vanish and that each index page a commit writes holds several new rows (SQLite writes
 # every page a transaction touched to its log: 6,000 rows import a fifth faster than 2,000
 # at 100,000 rows, on PostgreSQL too), small enough that a retried batch or the memory of
 # one stays small.
 BATCH_ROWS = 6000
-# Rows the file is read in (a batch is made of these): what the reading process may be
-# ahead of the check is READ_AHEAD of them.
+# Rows the check reads, checks and spools at a time (the run joins them into batches):
+# what the check holds at once, and the reading process may be READ_AHEAD of them ahead.
 CHUNK_ROWS = 2000
 # Files from this size on are opened in a separate process, which gives the workbook's
 # memory back when it ends; smaller ones are not worth starting an interpreter for.
@@ -80,16 +80,16 @@ def spec_of(job: ImportJob) -> ReadSpec:
     )
 
 
-def read_batches(job: ImportJob) -> Iterator[Batch]:
-    """The job's batches; a large file is read in a separate process. UnreadableFile (too
+def read_chunks(job: ImportJob) -> Iterator[Batch]:
+    """The job's rows in chunks; a large file is read in a separate process. UnreadableFile (too
     many rows, damaged further in) is raised here."""
     spec = spec_of(job)
     if job.size < READ_APART_FROM_BYTES:
-        return _joined(RowStream(spec).chunks())
-    return _joined(_read_apart(spec))
+        return RowStream(spec).chunks()
+    return _read_apart(spec)
 
 
-def _joined(chunks: Iterator[Batch]) -> Iterator[Batch]:
+def joined(chunks: Iterator[Batch]) -> Iterator[Batch]:
     """Batches of whole chunks, at least BATCH_ROWS rows each but the last."""
     batch = None
     for chunk in chunks:

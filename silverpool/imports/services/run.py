@@ -32,7 +32,7 @@ from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, i
 from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
 from ..values import clean_text
-from .rowstream import Batch
+from .rowstream import Batch, joined
 from .spool import SpoolMissing, discard_upload, spooled_batches
 from .upload import targets_of
 
@@ -167,7 +167,7 @@ def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     channel = channel_for(job)
     cursor = job.cursor
     try:
-        for batch in spooled_batches(job, skip=job.cursor):
+        for batch in joined(spooled_batches(job, skip=job.cursor)):
             state = _write_with_retries(job, batch, channel)
             if state is not None:
                 _finish(job, state, job.error)
