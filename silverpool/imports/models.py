@@ -147,7 +147,10 @@ class ImportedTalent(models.Model):
     """What an import did to one talent: created it, or changed it (and what the fields held
     before), and which pools and tags it added. Undo reads this."""
 
-    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="talents")
+    # Indexed first by the unique constraint (Meta).
+    job = models.ForeignKey(
+        ImportJob, on_delete=models.CASCADE, related_name="talents", db_index=False
+    )
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="+")
     row_number = models.PositiveIntegerField()
     created = models.BooleanField()

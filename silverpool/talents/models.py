@@ -177,8 +177,14 @@ class Talent(models.Model):
         _("salary period"), max_length=5, choices=SalaryPeriod, default=SalaryPeriod.YEAR
     )
     available_from = models.DateField(_("available from"), null=True, blank=True)
+    # Status and owner are indexed first in talent_status_idx and talent_owner_idx (Meta):
+    # an index of their own would be one more to write for every talent.
     status = models.ForeignKey(
-        Status, on_delete=models.PROTECT, related_name="talents", verbose_name=_("status")
+        Status,
+        on_delete=models.PROTECT,
+        related_name="talents",
+        verbose_name=_("status"),
+        db_index=False,
     )
     source_kind = models.CharField(
         _("source"), max_length=10, choices=SourceKind, default=SourceKind.MANUAL
@@ -191,6 +197,7 @@ class Talent(models.Model):
         on_delete=models.SET_NULL,
         related_name="owned_talents",
         verbose_name=_("owner"),
+        db_index=False,
     )
     custom_values = models.JSONField(default=dict, blank=True)
     pools = models.ManyToManyField(Pool, through="PoolMembership", related_name="talents")
@@ -252,8 +259,13 @@ class Talent(models.Model):
 class PoolMembership(models.Model):
     """A talent's place in a pool, with who put it there and when."""
 
-    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="pool_memberships")
-    pool = models.ForeignKey(Pool, on_delete=models.CASCADE, related_name="memberships")
+    # Both are indexed first, by the unique constraint and membership_talent_idx (Meta).
+    talent = models.ForeignKey(
+        Talent, on_delete=models.CASCADE, related_name="pool_memberships", db_index=False
+    )
+    pool = models.ForeignKey(
+        Pool, on_delete=models.CASCADE, related_name="memberships", db_index=False
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -273,8 +285,13 @@ class PoolMembership(models.Model):
 class TalentTag(models.Model):
     """A tag on a talent, with who added it and when."""
 
-    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="talent_tags")
-    tag = models.ForeignKey(Tag, on_delete=models.CASCADE, related_name="talent_tags")
+    # Both are indexed first, by the unique constraint and talent_tag_talent_idx (Meta).
+    talent = models.ForeignKey(
+        Talent, on_delete=models.CASCADE, related_name="talent_tags", db_index=False
+    )
+    tag = models.ForeignKey(
+        Tag, on_delete=models.CASCADE, related_name="talent_tags", db_index=False
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -406,7 +423,8 @@ class DuplicateFlag(models.Model):
         NAME_AND_PHONE = "name_phone", _("same name and phone number")
         LINKEDIN = "linkedin", _("same LinkedIn profile")
 
-    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="+")
+    # Indexed first by the unique constraint (Meta).
+    talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="+", db_index=False)
     other = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="+")
     reason = models.CharField(max_length=16, choices=Reason)
     created_at = models.DateTimeField(auto_now_add=True)
