@@ -8,6 +8,7 @@ once and the rows go to the database as plain tuples. Values must already be wha
 model field holds (validated by the caller): no defaults, no `pre_save`, no signals.
 """
 
+import functools
 import json
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
@@ -27,7 +28,8 @@ def _converter(field: models.Field[Any, Any]) -> Convert | None:
     # SQLite stores these as text in the format Django reads back.
     ops = connection.ops
     if isinstance(field, models.DateTimeField):
-        return ops.adapt_datetimefield_value
+        # A batch's rows share a few moments (when it was written): each converted once.
+        return functools.lru_cache(maxsize=64)(ops.adapt_datetimefield_value)
     if isinstance(field, models.DateField):
         return ops.adapt_datefield_value
     if isinstance(field, models.DecimalField):
