@@ -412,3 +412,23 @@ def test_talents_taken_in_bulk_are_found_by_the_search_and_the_next_one_alone_to
     assert found_by_search("jör") == ["j@example.com", "jo@example.com", "solo@example.com"]
     assert found_by_search("wurzburg") == ["jo@example.com"]
     assert found_by_search("dänisch") == ["kai@example.com"]
+
+
+def test_a_known_talent_changed_and_noted_is_found_by_both_and_marked_active(db: None) -> None:
+    lena = make_talent(first_name="Lena", email="lena@example.com", city="Hamburg")
+    make_talent(first_name="Max", email="max@example.com", city="Hamburg")
+
+    take(
+        Arrival(
+            1, {"first_name": "Lena", "email": "lena@example.com", "city": "Berlin"}, "Kennt K8s"
+        ),
+        Arrival(2, {"first_name": "Max", "email": "max@example.com"}, note="Spricht Dänisch"),
+        existing=ExistingTalents.OVERWRITE,
+    )
+
+    assert found_by_search("berlin k8s") == ["lena@example.com"]
+    assert found_by_search("hamburg") == ["max@example.com"]
+    assert found_by_search("dänisch") == ["max@example.com"]
+    moments = Talent.objects.values_list("last_activity_at", "updated_at", "notes__created_at")
+    [(lena_active, lena_updated, lena_noted)] = moments.filter(pk=lena.pk)
+    assert lena_active == lena_updated == lena_noted > lena.last_activity_at

@@ -109,7 +109,9 @@ EVENT_FIELDS = ("talent_id", "kind", "actor_id", "actor_label", "data", "created
 
 class _Timeline:
     """Events collected for one insert, all at `now`, which is also the last activity of
-    every talent they are about (new talents are created with it)."""
+    every talent they are about (new talents are created with it); and the columns of known
+    talents to write with it, so that each such talent's row is written once (on
+    PostgreSQL every write of a row is a new version of it in each of its indexes)."""
 
     def __init__(self, channel: Channel, now: datetime.datetime) -> None:
         self.channel = channel
@@ -117,6 +119,7 @@ class _Timeline:
         self.actor_id = channel.actor.pk if channel.actor else None
         self.events: list[tuple[Any, ...]] = []
         self.existing: set[int] = set()
+        self.columns: dict[int, dict[str, Any]] = defaultdict(dict)
 
     def add(self, talent_id: int, kind: Event.Kind, **data: Any) -> None:
         payload = {key: jsonable(value) for key, value in data.items()}
@@ -126,8 +129,10 @@ class _Timeline:
 
     def save(self) -> None:
         insert_rows(Event, EVENT_FIELDS, self.events)
-        if self.existing:
-            Talent.objects.filter(AnyOf(F("pk"), self.existing)).update(last_activity_at=self.now)
+        active = {"last_activity_at": self.now}
+        update_rows(Talent, [(pk, columns | active) for pk, columns in self.columns.items()])
+        if only_active := self.existing - self.columns.keys():
+            Talent.objects.filter(AnyOf(F("pk"), only_active)).update(**active)
 
 
 def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
@@ -162,7 +167,7 @@ def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
     _write_updates(result.updated, channel, timeline)
     touched = {**result.created, **{key: c.talent for key, c in result.updated.items()}}
     _apply_memberships(touched, result, channel, timeline)
-    noted = _add_notes(arrivals, touched, result, channel)
+    noted = _add_notes(arrivals, touched, result, timeline)
     # Consent and the application hold apply to every known talent taken, changed or not.
     taken = [changed.talent for changed in result.updated.values()]
     for key, changed in list(result.updated.items()):
@@ -305,10 +310,9 @@ def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> d
 
 
 def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Timeline) -> None:
-    """Write the changed fields and the status and owner of existing talents; keep the old
-    values in `changes` for undo."""
+    """Change the fields and the status and owner of existing talents (written by
+    timeline.save); keep the old values in `changes` for undo."""
     status, owner = channel.status, channel.owner
-    to_save: list[tuple[int, dict[str, Any]]] = []
     texts = _extra_search_texts([c.talent.pk for c in updated.values()])
     for item in updated.values():
         talent = item.talent
@@ -342,18 +346,14 @@ def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Tim
             # Status and owner by their column (the id), like every other field.
             names = [{"status": "status_id", "owner": "owner_id"}.get(n, n) for n in item.changes]
             names += ["name_key", "search_text", "updated_at"]
-            to_save.append((talent.pk, {name: getattr(talent, name) for name in names}))
-    if to_save:
-        update_rows(Talent, to_save)
-        privacy.audit_changes(
-            {
-                c.talent.pk: [name for name in c.changes if name not in ("status", "owner")]
-                for c in updated.values()
-                if set(c.changes) - {"status", "owner"}
-            },
-            actor=channel.actor,
-            actor_label=channel.actor_label,
-        )
+            timeline.columns[talent.pk].update({name: getattr(talent, name) for name in names})
+    audited = {
+        c.talent.pk: [name for name in c.changes if name not in ("status", "owner")]
+        for c in updated.values()
+        if set(c.changes) - {"status", "owner"}
+    }
+    if audited:
+        privacy.audit_changes(audited, actor=channel.actor, actor_label=channel.actor_label)
 
 
 def _extra_search_texts(talent_ids: list[int]) -> dict[int, list[str]]:
@@ -413,13 +413,13 @@ def _apply_memberships(
 
 
 def _add_notes(
-    arrivals: Sequence[Arrival], touched: dict[int, Talent], result: BulkResult, channel: Channel
+    arrivals: Sequence[Arrival], touched: dict[int, Talent], result: BulkResult, timeline: _Timeline
 ) -> set[int]:
     """The note column's text as a note on each talent, written by the uploader, unless the
     talent has that note already (the same file imported twice adds it once). No event per
     note: the CREATED or UPDATED event of the same moment says where it came from. New
-    talents have its words already (see _create); existing ones get them added.
-    Returns the keys of the arrivals that got a note."""
+    talents have its words already (see _create); existing ones get them added (written by
+    timeline.save). Returns the keys of the arrivals that got a note."""
     with_note = [a for a in arrivals if a.note and a.key in touched]
     known = set(
         Note.objects.filter(
@@ -430,8 +430,7 @@ def _add_notes(
         ).values_list("talent_id", "text")
     )
     fresh = [a for a in with_note if (touched[a.key].pk, a.note) not in known]
-    now = timezone.now()
-    author = channel.actor.pk if channel.actor else None
+    now, author = timeline.now, timeline.actor_id
     ids = reserve_ids(Note, len(fresh))  # known, so that undo can take a note off again
     insert_rows(
         Note,
@@ -441,14 +440,12 @@ def _add_notes(
             for pk, a in zip(ids, fresh, strict=True)
         ],
     )
-    existing = []
     for note_id, arrival in zip(ids, fresh, strict=True):
         if arrival.key not in result.created:
             talent = touched[arrival.key]
             talent.search_text = build_search_text([talent.search_text, arrival.note])
-            existing.append(talent)
+            timeline.columns[talent.pk]["search_text"] = talent.search_text
             result.updated[arrival.key].added_notes.append(note_id)
-    update_rows(Talent, [(talent.pk, {"search_text": talent.search_text}) for talent in existing])
     return {arrival.key for arrival in fresh}
 
 
