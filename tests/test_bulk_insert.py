@@ -53,19 +53,26 @@ def test_rows_read_back_as_written_with_their_reserved_ids(db: None, rita: User)
 
 
 def test_json_values_read_back_as_written(db: None, rita: User) -> None:
-    talent = make_talent()
-    changes = {"city": ["Köln", "Berlin"], "salary_amount": ["65000.00", None]}
+    changed, created = make_talent(), make_talent()
+    changes = {"city": ["Köln", "Berlin"], "remote": [False, True], "salary_amount": [0, None]}
+    job, now = make_job(rita), changed.created_at
 
     with transaction.atomic():
         insert_rows(
             ImportedTalent,
             ("job_id", "talent_id", "row_number", "created", "changes")
             + ("added_pools", "added_tags", "added_notes", "created_at"),
-            [(make_job(rita).pk, talent.pk, 7, False, changes, [3], [], [1, 2], talent.created_at)],
+            [
+                (job.pk, changed.pk, 7, False, changes, [3], [], [1, 2], now),
+                (job.pk, created.pk, 8, True, {}, [], [], [], now),
+            ],
         )
 
-    imported = ImportedTalent.objects.get(talent=talent)
-    assert (imported.changes, imported.added_pools, imported.added_notes) == (changes, [3], [1, 2])
+    values = ("changes", "added_pools", "added_tags", "added_notes")
+    assert list(ImportedTalent.objects.order_by("row_number").values_list(*values)) == [
+        (changes, [3], [], [1, 2]),
+        ({}, [], [], []),
+    ]
 
 
 def test_update_rows_sets_each_rows_own_fields(db: None) -> None:
