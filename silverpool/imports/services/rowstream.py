@@ -26,11 +26,11 @@ from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text
 from .upload import targets_of
 
-# Rows per transaction of the run: large enough that per-statement costs
-# vanish and that each index page a commit writes holds several new rows (SQLite writes
-# every page a transaction touched to its log: 6,000 rows import a fifth faster than 2,000
-# at 100,000 rows, on PostgreSQL too), small enough that a retried batch or the memory of
-# one stays small.
+# Rows per transaction of the run: large enough that per-statement costs vanish and that
+# each index page a commit writes holds several new rows (SQLite writes every page a
+# transaction touched to its log: 6,000 rows import a fifth faster than 2,000 at 100,000
+# rows, PostgreSQL gains too), small enough that a retried batch or the memory of one
+# stays small.
 BATCH_ROWS = 6000
 # Rows the check reads, checks and spools at a time (the run joins them into batches):
 # what the check holds at once, and the reading process may be READ_AHEAD of them ahead.
@@ -81,8 +81,8 @@ def spec_of(job: ImportJob) -> ReadSpec:
 
 
 def read_chunks(job: ImportJob) -> Iterator[Batch]:
-    """The job's rows in chunks; a large file is read in a separate process. UnreadableFile (too
-    many rows, damaged further in) is raised here."""
+    """The job's rows in chunks; a large file is read in a separate process.
+    UnreadableFile (too many rows, damaged further in) is raised here."""
     spec = spec_of(job)
     if job.size < READ_APART_FROM_BYTES:
         return RowStream(spec).chunks()
@@ -105,7 +105,7 @@ def joined(chunks: Iterator[Batch]) -> Iterator[Batch]:
 
 
 class RowStream:
-    """Reads a job's rows in batches. `seen` maps each email (lower case) to the row that
+    """Reads a job's rows in chunks. `seen` maps each email (lower case) to the row that
     brought it first."""
 
     def __init__(self, spec: ReadSpec) -> None:
