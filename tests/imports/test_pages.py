@@ -627,6 +627,23 @@ def test_the_progress_shows_rows_done_rate_time_left_and_counts(
     assert poll.content.decode().lstrip().startswith("<section")
 
 
+def test_the_progress_poll_brings_the_jobs_state_along(
+    checked_job: ImportJob, recruiter_client: Client
+) -> None:
+    url = job_urls(checked_job)["detail"]
+    ImportJob.objects.filter(pk=checked_job.pk).update(state=ImportJob.State.QUEUED)
+    page = recruiter_client.get(url).content.decode()
+    ImportJob.objects.filter(pk=checked_job.pk).update(state=ImportJob.State.RUNNING)
+
+    poll = recruiter_client.get(url, {"fragment": "progress"}, headers={"HX-Request": "true"})
+
+    chip = r'<span id="job-state"\s+class="chip import-{}"\s+{}>{}</span>'
+    assert re.search(chip.format("queued", "", "Waiting to start"), page)
+    assert re.search(
+        chip.format("running", 'hx-swap-oob="true"', "Importing"), poll.content.decode()
+    )
+
+
 def test_the_progress_poll_sends_the_browser_to_the_result_when_done(
     done_job: ImportJob, recruiter_client: Client
 ) -> None:
