@@ -9,11 +9,13 @@ import time_machine
 
 from silverpool.accounts.models import User
 from silverpool.imports import services
+from silverpool.imports.headers import Target, TargetField
 from silverpool.imports.models import ImportJob
 from silverpool.imports.services import rowstream, run
 from silverpool.imports.services.cleanup import delete_abandoned_uploads
 from silverpool.imports.services.spool import HEADER, spool_path
-from silverpool.talents.models import Talent
+from silverpool.talents.models import CustomField, Talent
+from silverpool.talents.services.settings import delete_custom_field
 
 from .workbooks import checked, people, person, started, uploaded, xlsx
 
@@ -155,3 +157,24 @@ def test_a_resumed_run_skips_the_committed_batches(
         "talent5@example.com",
     ]
     assert (job.created_count, job.repeated_count) == (2, 1)
+
+
+def test_values_of_a_custom_field_deleted_after_the_check_are_not_imported(
+    tmp_path: Path, rita: User, alice: User
+) -> None:
+    notice = CustomField.objects.create(key="notice", label_en="Notice", label_de="Frist")
+    level = CustomField.objects.create(key="level", label_en="Level", label_de="Stufe")
+    headers = ["Vorname", "E-Mail", "Frist", "Stufe"]
+    rows = [["Anna", "anna@example.com", "3 Monate", "Senior"]]
+    mapping = [Target(TargetField.FIRST_NAME), Target(TargetField.EMAIL)]
+    mapping += [Target(TargetField.CUSTOM, notice.key), Target(TargetField.CUSTOM, level.key)]
+    job = checked(uploaded(xlsx(tmp_path / "talente.xlsx", rows, headers), rita, mapping=mapping))
+    assert job.preview["first"][0]["fields"]["custom_values"] == {
+        "notice": "3 Monate",
+        "level": "Senior",
+    }
+
+    delete_custom_field(level, actor=alice)  # an admin
+    started(job)
+
+    assert Talent.objects.get().custom_values == {"notice": "3 Monate"}

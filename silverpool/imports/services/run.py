@@ -27,7 +27,7 @@ from ...accounts.models import User
 from ...bulk_insert import insert_rows
 from ...privacy import services as privacy
 from ...privacy.models import AuditEntry, ConsentRecord, Purpose
-from ...talents.models import Talent
+from ...talents.models import CustomField, Talent
 from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, intake_talents
 from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
@@ -249,7 +249,11 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         raise LostLease
     if locked.cancel_requested:
         return ImportJob.State.CANCELLED
-    arrivals = [Arrival(r.number, r.fields, r.note, r.source_label) for r in batch.good]
+    custom_keys = set(CustomField.objects.values_list("key", flat=True))
+    arrivals = [
+        Arrival(r.number, _custom_fields_kept(r.fields, custom_keys), r.note, r.source_label)
+        for r in batch.good
+    ]
     result = intake_talents(arrivals, channel)
     now = timezone.now()
     rejected = [(r.number, r.column, r.reason, r.cells) for r in batch.bad + batch.repeated]
@@ -293,6 +297,15 @@ def _write(job: ImportJob, batch: Batch, channel: Channel) -> str | None:
         lease_until=timezone.now() + LEASE,
     )
     return None
+
+
+def _custom_fields_kept(fields: dict[str, Any], keys: set[str]) -> dict[str, Any]:
+    """The fields without the values of custom fields deleted since the check: deleting a
+    field deletes its values from every talent, and nothing shows a value without one."""
+    values = fields.get("custom_values")
+    if not values or values.keys() <= keys:
+        return fields
+    return {**fields, "custom_values": {k: v for k, v in values.items() if k in keys}}
 
 
 def _finish(job: ImportJob, state: str, error: str = "") -> None:
