@@ -4,11 +4,13 @@ import datetime
 import os
 import tracemalloc
 import zipfile
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import openpyxl
 import pytest
+import python_calamine
 from django.utils import translation
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table as OdfTable
@@ -16,7 +18,7 @@ from odf.table import TableCell, TableRow
 from odf.text import P
 
 from silverpool.imports.checks import check_defusedxml
-from silverpool.imports.reading import Row, TooManyRows, UnreadableFile, open_table
+from silverpool.imports.reading import Row, TooManyRows, UnreadableFile, open_table, workbook
 
 NOT_A_SPREADSHEET = "This is not a spreadsheet (Excel, OpenDocument or CSV)."
 PASSWORD = "This workbook is password-protected; save it without a password and upload it again."
@@ -74,6 +76,39 @@ def test_a_workbook_skips_its_cover_page_and_keeps_excel_row_numbers(tmp_path: P
         Row(6, ["Jörg", "Weiß", "joerg@example.com", "01.03.2027", "65.000 €", False]),
     ]
     assert type(rows[2].cells[4]) is int
+
+
+class CountingWorkbook:
+    """calamine's workbook, counting the sheets it loads (each load reads a sheet whole)."""
+
+    loads: list[str] = []
+
+    def __init__(self, workbook: Any) -> None:
+        self.workbook = workbook
+        self.sheet_names = workbook.sheet_names
+
+    @classmethod
+    def from_path(cls, path: Path) -> "CountingWorkbook":
+        return cls(python_calamine.CalamineWorkbook.from_path(path))
+
+    def get_sheet_by_name(self, name: str) -> Any:
+        self.loads.append(name)
+        return self.workbook.get_sheet_by_name(name)
+
+
+def test_each_sheet_is_loaded_once_to_choose_it_and_read_it_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "CalamineWorkbook", CountingWorkbook)
+    monkeypatch.setattr(CountingWorkbook, "loads", [])
+    table = open_table(candidates_workbook(tmp_path), filename="k.xlsx", max_rows=1000)
+
+    first = list(islice(table.rows(), 2))
+    every = list(table.rows())
+
+    assert every[:2] == first
+    assert [row.number for row in every] == [1, 3, 4, 6]
+    assert CountingWorkbook.loads == ["Deckblatt", "Kandidaten"]
 
 
 def test_another_sheet_can_be_read_by_name(tmp_path: Path) -> None:
