@@ -87,6 +87,20 @@ def test_erasing_a_talent_removes_everything_their_form_brought_but_keeps_the_fo
     assert Form.objects.filter(pk=form.pk).exists()
 
 
+def test_the_erasure_page_counts_the_forms_the_talent_sent_in(
+    client: Client, rita: User, django_capture_on_commit_callbacks: Callbacks
+) -> None:
+    form = make_talent_form("Careers site")
+    talent = sent_in(client, form, django_capture_on_commit_callbacks)
+    Submission.objects.create(form=form, talent=talent, language="de")
+    client.force_login(rita)
+
+    html = client.get(reverse("privacy:talent-erase", args=[talent.pk])).content.decode()
+
+    assert "2 forms sent in, with their answers" in html
+    assert "1 document, with its file" in html  # the CV the form brought
+
+
 def test_a_talent_is_written_to_in_the_language_of_the_last_form_they_sent(db: None) -> None:
     form = make_talent_form()
     talent = make_talent(first_name="Lena", email="lena@example.com")

@@ -40,6 +40,8 @@ NOTES = Note._meta.label
 EVENTS = Event._meta.label
 CONSENTS = ConsentRecord._meta.label
 EMAILS = OutboundEmail._meta.label
+# Web forms build on this app, not the other way round: their model by its label.
+SUBMISSIONS = "webforms.Submission"
 # What an erased talent is called on the timelines of other talents that mention it
 # (possible duplicate, undone merge): the name is personal data, a dash is not.
 ERASED_NAME = "—"
@@ -64,6 +66,7 @@ class Removal:
             "events": self.count(EVENTS),
             "consents": self.count(CONSENTS),
             "emails": self.count(EMAILS),
+            "submissions": self.count(SUBMISSIONS),
         }
 
 

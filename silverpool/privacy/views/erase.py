@@ -16,6 +16,7 @@ from ..services.erasure import (
     DOCUMENTS,
     EMAILS,
     NOTES,
+    SUBMISSIONS,
     LegalHoldActive,
     erase_on_request,
     removal_preview,
@@ -46,6 +47,7 @@ def talent_erase(request: AuthedRequest, pk: int) -> HttpResponse:
         "documents": preview.count(DOCUMENTS),
         "notes": preview.count(NOTES),
         "emails": preview.count(EMAILS),
+        "submissions": preview.count(SUBMISSIONS),
         "merged": len(preview.talent_ids) - 1,
     }
     status = 422 if request.method == "POST" else 200
