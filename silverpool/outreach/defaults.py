@@ -42,14 +42,20 @@ class Text:
     body: str
 
 
+# What every email to a talent is given (see outbox.queue_email).
+TO_TALENT = ("first_name", "last_name", "company", "privacy_url")
+
+
 @dataclass(frozen=True)
 class Template:
-    """A shipped email: what it is for, and its text per language."""
+    """A shipped email: what it is for, its text per language, and the placeholders its
+    sender fills in (the editor offers those, and refuses the others)."""
 
     key: str
     name: Promise
     purpose: Promise
     texts: dict[str, Text]
+    placeholders: tuple[str, ...]
     # Emails to talents end with the link to their privacy page; those to recruiters do not.
     to_talent: bool = True
 
@@ -57,6 +63,7 @@ class Template:
 TEMPLATES: dict[str, Template] = {
     CONSENT_REQUEST: Template(
         key=CONSENT_REQUEST,
+        placeholders=(*TO_TALENT, "consent_url", "deadline", "notice"),
         name=_("Consent request"),
         purpose=_("Asks a talent for consent to keep their profile."),
         texts={
@@ -102,6 +109,7 @@ Best regards
     ),
     CONSENT_REMINDER: Template(
         key=CONSENT_REMINDER,
+        placeholders=(*TO_TALENT, "consent_url", "deadline", "notice"),
         name=_("Consent reminder"),
         purpose=_("Reminds a talent who has not answered before the deadline."),
         texts={
@@ -139,6 +147,7 @@ Best regards
     ),
     CONSENT_RENEWAL: Template(
         key=CONSENT_RENEWAL,
+        placeholders=(*TO_TALENT, "consent_url", "valid_until", "notice"),
         name=_("Consent renewal"),
         purpose=_("Asks a talent to renew consent before it ends."),
         texts={
@@ -174,6 +183,7 @@ Best regards
     ),
     PRIVACY_NOTICE: Template(
         key=PRIVACY_NOTICE,
+        placeholders=(*TO_TALENT, "notice"),
         name=_("Privacy notice"),
         purpose=_(
             "Informs a talent whose data did not come from them (Art. 14 GDPR), "
@@ -217,6 +227,7 @@ Best regards
     ),
     FORM_CONFIRMATION: Template(
         key=FORM_CONFIRMATION,
+        placeholders=(*TO_TALENT, "form_title"),
         name=_("Form confirmation"),
         purpose=_("Confirms to a candidate that their form arrived."),
         texts={
@@ -244,6 +255,7 @@ Best regards
     ),
     FORM_LINK: Template(
         key=FORM_LINK,
+        placeholders=(*TO_TALENT, "form_title", "form_url"),
         name=_("Form link"),
         purpose=_(
             "Asks a talent to complete or update their profile: the second step of a "
@@ -281,6 +293,7 @@ Best regards
     ),
     FORM_NOTIFICATION: Template(
         key=FORM_NOTIFICATION,
+        placeholders=("company", "form_title", "talent_url", "new_talent"),
         name=_("Form notification (to recruiters)"),
         purpose=_(
             "Tells recruiters that someone sent in a form: those the form notifies, and "

@@ -55,7 +55,7 @@ def template_edit(request: AuthedRequest, key: str, language: str) -> HttpRespon
         "row": row,
         "form": form,
         "language_name": Language(language).label,
-        "placeholders": PLACEHOLDERS,
+        "placeholders": {name: PLACEHOLDERS[name] for name in row.template.placeholders},
         "preview": None,
         "preview_errors": [],
     }

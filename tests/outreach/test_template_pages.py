@@ -143,3 +143,21 @@ def test_reset_goes_back_to_the_shipped_text(admin_client: Client) -> None:
     html = response.content.decode()
     assert "back to the shipped text" in html
     assert "May we keep your profile in our talent pool?" in html
+
+
+def placeholder_list(html: str) -> str:
+    return html.split('<ul class="placeholders">')[1].split("</ul>")[0]
+
+
+def test_the_edit_page_offers_the_placeholders_this_email_has(admin_client: Client) -> None:
+    notification = reverse("outreach:template-edit", args=["form_notification", "de"])
+    renewal = reverse("outreach:template-edit", args=["consent_renewal", "en"])
+
+    to_recruiters = placeholder_list(admin_client.get(notification).content.decode())
+    to_talent = placeholder_list(admin_client.get(renewal).content.decode())
+
+    assert "talent_url" in to_recruiters
+    assert "first_name" not in to_recruiters  # it names nobody
+    assert "valid_until" in to_talent
+    assert "deadline" not in to_talent
+    assert "form_url" not in to_talent

@@ -155,6 +155,29 @@ def test_a_text_that_reaches_beyond_its_placeholders_is_refused(
     assert not EmailTemplate.objects.exists()
 
 
+@pytest.mark.parametrize("key", sorted(TEMPLATES))
+def test_the_shipped_texts_use_only_what_their_sender_fills_in(key: str) -> None:
+    for text in TEMPLATES[key].texts.values():
+        services.check_template(key, text.subject, text.body)
+
+
+def test_a_placeholder_of_another_email_is_refused_with_those_of_this_one(alice: User) -> None:
+    with pytest.raises(ValidationError) as raised:
+        services.save_template(
+            "form_notification",
+            "en",
+            subject="{{ first_name }} sent a form",
+            body="Hi",
+            actor=alice,
+        )
+
+    assert raised.value.message_dict["subject"] == [
+        "first_name is not filled in for this email, only for others. You can use: company, "
+        "form_title, talent_url, new_talent."
+    ]
+    assert not EmailTemplate.objects.exists()
+
+
 def test_a_broken_text_in_the_database_falls_back_to_the_shipped_one(
     db: None, caplog: pytest.LogCaptureFixture
 ) -> None:

@@ -142,7 +142,7 @@ def sample_context(language: str) -> dict[str, Any]:
 def preview_email(key: str, subject: str, body: str, language: str) -> tuple[str, str]:
     """Email `key` as its recipient would get it, with sample values; raises
     ValidationError like `check_template`."""
-    check_template(subject, body)
+    check_template(key, subject, body)
     values = sample_context(language)
     subject, body = _render(Text(subject, body), values, language)
     if not get_template(key).to_talent:
@@ -150,24 +150,36 @@ def preview_email(key: str, subject: str, body: str, language: str) -> tuple[str
     return subject, privacy_footer(body, values["privacy_url"], language)
 
 
-def check_template(subject: str, body: str) -> None:
-    """Raise ValidationError, per field, for a text that would not render: a syntax error,
-    a tag other than `if`/`firstof`/`comment`, or an unknown placeholder."""
+def check_template(key: str, subject: str, body: str) -> None:
+    """Raise ValidationError, per field, for a text of template `key` that would not
+    render: a syntax error, a tag other than `if`/`firstof`/`comment`, or a placeholder its
+    sender does not fill in."""
+    available = get_template(key).placeholders
     errors: dict[str, str] = {}
-    known = ", ".join(sorted(PLACEHOLDERS))
+    known = ", ".join(available)
     for field, source in (("subject", subject), ("body", body)):
         try:
             template = compile_text(source)
         except TemplateSyntaxError as exc:
             errors[field] = _("This text has an error: %(error)s") % {"error": exc}
             continue
-        unknown = sorted(placeholders_used(template) - PLACEHOLDERS.keys())
+        used = placeholders_used(template)
+        unknown = sorted(used - PLACEHOLDERS.keys())
+        elsewhere = sorted(used & PLACEHOLDERS.keys() - set(available))
         if unknown:
             errors[field] = ngettext(
                 "Unknown placeholder: %(names)s. You can use: %(known)s.",
                 "Unknown placeholders: %(names)s. You can use: %(known)s.",
                 len(unknown),
             ) % {"names": ", ".join(unknown), "known": known}
+        elif elsewhere:
+            errors[field] = ngettext(
+                "%(names)s is not filled in for this email, only for others. You can use: "
+                "%(known)s.",
+                "%(names)s are not filled in for this email, only for others. You can use: "
+                "%(known)s.",
+                len(elsewhere),
+            ) % {"names": ", ".join(elsewhere), "known": known}
     if errors:
         raise ValidationError(errors)
 
@@ -178,8 +190,7 @@ def save_template(
 ) -> EmailTemplate:
     """Store the admins' wording of a template; raises ValidationError if it would not
     render."""
-    get_template(key)
-    check_template(subject, body)
+    check_template(key, subject, body)
     custom, _created = EmailTemplate.objects.update_or_create(
         key=key,
         language=email_language(language),
