@@ -39,6 +39,8 @@ NO_NOTICE_SOURCES = {Talent.SourceKind.FORM}
 NOTICE_MONTHS = 1
 # Consents expired per transaction: one UPDATE and one insert of timeline events each.
 EXPIRE_CHUNK = 1000
+# The actor label of what the daily jobs do, no user acting.
+SYSTEM = "System"
 
 
 @dataclass(frozen=True)
@@ -419,7 +421,7 @@ def expire_consents(today: datetime.date) -> int:
                 ids,
                 Event.Kind.LEGAL_BASIS_CHANGED,
                 actor=None,
-                actor_label="System",
+                actor_label=SYSTEM,
                 old=State.CONSENT_VALID,
                 new=State.CONSENT_EXPIRED,
                 due_on=today,

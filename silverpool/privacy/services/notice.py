@@ -20,7 +20,7 @@ from ...outreach.services.outbox import queue_email
 from ...talents.models import Event, Talent
 from ...talents.services.events import record_event
 from ..models import LegalBasis, Policy, Purpose
-from .basis import basis_of
+from .basis import SYSTEM, basis_of
 from .batches import talents_by_id
 from .language import mail_language
 from .policy import get_policy
@@ -164,7 +164,7 @@ def send_privacy_notice(talent: Talent) -> OutboundEmail | None:
         actor=None,
         kind=OutboundEmail.Kind.PRIVACY,
     )
-    note_notice_sent(basis, email=email, actor=None, actor_label="System")
+    note_notice_sent(basis, email=email, actor=None, actor_label=SYSTEM)
     return email
 
 

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 
 from ...talents.models import Talent
 from ..models import AuditEntry, LegalBasis, Policy
-from .basis import audit, expire_consents
+from .basis import SYSTEM, audit, expire_consents
 from .erasure import anonymise_talent, remove_talent
 from .policy import get_policy
 
@@ -30,7 +30,6 @@ ENDING_STATES = (
     State.DECLINED,
     State.WITHDRAWN,
 )
-SYSTEM = "System"
 BATCH_SIZE = 200
 ONE_DAY = datetime.timedelta(days=1)
 

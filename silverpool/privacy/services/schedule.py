@@ -19,14 +19,13 @@ from django.utils import timezone
 
 from ...talents.models import Talent
 from ..models import ConsentRequest, LegalBasis, Policy
-from .basis import basis_of
+from .basis import SYSTEM, basis_of
 from .batches import talents_by_id
 from .policy import get_policy
 from .requests import ConsentRequestRefused, request_consent
 
 logger = logging.getLogger(__name__)
 State = LegalBasis.State
-SYSTEM = "System"
 
 
 def _each(talent_ids: list[int], send: Callable[[Talent], bool], job: str) -> int:
