@@ -42,6 +42,12 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
     @property
+    def with_username(self) -> str:
+        """The name and, to tell two of the same name apart, the username: "Rita Richter
+        (rita)". For records that must say exactly who acted (audit log, proof)."""
+        return f"{self} ({self.username})"
+
+    @property
     def is_admin(self) -> bool:
         return self.role == self.Role.ADMIN or self.is_superuser
 

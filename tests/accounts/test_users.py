@@ -204,3 +204,10 @@ def test_createsuperuser_makes_an_admin(db: None) -> None:
 
     assert user.role == User.Role.ADMIN
     assert user.get_role_display() == "Admin"
+
+
+def test_the_audit_log_and_proofs_name_a_user_with_their_username() -> None:
+    rita = User(username="rita", first_name="Rita", last_name="Richter")
+
+    assert rita.with_username == "Rita Richter (rita)"
+    assert User(username="ops").with_username == "ops (ops)"

@@ -39,7 +39,7 @@ class AuditFilterForm(forms.Form):
         assert isinstance(actor, forms.ChoiceField)
         actor.choices = [
             ("", _("Everyone")),
-            *((str(user.pk), f"{user} ({user.username})") for user in User.objects.all()),
+            *((str(user.pk), user.with_username) for user in User.objects.all()),
             *((LABEL_PREFIX + label, label) for label in actor_labels()),
         ]
 

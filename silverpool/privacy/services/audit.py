@@ -86,7 +86,7 @@ def actor_labels() -> list[str]:
 
 def actor_name(entry: AuditEntry) -> str:
     if entry.actor is not None:
-        return f"{entry.actor} ({entry.actor.username})"
+        return entry.actor.with_username
     return entry.actor_label
 
 

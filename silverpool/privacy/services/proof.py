@@ -46,7 +46,7 @@ def proof_records(talent: Talent) -> QuerySet[ConsentRecord]:
 
 
 def _user(user: User | None) -> str:
-    return f"{user} ({user.username})" if user is not None else ""
+    return user.with_username if user is not None else ""
 
 
 def proof_row(record: ConsentRecord) -> dict[str, str]:
