@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from silverpool.accounts.models import User
+from silverpool.imports import services
 from silverpool.imports.forms.mapping import encode
 from silverpool.imports.headers import Target, TargetField, suggest_mapping
 from silverpool.imports.models import ImportJob, SavedMapping
-from silverpool.imports.reading import Cell
+from silverpool.imports.reading import Cell, Table
 from silverpool.imports.template import template_columns
 from silverpool.privacy.models import ConsentRecord
 from silverpool.talents.models import CustomField, Pool, Status, Tag, Talent
@@ -370,6 +371,29 @@ def test_a_mapping_can_be_saved_and_applied_to_another_file(
     second.refresh_from_db()
     assert second.mapping[4] == ["ignore", ""]
     assert second.mapping[3] == ["ignore", ""]  # "Tel" is not in the saved mapping
+
+
+def test_starting_the_check_does_not_open_the_file_again(
+    recruiter_client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    job = latest_job()
+    url = reverse("imports:import-mapping", args=[job.pk])
+    opened: list[int] = []
+    open_job_table = services.open_job_table
+
+    def counted(job: ImportJob) -> Table:
+        opened.append(job.pk)
+        return open_job_table(job)
+
+    monkeypatch.setattr(services, "open_job_table", counted)
+
+    page = recruiter_client.get(url)
+    response = recruiter_client.post(url, mapping_data(job))
+
+    assert page.status_code == 200
+    assert response["Location"] == reverse("imports:import-detail", args=[job.pk])
+    assert opened == [job.pk]  # for the page's examples, not for the check
 
 
 def test_choosing_another_sheet_reads_its_header_and_drops_the_check(

@@ -111,6 +111,19 @@ def test_each_sheet_is_loaded_once_to_choose_it_and_read_it_again(
     assert CountingWorkbook.loads == ["Deckblatt", "Kandidaten"]
 
 
+def test_a_sheet_asked_for_by_name_is_the_only_one_loaded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "CalamineWorkbook", CountingWorkbook)
+    monkeypatch.setattr(CountingWorkbook, "loads", [])
+    table = open_table(candidates_workbook(tmp_path), filename="k.xlsx", max_rows=1000)
+
+    rows = list(table.rows("Kandidaten"))
+
+    assert len(rows) == 4
+    assert CountingWorkbook.loads == ["Kandidaten"]
+
+
 def test_another_sheet_can_be_read_by_name(tmp_path: Path) -> None:
     table = open_table(candidates_workbook(tmp_path), filename="k.xlsx", max_rows=1000)
 

@@ -1,6 +1,7 @@
 """What every reader hands on: the sheets of a file and their non-blank rows."""
 
 import datetime
+import functools
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from itertools import islice
@@ -31,12 +32,16 @@ class Table(ABC):
     """
 
     sheets: list[str]
-    default_sheet: str
 
     def __init__(self, sheets: list[str], *, max_rows: int) -> None:
         self.sheets = sheets
         self.max_rows = max_rows
-        self.default_sheet = self._choose_default_sheet()
+
+    @functools.cached_property
+    def default_sheet(self) -> str:
+        """The sheet the data is on; raises UnreadableFile if every sheet is blank. Chosen
+        when asked for: reading a sheet named already needs no other sheet looked at."""
+        return self._choose_default_sheet()
 
     def rows(self, sheet: str | None = None) -> Iterator[Row]:
         """The non-blank rows of `sheet` (default: `default_sheet`), header rows included.

@@ -48,8 +48,16 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
     if job.state not in services.MAPPABLE:
         return redirect("imports:import-detail", pk=job.pk)
-    table = services.open_job_table(job)
     action = request.POST.get("action", "check") if request.method == "POST" else ""
+    custom_fields = list(CustomField.objects.all())
+    form = MappingForm(
+        request.POST if action == "check" else None, job=job, custom_fields=custom_fields
+    )
+    # Checked first: starting the check needs nothing of the file (calamine loads a sheet
+    # whole, seconds and 100s of MB for a large one).
+    if action == "check" and form.is_valid() and (checking := _check(request, job, form)):
+        return checking
+    table = services.open_job_table(job)
     sheet_form = SheetForm(
         request.POST if action == "sheet" else None, job=job, sheets=table.sheets
     )
@@ -67,12 +75,6 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
         services.apply_saved_mapping(job, saved_form.cleaned_data["saved"])
         services.save_suggestion(job)
         return redirect("imports:import-mapping", pk=job.pk)
-    custom_fields = list(CustomField.objects.all())
-    form = MappingForm(
-        request.POST if action == "check" else None, job=job, custom_fields=custom_fields
-    )
-    if action == "check" and form.is_valid() and (checking := _check(request, job, form)):
-        return checking
     return _page(request, job, table, form, sheet_form, saved_form)
 
 
