@@ -96,11 +96,17 @@ class CountingWorkbook:
         return self.workbook.get_sheet_by_name(name)
 
 
-def test_each_sheet_is_loaded_once_to_choose_it_and_read_it_again(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the sheets calamine loads, in order."""
     monkeypatch.setattr(workbook, "CalamineWorkbook", CountingWorkbook)
     monkeypatch.setattr(CountingWorkbook, "loads", [])
+    return CountingWorkbook.loads
+
+
+def test_each_sheet_is_loaded_once_to_choose_it_and_read_it_again(
+    tmp_path: Path, loads: list[str]
+) -> None:
     table = open_table(candidates_workbook(tmp_path), filename="k.xlsx", max_rows=1000)
 
     first = list(islice(table.rows(), 2))
@@ -108,20 +114,16 @@ def test_each_sheet_is_loaded_once_to_choose_it_and_read_it_again(
 
     assert every[:2] == first
     assert [row.number for row in every] == [1, 3, 4, 6]
-    assert CountingWorkbook.loads == ["Deckblatt", "Kandidaten"]
+    assert loads == ["Deckblatt", "Kandidaten"]
 
 
-def test_a_sheet_asked_for_by_name_is_the_only_one_loaded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(workbook, "CalamineWorkbook", CountingWorkbook)
-    monkeypatch.setattr(CountingWorkbook, "loads", [])
+def test_a_sheet_asked_for_by_name_is_the_only_one_loaded(tmp_path: Path, loads: list[str]) -> None:
     table = open_table(candidates_workbook(tmp_path), filename="k.xlsx", max_rows=1000)
 
     rows = list(table.rows("Kandidaten"))
 
     assert len(rows) == 4
-    assert CountingWorkbook.loads == ["Kandidaten"]
+    assert loads == ["Kandidaten"]
 
 
 def test_another_sheet_can_be_read_by_name(tmp_path: Path) -> None:
