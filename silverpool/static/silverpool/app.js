@@ -106,9 +106,13 @@
 (function () {
   "use strict";
 
+  // Each time to an address of its own: a reload asked for while the one before was still
+  // loading could end with the page that one got, the fields as they were before.
   document.addEventListener("form-changed", function () {
     document.querySelectorAll("iframe[data-preview]").forEach(function (frame) {
-      frame.contentWindow.location.reload();
+      var url = new URL(frame.contentWindow.location.href);
+      url.searchParams.set("v", String(Date.now()));
+      frame.contentWindow.location.replace(url.href);
     });
   });
 
