@@ -64,12 +64,13 @@ def search_index_deferred(talent_ids: Sequence[int]) -> Iterator[None]:
             cursor.execute("INSERT INTO talents_search_deferred (id) VALUES (1)")
         yield
         with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO talents_talent_fts (rowid, search_text) "
-                "SELECT id, search_text FROM talents_talent "
-                "WHERE id IN (SELECT value FROM json_each(%s))",
-                [json.dumps(list(talent_ids))],
-            )
+            if talent_ids:
+                inserted = Talent.objects.filter(AnyOf(F("pk"), talent_ids)).order_by()
+                select, params = inserted.values_list("pk", "search_text").query.sql_with_params()
+                # An FTS5 table has no model: the insert is written here, the select by the ORM.
+                cursor.execute(
+                    f"INSERT INTO talents_talent_fts (rowid, search_text) {select}", params
+                )
             cursor.execute("DELETE FROM talents_search_deferred")
 
 
