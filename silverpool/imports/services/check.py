@@ -98,16 +98,16 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
-    for batch in read_chunks(job):
-        spool.add(batch)
-        counts["rows"] += batch.size
-        counts["invalid"] += len(batch.bad)
-        counts["repeated"] += len(batch.repeated)
-        emails = [row.fields["email"].lower() for row in batch.good]
+    for chunk in read_chunks(job):
+        spool.add(chunk)
+        counts["rows"] += chunk.size
+        counts["invalid"] += len(chunk.bad)
+        counts["repeated"] += len(chunk.repeated)
+        emails = [row.fields["email"].lower() for row in chunk.good]
         known = {email.lower() for email in find_by_emails(emails).values_list("email", flat=True)}
         counts["existing"] += len(known)
         counts["new"] += len(emails) - len(known)
-        for row in batch.good[: PREVIEW_ROWS - len(first)]:
+        for row in chunk.good[: PREVIEW_ROWS - len(first)]:
             first.append(
                 {
                     "row": row.number,
@@ -116,7 +116,7 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
                     "note": row.note,
                 }
             )
-        for bad in sorted(batch.bad + batch.repeated, key=lambda r: r.number):
+        for bad in sorted(chunk.bad + chunk.repeated, key=lambda r: r.number):
             if len(problems) < PREVIEW_PROBLEMS:
                 problems.append(problem(bad))
     return {**counts, "first": first, "problems": problems}

@@ -33,7 +33,7 @@ from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
 from ..values import clean_text
 from .rowstream import Batch, joined
-from .spool import SpoolMissing, discard_upload, spooled_batches
+from .spool import SpoolMissing, discard_upload, spooled_chunks
 from .upload import targets_of
 
 logger = logging.getLogger(__name__)
@@ -167,7 +167,7 @@ def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     channel = channel_for(job)
     cursor = job.cursor
     try:
-        for batch in joined(spooled_batches(job, skip=job.cursor)):
+        for batch in joined(spooled_chunks(job, skip=job.cursor)):
             state = _write_with_retries(job, batch, channel)
             if state is not None:
                 _finish(job, state, job.error)

@@ -6,7 +6,7 @@ check has done it once, so the run only writes, and needs neither the workbook i
 nor a second core for reading. The spool lies next to the upload and goes with it
 (`discard_upload`).
 
-Each batch is stored as a pickle, compressed, behind an HMAC of the server's secret key:
+Each chunk of rows is stored as a pickle, compressed, behind an HMAC of the server's secret key:
 a spool changed on disk is refused, not unpickled.
 """
 
@@ -37,12 +37,12 @@ def spool_path(job: ImportJob) -> Path:
 
 
 def _mac(job: ImportJob, data: bytes) -> bytes:
-    # The job's id in the salt: a batch copied from another job's spool is refused too.
+    # The job's id in the salt: a chunk copied from another job's spool is refused too.
     return salted_hmac(f"{SALT}:{job.pk}", data, algorithm="sha256").digest()
 
 
 class SpoolWriter:
-    """Writes a check's batches to a temporary file of its own that `keep` puts in place:
+    """Writes a check's chunks to a temporary file of its own that `keep` puts in place:
     a check that dies midway leaves the previous spool (or none), never half of one, and
     two checks of one job (the mapping changed meanwhile) do not write into each other."""
 
@@ -54,9 +54,9 @@ class SpoolWriter:
         )
         self.partial = Path(self.file.name)
 
-    def add(self, batch: Batch) -> None:
-        # Level 1: a third of the size for a few milliseconds a batch.
-        data = zlib.compress(pickle.dumps(batch, protocol=pickle.HIGHEST_PROTOCOL), 1)
+    def add(self, chunk: Batch) -> None:
+        # Level 1: a third of the size for a few milliseconds a chunk.
+        data = zlib.compress(pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL), 1)
         self.file.write(HEADER.pack(_mac(self.job, data), len(data)))
         self.file.write(data)
 
@@ -70,8 +70,8 @@ class SpoolWriter:
         self.partial.unlink(missing_ok=True)
 
 
-def spooled_batches(job: ImportJob, skip: int = 0) -> Iterator[Batch]:
-    """The checked batches after the first `skip` data rows (a resumed run's committed
+def spooled_chunks(job: ImportJob, skip: int = 0) -> Iterator[Batch]:
+    """The checked chunks after the first `skip` data rows (a resumed run's committed
     ones). Raises SpoolMissing if they are gone or were changed on disk."""
     try:
         file = spool_path(job).open("rb")
@@ -85,9 +85,9 @@ def spooled_batches(job: ImportJob, skip: int = 0) -> Iterator[Batch]:
             data = file.read(length)
             if len(data) < length or not hmac.compare_digest(mac, _mac(job, data)):
                 raise SpoolMissing
-            batch: Batch = pickle.loads(zlib.decompress(data))  # noqa: S301 (signed above)
-            if batch.start >= skip:
-                yield batch
+            chunk: Batch = pickle.loads(zlib.decompress(data))  # noqa: S301 (signed above)
+            if chunk.start >= skip:
+                yield chunk
 
 
 def discard_upload(job: ImportJob) -> None:
