@@ -267,7 +267,12 @@ class PoolMembership(models.Model):
         Pool, on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -293,7 +298,12 @@ class TalentTag(models.Model):
         Tag, on_delete=models.CASCADE, related_name="talent_tags", db_index=False
     )
     added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
     )
     added_at = models.DateTimeField(auto_now_add=True)
 
@@ -311,7 +321,11 @@ class Note(models.Model):
 
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
     )
     text = models.TextField(_("note"))
     # Art. 15 GDPR: the talent's own copy of their data includes only the notes marked so.
@@ -401,12 +415,18 @@ class Event(models.Model):
     )
     kind = models.CharField(max_length=32, choices=Kind)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
     )
     # Who acted when it was not a user: "API", a form title, "Talent", "System".
     actor_label = models.CharField(max_length=120, blank=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    # Events are read by talent (event_talent_idx), never across talents by time.
+    created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
