@@ -9,7 +9,14 @@ from django.db import connection
 from silverpool.accounts.models import User
 from silverpool.talents import services
 from silverpool.talents.models import Talent
-from silverpool.talents.search import MAX_QUERY_WORDS, TalentFilters, count_talents, filter_talents
+from silverpool.talents.search import (
+    MAX_QUERY_WORDS,
+    TalentFilters,
+    build_search_text,
+    count_talents,
+    filter_talents,
+    fold,
+)
 
 from .factories import make_pool, make_tag, make_talent
 
@@ -60,6 +67,27 @@ def test_sharp_s_and_accents_fold_both_ways(rita: User) -> None:
     assert search("jose strasse") == [talent]
     assert search("STRASSE") == [talent]
     assert search("göttingen") == search("gottingen") == [talent]
+
+
+@pytest.mark.parametrize(
+    ("text", "folded"),
+    [
+        ("Jürgen MÜLLER", "jurgen muller"),  # Latin accents: removed in one pass
+        ("Straße", "strasse"),
+        ("Łódź", "łodz"),  # a letter that does not decompose stays, its neighbours fold
+        ("Ελένη", "ελενη"),  # Greek accents, outside the Latin marks
+        ("a\u034fb", "a\u034fb"),  # the grapheme joiner is no accent
+        ("ﬁle①", "file1"),  # compatibility forms
+    ],
+)
+def test_fold_removes_accents_of_any_script(text: str, folded: str) -> None:
+    assert fold(text) == folded
+
+
+def test_search_text_holds_the_words_of_every_part_once_spaced() -> None:
+    parts = ["Anna-Lena", "", "---", "Müller", "a_b@x.de", "C++ / SQL"]
+
+    assert build_search_text(parts) == "anna lena muller a b x de c sql"
 
 
 @pytest.mark.parametrize(
