@@ -213,8 +213,14 @@ class Talent(models.Model):
     search_text = models.TextField(blank=True, editable=False)
     name_key = models.CharField(max_length=200, blank=True, editable=False)
     is_restricted = models.BooleanField(default=False, editable=False)
+    # Indexed where set only (talent_merged_into_idx, Meta): few talents are merged.
     merged_into = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged_from"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="merged_from",
+        db_index=False,
     )
 
     objects = TalentQuerySet.as_manager()
@@ -240,6 +246,11 @@ class Talent(models.Model):
             models.Index(fields=["name_key", "phone"], name="talent_name_phone_idx"),
             models.Index(fields=["linkedin_url"], name="talent_linkedin_idx"),
             models.Index(fields=["city"], name="talent_city_idx"),
+            models.Index(
+                fields=["merged_into"],
+                condition=Q(merged_into__isnull=False),
+                name="talent_merged_into_idx",
+            ),
             # Covers hidden_from with an index-only scan (see services.access.count_*).
             models.Index(
                 fields=["id", "is_restricted", "merged_into"],

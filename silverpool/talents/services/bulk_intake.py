@@ -461,20 +461,19 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
     them (one query with OR would read the whole table)."""
     by_name_phone = {(t.name_key, t.phone): t for t in talents if t.name_key and t.phone}
     by_linkedin = {t.linkedin_url: t for t in talents if t.linkedin_url}
-    # Plain values: every talent of the batch finds itself among them. Merged talents
-    # are left out here, not in the query: SQLite without statistics would read all
-    # talents through the index of merged_into (its "IS NULL" looks selective).
-    candidates = Talent.objects.values_list(
-        "pk", "first_name", "last_name", "name_key", "phone", "linkedin_url", "merged_into"
+    # Plain values, unsorted: every talent of the batch finds itself among them.
+    candidates = (
+        Talent.objects.active()
+        .order_by()
+        .values_list("pk", "first_name", "last_name", "name_key", "phone", "linkedin_url")
     )
     found = {
-        row[0]: row[:-1]
+        row[0]: row
         for condition in (
             AnyOf(Tuple(F("name_key"), F("phone")), by_name_phone),
             AnyOf(F("linkedin_url"), by_linkedin),
         )
         for row in candidates.filter(condition)
-        if row[-1] is None
     }
     pairs: dict[tuple[int, int], DuplicateFlag.Reason] = {}
     names = {}
