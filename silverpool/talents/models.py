@@ -267,6 +267,19 @@ class Talent(models.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
+def acting_user() -> "models.ForeignKey[Any, Any]":
+    """The user who added or wrote a row, if any. Not indexed: users are deactivated,
+    never deleted, so no row is looked up by it (and imports write many such rows)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
+
+
 class PoolMembership(models.Model):
     """A talent's place in a pool, with who put it there and when."""
 
@@ -277,14 +290,7 @@ class PoolMembership(models.Model):
     pool = models.ForeignKey(
         Pool, on_delete=models.CASCADE, related_name="memberships", db_index=False
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
-    )
+    added_by = acting_user()
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -308,14 +314,7 @@ class TalentTag(models.Model):
     tag = models.ForeignKey(
         Tag, on_delete=models.CASCADE, related_name="talent_tags", db_index=False
     )
-    added_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
-    )
+    added_by = acting_user()
     added_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -331,13 +330,7 @@ class Note(models.Model):
     """A recruiter's note on a talent; editable by its author or an admin."""
 
     talent = models.ForeignKey(Talent, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
-    )
+    author = acting_user()
     text = models.TextField(_("note"))
     # Art. 15 GDPR: the talent's own copy of their data includes only the notes marked so.
     visible_to_talent = models.BooleanField(
@@ -425,14 +418,7 @@ class Event(models.Model):
         Talent, on_delete=models.CASCADE, related_name="events", db_index=False
     )
     kind = models.CharField(max_length=32, choices=Kind)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        db_index=False,  # nothing looks up by it: users are deactivated, never deleted
-    )
+    actor = acting_user()
     # Who acted when it was not a user: "API", a form title, "Talent", "System".
     actor_label = models.CharField(max_length=120, blank=True)
     data = models.JSONField(default=dict, blank=True)

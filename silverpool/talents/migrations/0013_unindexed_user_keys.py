@@ -52,6 +52,7 @@ class Migration(migrations.Migration):
                     model_name="note",
                     name="author",
                     field=models.ForeignKey(
+                        blank=True,
                         db_index=False,
                         null=True,
                         on_delete=django.db.models.deletion.SET_NULL,
