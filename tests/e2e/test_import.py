@@ -1,6 +1,7 @@
 """A recruiter imports a messy German workbook in the browser: fixes one column of the
 suggested mapping, reads the preview, imports with a pool and a tag, watches the progress,
-downloads the rejected rows, finds the talents in the list and undoes the import.
+downloads the rejected rows, finds the talents in the list and undoes the import; and
+follows an import that one worker left halfway and the next one finished.
 
 The check and the run are background tasks. Here they wait in the database queue until
 the test runs the worker, as a worker process would, while the page polls. The live
@@ -17,10 +18,13 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import FilePayload, Page, Route, expect
 
 from silverpool.accounts.models import User
+from silverpool.imports.models import ImportJob
+from silverpool.imports.services import rowstream, run
 from silverpool.imports.views.xlsx import XLSX
 from silverpool.talents.models import Pool, Tag, Talent
 
@@ -179,3 +183,47 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     page.get_by_role("link", name="Talents", exact=True).click()
     expect(page.get_by_text("There are no talents yet.")).to_be_visible()
     assert not Talent.objects.exists()
+
+
+class WorkerGone(Exception):
+    """The worker stopped after a batch (killed, in production)."""
+
+
+def test_the_page_follows_an_import_a_worker_left_halfway(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Batches of two rows, so that the five data rows take three.
+    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    monkeypatch.setattr(rowstream, "CHUNK_ROWS", 2)
+    make_user("rita", User.Role.RECRUITER, first_name="Rita")
+    hold_polls(page)
+    log_in(page, "rita")
+    page.get_by_role("link", name="Import", exact=True).click()
+    upload: FilePayload = {"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}
+    page.get_by_label("Spreadsheet").set_input_files(files=[upload])
+    page.get_by_role("button", name="Upload").click()
+    page.get_by_role("button", name="Check the file").click()
+    run_worker()
+    page.get_by_role("button", name="Start the import").click()
+    state = page.locator("#job-state")
+    expect(state).to_have_text("Waiting to start")
+
+    # A worker writes the first batch and is gone; the page shows where it got to.
+    def gone(cursor: int) -> None:
+        raise WorkerGone
+
+    job = ImportJob.objects.get()
+    with pytest.raises(WorkerGone):
+        run.run_import(job.pk, on_batch=gone)
+    expect(page.get_by_role("heading", name="Importing…")).to_be_visible()
+    expect(state).to_have_text("Importing")
+    expect(page.locator("#progress-bar")).to_have_attribute("value", "2")
+    expect(page.locator("#progress")).to_contain_text("2 of 5 rows")
+
+    # Its lease runs out; the next worker goes on from the third row.
+    ImportJob.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    run_worker()
+    expect(page.get_by_role("heading", name="The import is done.")).to_be_visible()
+    expect(state).to_have_text("Imported")
+    expect(page.locator("#count-created")).to_have_text("3")
+    assert Talent.objects.count() == 3
