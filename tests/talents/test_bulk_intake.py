@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 
 from silverpool.accounts.models import User
 from silverpool.privacy.models import AuditEntry, ConsentRecord, LegalBasis, Purpose
@@ -314,6 +315,25 @@ def test_only_the_same_name_with_the_same_phone_is_a_likely_duplicate(db: None) 
 
     flags = {(f.talent_id, f.other_id) for f in DuplicateFlag.objects.all()}
     assert flags == {(max_.pk, result.created[1].pk)}
+
+
+def test_a_merged_talent_is_no_likely_duplicate(db: None) -> None:
+    kept = make_talent(first_name="Max", last_name="Muster", phone="+4930123456")
+    merged = make_talent(
+        first_name="Max", last_name="Muster", phone="+4930123456",
+        linkedin_url="https://www.linkedin.com/in/max-muster",
+    )  # fmt: skip
+    Talent.objects.filter(pk=merged.pk).update(merged_into=kept)
+
+    result = take(
+        Arrival(1, {"first_name": "Max", "last_name": "Muster", "email": "m@example.com",
+                    "phone": "+4930123456",
+                    "linkedin_url": "https://www.linkedin.com/in/max-muster"}),
+    )  # fmt: skip
+
+    new = result.created[1]
+    flags = DuplicateFlag.objects.filter(Q(talent=new) | Q(other=new))
+    assert {(f.talent_id, f.other_id) for f in flags} == {(kept.pk, new.pk)}
 
 
 def test_a_talent_brought_again_unchanged_gets_no_event(db: None) -> None:
