@@ -15,8 +15,9 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,7 @@ from silverpool.talents.models import (
     Talent,
     TalentTag,
 )
-from silverpool.talents.services.bulk_intake import intake_talents
+from silverpool.talents.services.bulk_intake import Arrival, intake_talents
 
 from ..talents.factories import make_pool, make_tag, make_talent
 from .workbooks import checked, imported, people, person, started, uploaded, xlsx
@@ -65,9 +66,9 @@ write_batch = run.intake_talents
 written = 0
 
 
-def write_then_hang(arrivals, channel):
+def write_then_hang(arrivals, channel, **options):
     global written
-    result = write_batch(arrivals, channel)
+    result = write_batch(arrivals, channel, **options)
     written += 1
     if written > int(os.environ["HANG_AFTER"]):
         print("hanging", flush=True)
@@ -320,6 +321,13 @@ def test_a_killed_check_is_run_again_by_the_reaper_and_its_reading_process_gives
     assert list(upload.parent.glob(f"{upload.name}*")) == []
 
 
+def first_talent(arrivals: Sequence[Arrival]) -> int:
+    """The number of the batch's first person (talent31@example.com: 31). On PostgreSQL two
+    batches are written at once, so tests tell them by their rows, not by the order of
+    the calls."""
+    return int(arrivals[0].fields["email"].removeprefix("talent").partition("@")[0])
+
+
 @transactional
 def test_a_database_error_mid_batch_is_retried_and_the_batch_written_once(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
@@ -327,13 +335,16 @@ def test_a_database_error_mid_batch_is_retried_and_the_batch_written_once(
     monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
     monkeypatch.setattr(run, "RETRY_DELAYS", (0, 0, 0, 0, 0))
     write_batch = intake_talents
-    calls = 0
+    calls, failed = 0, False
 
-    def fail_in_the_fourth_batch_once(*args: Any) -> Any:
-        nonlocal calls
+    def fail_in_the_fourth_batch_once(
+        arrivals: Sequence[Arrival], *args: Any, **options: Any
+    ) -> Any:
+        nonlocal calls, failed
         calls += 1
-        result = write_batch(*args)
-        if calls == 4:  # its rows are written: the rollback must take them back
+        result = write_batch(arrivals, *args, **options)
+        if first_talent(arrivals) == 31 and not failed:
+            failed = True  # its rows are written: the rollback must take them back
             raise OperationalError("server closed the connection unexpectedly")
         return result
 
@@ -354,25 +365,20 @@ def test_a_database_that_stays_away_leaves_the_job_to_the_reaper(
     monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
     monkeypatch.setattr(run, "RETRY_DELAYS", (0, 0, 0, 0, 0))
     write_batch = intake_talents
-    database_down = False
 
-    def write_unless_down(*args: Any) -> Any:
-        result = write_batch(*args)
-        if database_down:
+    def gone_after_two_batches(arrivals: Sequence[Arrival], *args: Any, **options: Any) -> Any:
+        result = write_batch(arrivals, *args, **options)
+        if first_talent(arrivals) > 2 * BATCH:
             raise OperationalError("could not connect to server")
         return result
 
-    def go_down_after_two_batches(cursor: int) -> None:
-        nonlocal database_down
-        database_down = cursor == 2 * BATCH
-
-    monkeypatch.setattr(run, "intake_talents", write_unless_down)
+    monkeypatch.setattr(run, "intake_talents", gone_after_two_batches)
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)
 
     with pytest.raises(OperationalError):
-        run.run_import(job.pk, on_batch=go_down_after_two_batches)
+        run.run_import(job.pk)
 
     job.refresh_from_db()
     assert (job.state, job.cursor, job.created_count) == (ImportJob.State.RUNNING, 20, 20)
@@ -381,7 +387,6 @@ def test_a_database_that_stays_away_leaves_the_job_to_the_reaper(
     job.refresh_from_db()
     assert (job.state, job.cursor) == (ImportJob.State.RUNNING, 20)
 
-    database_down = False
     monkeypatch.setattr(run, "intake_talents", write_batch)
     expire_lease(job)
     resume_imports.enqueue()
@@ -397,12 +402,21 @@ def test_a_worker_whose_job_was_claimed_by_another_stops_without_writing(
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)
+    write_batch = intake_talents
+    claimed = threading.Event()
 
     def stall_until_another_worker_claims(cursor: int) -> None:
         if cursor == BATCH:
             expire_lease(job)
             assert run._claim(job.pk) is not None  # the second worker, still reading
+            claimed.set()
 
+    def write_once_claimed(arrivals: Sequence[Arrival], *args: Any, **options: Any) -> Any:
+        if first_talent(arrivals) == BATCH + 1:
+            claimed.wait()  # written beside the first batch, on PostgreSQL
+        return write_batch(arrivals, *args, **options)
+
+    monkeypatch.setattr(run, "intake_talents", write_once_claimed)
     run.run_import(job.pk, on_batch=stall_until_another_worker_claims)
 
     job.refresh_from_db()
@@ -411,6 +425,7 @@ def test_a_worker_whose_job_was_claimed_by_another_stops_without_writing(
     assert "lease lost" in caplog.text
 
     # The second worker died too; the reaper finishes the import.
+    monkeypatch.setattr(run, "intake_talents", write_batch)
     expire_lease(job)
     resume_imports.enqueue()
 

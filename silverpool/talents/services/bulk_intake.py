@@ -9,7 +9,7 @@ The caller holds the transaction: a batch is written whole or not at all.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
@@ -127,18 +127,36 @@ class _Timeline:
             (talent_id, kind, self.actor_id, self.channel.actor_label, payload, self.now)
         )
 
-    def save(self) -> None:
+    def insert_events(self) -> None:
+        """Write the events collected so far."""
         insert_rows(Event, EVENT_FIELDS, self.events)
+        self.events = []
+
+    def save(self) -> None:
+        self.insert_events()
         active = {"last_activity_at": self.now}
         update_rows(Talent, [(pk, columns | active) for pk, columns in self.columns.items()])
         if only_active := self.existing - self.columns.keys():
             Talent.objects.filter(AnyOf(F("pk"), only_active)).update(**active)
 
 
-def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
+def intake_talents(
+    arrivals: Sequence[Arrival],
+    channel: Channel,
+    *,
+    wait_for_earlier: Callable[[], object] | None = None,
+) -> BulkResult:
     """Create the new talents among `arrivals` and update the existing ones (found by
     email) as `channel.existing` says; apply status, owner, pools and tags to every talent
-    taken. Arrivals must have distinct emails. Must run inside a transaction."""
+    taken. Arrivals must have distinct emails. Must run inside a transaction.
+
+    A caller writing several batches at once, each in a transaction of its own, passes
+    `wait_for_earlier`, which returns once the batches before this one have committed:
+    it is called before the first write to a row that was already there (a known
+    talent's fields and last activity, the likely duplicates' flags and timelines). Until
+    then a batch only inserts rows, which no other batch reads or locks, so two batches
+    never wait for each other; and after it, this batch's likely duplicates include the
+    earlier batches' talents."""
     assert transaction.get_connection().in_atomic_block, "intake_talents needs a transaction"
     now = timezone.now()
     timeline = _Timeline(channel, now)
@@ -181,6 +199,10 @@ def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
         else:
             result.unchanged[key] = result.updated.pop(key).talent
             timeline.existing.discard(changed.talent.pk)  # nothing happened to it
+    _open_legal_bases(result.created, channel)
+    timeline.insert_events()
+    if wait_for_earlier is not None:
+        wait_for_earlier()
     _flag_duplicates(
         [*result.created.values()]
         + [c.talent for c in result.updated.values() if DUPLICATE_RELEVANT & c.changes.keys()],
@@ -189,7 +211,7 @@ def intake_talents(arrivals: Sequence[Arrival], channel: Channel) -> BulkResult:
     timeline.save()
     if any(pool.is_private for pool in channel.pools):
         refresh_restriction([talent.pk for talent in touched.values()])
-    _apply_privacy(result.created, taken, channel)
+    _apply_intake_to_known(taken, channel)
     return result
 
 
@@ -513,13 +535,16 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
             timeline.existing.add(one)
 
 
-def _apply_privacy(created: dict[int, Talent], taken: list[Talent], channel: Channel) -> None:
+def _open_legal_bases(created: dict[int, Talent], channel: Channel) -> None:
     privacy.open_legal_bases(list(created.values()), rejected_applicant=channel.rejected_applicant)
     if channel.consent is not None:
         for talent in created.values():
             privacy.record_consent(
                 talent, channel.consent, actor=channel.actor, actor_label=channel.actor_label
             )
+
+
+def _apply_intake_to_known(taken: list[Talent], channel: Channel) -> None:
     if channel.rejected_applicant or channel.consent is not None:
         for talent in taken:
             privacy.apply_intake(
