@@ -50,8 +50,8 @@ LEASE = datetime.timedelta(minutes=2)
 RETRY_DELAYS = (1, 2, 4, 8, 16)
 MAX_ATTEMPTS = 5
 # Batches written at the same time on PostgreSQL, each by a thread with a connection of
-# its own: while the database commits one (a third of its time goes to checking the
-# foreign keys then), the worker builds the next. A run of 100,000 rows takes a quarter
+# its own: while the database writes or commits one (a third of its time goes to checking
+# the foreign keys then), the worker builds the next. A run of 100,000 rows takes a sixth
 # less (docs/benchmarks.md); three are no faster on two cores. SQLite writes one
 # transaction at a time.
 WRITERS = 2
