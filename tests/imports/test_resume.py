@@ -47,7 +47,16 @@ from silverpool.talents.models import (
 from silverpool.talents.services.bulk_intake import Arrival, intake_talents
 
 from ..talents.factories import make_pool, make_tag, make_talent
-from .workbooks import checked, imported, people, person, started, uploaded, xlsx
+from .workbooks import (
+    checked,
+    first_talent,
+    imported,
+    people,
+    person,
+    started,
+    uploaded,
+    xlsx,
+)
 
 transactional = pytest.mark.django_db(transaction=True)
 
@@ -319,13 +328,6 @@ def test_a_killed_check_is_run_again_by_the_reaper_and_its_reading_process_gives
     assert_imported_once(job, emails, rejected)
     # what the killed check left half-written went with the upload
     assert list(upload.parent.glob(f"{upload.name}*")) == []
-
-
-def first_talent(arrivals: Sequence[Arrival]) -> int:
-    """The number of the batch's first person (talent31@example.com: 31). On PostgreSQL two
-    batches are written at once, so tests tell them by their rows, not by the order of
-    the calls."""
-    return int(arrivals[0].fields["email"].removeprefix("talent").partition("@")[0])
 
 
 @transactional

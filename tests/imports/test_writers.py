@@ -4,6 +4,7 @@ holds when they are written one after the other (SQLite, and these same tests th
 Transactional: the writers' connections must see what the test wrote."""
 
 import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,7 @@ from silverpool.talents.models import DuplicateFlag, Event, Talent
 from silverpool.talents.services.bulk_intake import Arrival, intake_talents
 
 from ..talents.factories import make_pool, make_talent
-from .workbooks import checked, imported, people, person, uploaded, xlsx
+from .workbooks import checked, first_talent, imported, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -34,11 +35,6 @@ def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def expected_writers() -> int:
     return run.WRITERS if connection.vendor == "postgresql" else 1
-
-
-def first_talent(arrivals: Sequence[Arrival]) -> int:
-    """The number of the batch's first person (talent3@example.com: 3)."""
-    return int(arrivals[0].fields["email"].removeprefix("talent").partition("@")[0])
 
 
 class Writing:
@@ -59,7 +55,7 @@ class Writing:
             self.now += 1
             self.most = max(self.most, self.now)
         try:
-            threading.Event().wait(0.2)
+            time.sleep(0.2)
             return intake_talents(arrivals, *args, **options)
         finally:
             with self.lock:
@@ -95,7 +91,7 @@ def test_likely_duplicates_in_batches_written_at_once_are_all_flagged(
 
     def first_batch_late(arrivals: Sequence[Arrival], *args: Any, **options: Any) -> Any:
         if arrivals[0].fields["email"] == "talent1@example.com":
-            threading.Event().wait(1)
+            time.sleep(1)
         return writing(arrivals, *args, **options)
 
     monkeypatch.setattr(run, "intake_talents", first_batch_late)

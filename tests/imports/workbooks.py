@@ -18,6 +18,7 @@ from silverpool.imports.models import ImportJob
 from silverpool.imports.reading import Cell
 from silverpool.imports.services.check import check_file
 from silverpool.talents.models import Pool, Tag
+from silverpool.talents.services.bulk_intake import Arrival
 
 HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "Ort", "Position", "Bemerkung"]
 
@@ -39,6 +40,13 @@ def person(number: int, **cells: Cell) -> list[Cell]:
 
 def people(count: int, start: int = 1) -> list[list[Cell]]:
     return [person(number) for number in range(start, start + count)]
+
+
+def first_talent(arrivals: Sequence[Arrival]) -> int:
+    """The number of a batch's first person (talent31@example.com: 31). On PostgreSQL two
+    batches are written at once, so tests tell them by their rows, not by the order of
+    the calls."""
+    return int(arrivals[0].fields["email"].removeprefix("talent").partition("@")[0])
 
 
 def xlsx(path: Path, rows: Iterable[Sequence[Cell]], headers: Sequence[Cell] = HEADERS) -> Path:

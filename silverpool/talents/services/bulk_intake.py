@@ -151,12 +151,12 @@ def intake_talents(
     taken. Arrivals must have distinct emails. Must run inside a transaction.
 
     A caller writing several batches at once, each in a transaction of its own, passes
-    `wait_for_earlier`, which returns once the batches before this one have committed:
-    it is called before the first write to a row that was already there (a known
-    talent's fields and last activity, the likely duplicates' flags and timelines). Until
-    then a batch only inserts rows, which no other batch reads or locks, so two batches
-    never wait for each other; and after it, this batch's likely duplicates include the
-    earlier batches' talents."""
+    `wait_for_earlier`, which returns once the batch before this one has ended: it is
+    called before the first write to a row that was already there (a known talent's
+    fields and last activity, the likely duplicates' flags and timelines). Until then a
+    batch only inserts rows and changes rows it inserted, which no other batch sees or
+    locks, so two batches never wait for each other; and after it, this batch's likely
+    duplicates include the earlier batches' talents."""
     assert transaction.get_connection().in_atomic_block, "intake_talents needs a transaction"
     now = timezone.now()
     timeline = _Timeline(channel, now)
