@@ -161,3 +161,38 @@ def test_a_cancel_while_the_next_batch_is_being_written_takes_that_batch_back(
     assert (job.state, job.cursor, job.created_count) == (ImportJob.State.CANCELLED, BATCH, BATCH)
     assert Talent.objects.count() == BATCH
     assert job.talents.count() == BATCH
+
+
+def test_connections_lost_while_batches_are_written_are_opened_again(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As if the database restarted during the second batch: every other connection is
+    gone (the other writer's, and the one that finishes the job); the batches are written
+    again and the job finishes."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's database is a file: nothing to restart")
+    restarted = False
+
+    def restart_during_the_second_batch(
+        arrivals: Sequence[Arrival], *args: Any, **options: Any
+    ) -> Any:
+        nonlocal restarted
+        result = intake_talents(arrivals, *args, **options)
+        if first_talent(arrivals) == BATCH + 1 and not restarted:
+            restarted = True
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+        return result
+
+    monkeypatch.setattr(run, "intake_talents", restart_during_the_second_batch)
+
+    job = imported(xlsx(tmp_path / "t.xlsx", people(6)), rita)
+
+    assert restarted
+    job.refresh_from_db()
+    assert (job.state, job.cursor, job.created_count) == (ImportJob.State.DONE, 6, 6)
+    assert Talent.objects.count() == 6
+    assert job.talents.count() == 6

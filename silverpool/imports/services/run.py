@@ -220,6 +220,9 @@ def _written(
             yield batch, _write_with_retries(job, batch, channel)
         return
     language = translation.get_language()
+    # Idle while the threads write: a database restart meanwhile would leave it broken for
+    # finishing the job, a new one is not.
+    connection.close()
     pending: deque[tuple[Batch, Future[str | None]]] = deque()
     earlier: threading.Event | None = None
     with ThreadPoolExecutor(count, thread_name_prefix=f"import-{job.pk}") as pool:
