@@ -12,7 +12,6 @@ backoff; the batch it interrupted rolled back, so it is simply written again.
 """
 
 import datetime
-import functools
 import logging
 import threading
 import time
@@ -212,8 +211,9 @@ def _written(
 ) -> Generator[tuple[Batch, str | None]]:
     """Write the batches; each with the state to finish in if the job must stop there
     (see _write), in the file's order. Once the caller stops, or an exception comes, the
-    batches still being written end before this does: they roll back, since the cursor
-    is no longer where they begin."""
+    batches still being written end before this does: after a batch that stopped or
+    failed they roll back, since the cursor is not where they begin; after an
+    interruption (Ctrl+C in the command) they are finished."""
     count = writers()
     if count == 1:
         for batch in batches:
@@ -231,8 +231,8 @@ def _written(
                 done, future = pending.popleft()
                 yield done, future.result()
             ended = threading.Event()
-            write = functools.partial(_write_in_thread, job, batch, channel, earlier, ended)
-            pending.append((batch, pool.submit(write, language)))
+            future = pool.submit(_write_in_thread, job, batch, channel, earlier, ended, language)
+            pending.append((batch, future))
             earlier = ended
         while pending:
             done, future = pending.popleft()
