@@ -67,6 +67,12 @@ class ImportJob(models.Model):
     headers = models.JSONField(default=list, blank=True)
     # One [field, custom key] pair per column, as headers.Target.
     mapping = models.JSONField(default=list, blank=True)
+    # What the mapping page shows without opening the file again (calamine loads a sheet
+    # whole: seconds and hundreds of MB for a large one): the file's sheets, and the first
+    # data rows of the chosen one as text. The rows quote the file: they go when the
+    # import starts.
+    sheets = models.JSONField(default=list, blank=True)
+    sample = models.JSONField(default=list, blank=True)
     default_country = models.CharField(max_length=2, default="DE")
 
     # The decisions.

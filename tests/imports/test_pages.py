@@ -298,6 +298,21 @@ def test_the_mapping_page_shows_the_header_row_examples_and_every_target(
     assert "Country of phone numbers without a country code" in html
 
 
+def test_a_job_uploaded_before_its_examples_were_kept_reads_them_once(
+    recruiter_client: Client,
+) -> None:
+    upload(recruiter_client, workbook([person(1, city="Köln")], sheets=("Talente", "Alt")))
+    job = latest_job()
+    ImportJob.objects.filter(pk=job.pk).update(sheets=[], sample=[])
+
+    html = recruiter_client.get(reverse("imports:import-mapping", args=[job.pk])).content.decode()
+
+    assert "Köln" in html
+    assert 'value="Alt"' in html  # the sheet can be chosen
+    job.refresh_from_db()
+    assert (job.sheets, job.sample[0][-1]) == (["Talente", "Alt"], "Köln")
+
+
 def test_a_mapping_without_an_email_column_is_refused_with_the_reason(
     recruiter_client: Client,
 ) -> None:
@@ -373,7 +388,7 @@ def test_a_mapping_can_be_saved_and_applied_to_another_file(
     assert second.mapping[3] == ["ignore", ""]  # "Tel" is not in the saved mapping
 
 
-def test_starting_the_check_does_not_open_the_file_again(
+def test_the_mapping_page_and_starting_the_check_do_not_open_the_file_again(
     recruiter_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     upload(recruiter_client, workbook([person(1)]))
@@ -393,7 +408,7 @@ def test_starting_the_check_does_not_open_the_file_again(
 
     assert page.status_code == 200
     assert response["Location"] == reverse("imports:import-detail", args=[job.pk])
-    assert opened == [job.pk]  # for the page's examples, not for the check
+    assert opened == []  # the upload kept the sheets and the examples
 
 
 def test_choosing_another_sheet_reads_its_header_and_drops_the_check(
@@ -615,6 +630,11 @@ def test_a_second_click_on_start_changes_nothing(
     assert response["Location"] == job_urls(done_job)["detail"]
     assert done_job.existing == ImportJob.Existing.FILL
     assert Talent.objects.count() == 3
+
+
+def test_the_example_rows_are_forgotten_once_the_import_starts(done_job: ImportJob) -> None:
+    assert done_job.sample == []
+    assert done_job.sheets == ["Talente"]
 
 
 @pytest.fixture

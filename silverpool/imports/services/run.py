@@ -93,8 +93,9 @@ def start_import(
         job.refresh_from_db()
     if stop_refusal(job.preview, job.invalid):
         return False
+    # The mapping page's example rows are not shown again (see ImportJob.sample).
     queued = ImportJob.objects.filter(pk=job.pk, state=ImportJob.State.READY).update(
-        state=ImportJob.State.QUEUED, lease_until=timezone.now() + LEASE
+        state=ImportJob.State.QUEUED, lease_until=timezone.now() + LEASE, sample=[]
     )
     if queued and enqueue:
         transaction.on_commit(lambda: run_import.enqueue(job.pk))

@@ -23,11 +23,13 @@ from ..headers import (
     suggest_mapping,
 )
 from ..models import ImportJob, SavedMapping
-from ..reading import Cell, Table, UnreadableFile, open_table
+from ..reading import Row, Table, UnreadableFile, open_table
 from ..values import clean_text
 
-# Rows read to find the header and to show the mapping page's examples.
+# Rows read to find the header; the first data rows among them are the mapping page's
+# examples.
 SAMPLE_ROWS = 30
+EXAMPLE_ROWS = 5
 
 
 def open_job_table(job: ImportJob) -> Table:
@@ -51,6 +53,7 @@ def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
     job.file.save("upload", upload, save=False)
     try:
         table = open_job_table(job)
+        job.sheets = table.sheets
         choose_sheet(job, table, table.default_sheet)
     except UnreadableFile:
         job.file.delete(save=False)
@@ -68,6 +71,7 @@ def choose_sheet(job: ImportJob, table: Table, sheet: str) -> None:
     header_cells = next(cells for number, cells in sample if number == job.header_row)
     width = max(len(cells) for _number, cells in sample)
     job.headers = [clean_text(cell) for cell in header_cells] + [""] * (width - len(header_cells))
+    job.sample = _examples(sample, job.header_row)
     saved = saved_mapping_for(job.headers)
     if saved is not None:
         apply_saved_mapping(job, saved)
@@ -98,6 +102,7 @@ def save_suggestion(job: ImportJob, *, state: str = ImportJob.State.MAPPING) -> 
         header_row=job.header_row,
         headers=job.headers,
         mapping=job.mapping,
+        sample=job.sample,
         default_country=job.default_country,
         state=state,
         preview={},
@@ -108,13 +113,17 @@ def save_suggestion(job: ImportJob, *, state: str = ImportJob.State.MAPPING) -> 
     return bool(saved)
 
 
-def sample_rows(job: ImportJob, table: Table) -> list[tuple[int, list[Cell]]]:
-    """The first data rows below the header, for the mapping page."""
-    rows = []
-    for number, cells in islice(table.rows(job.sheet), SAMPLE_ROWS):
-        if number > job.header_row:
-            rows.append((number, cells))
-    return rows[:5]
+def _examples(sample: Sequence[Row], header_row: int) -> list[list[str]]:
+    below = (cells for number, cells in sample if number > header_row)
+    return [[clean_text(cell) for cell in cells] for cells in islice(below, EXAMPLE_ROWS)]
+
+
+def keep_sheets_and_examples(job: ImportJob) -> None:
+    """For a job uploaded before the sheets and examples were kept with it: read them."""
+    table = open_job_table(job)
+    job.sheets = table.sheets
+    job.sample = _examples(list(islice(table.rows(job.sheet), SAMPLE_ROWS)), job.header_row)
+    ImportJob.objects.filter(pk=job.pk).update(sheets=job.sheets, sample=job.sample)
 
 
 def targets_of(job: ImportJob) -> list[Target]:

@@ -20,8 +20,7 @@ from .. import services
 from ..access import get_job_for
 from ..forms.mapping import MappingForm, SavedMappingForm, SheetForm
 from ..models import ImportJob, SavedMapping
-from ..reading import Cell, Table, UnreadableFile
-from ..values import clean_text
+from ..reading import UnreadableFile
 
 EXAMPLES = 3
 
@@ -33,10 +32,10 @@ class Column:
     examples: list[str]
 
 
-def _columns(form: MappingForm, samples: list[tuple[int, list[Cell]]]) -> list[Column]:
+def _columns(form: MappingForm, rows: list[list[str]]) -> list[Column]:
     columns = []
     for index, field in enumerate(form.columns()):
-        values = (clean_text(cells[index]) for _n, cells in samples if index < len(cells))
+        values = (cells[index] for cells in rows if index < len(cells))
         examples = [value for value in values if value][:EXAMPLES]
         columns.append(Column(get_column_letter(index + 1), field, examples))
     return columns
@@ -53,17 +52,17 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     form = MappingForm(
         request.POST if action == "check" else None, job=job, custom_fields=custom_fields
     )
-    # Checked first: starting the check needs nothing of the file (calamine loads a sheet
-    # whole, seconds and 100s of MB for a large one).
+    # The page needs nothing of the file but to choose another sheet (calamine loads a
+    # sheet whole, seconds and 100s of MB for a large one): see ImportJob.sample.
     if action == "check" and form.is_valid() and (checking := _check(request, job, form)):
         return checking
-    table = services.open_job_table(job)
-    sheet_form = SheetForm(
-        request.POST if action == "sheet" else None, job=job, sheets=table.sheets
-    )
+    if not job.sheets:
+        services.keep_sheets_and_examples(job)
+    sheet_form = SheetForm(request.POST if action == "sheet" else None, job=job, sheets=job.sheets)
     saved_form = SavedMappingForm(request.POST if action == "saved" else None)
     if action == "sheet" and sheet_form.is_valid():
         try:
+            table = services.open_job_table(job)
             services.choose_sheet(job, table, sheet_form.cleaned_data["sheet"])
         except UnreadableFile as error:  # an empty notes sheet, one over the row limit
             job.refresh_from_db()
@@ -75,7 +74,7 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
         services.apply_saved_mapping(job, saved_form.cleaned_data["saved"])
         services.save_suggestion(job)
         return redirect("imports:import-mapping", pk=job.pk)
-    return _page(request, job, table, form, sheet_form, saved_form)
+    return _page(request, job, form, sheet_form, saved_form)
 
 
 def _check(request: AuthedRequest, job: ImportJob, form: MappingForm) -> HttpResponse | None:
@@ -97,7 +96,6 @@ def _check(request: AuthedRequest, job: ImportJob, form: MappingForm) -> HttpRes
 def _page(
     request: AuthedRequest,
     job: ImportJob,
-    table: Table,
     form: MappingForm,
     sheet_form: SheetForm,
     saved_form: SavedMappingForm,
@@ -105,8 +103,8 @@ def _page(
     context = {
         "job": job,
         "form": form,
-        "columns": _columns(form, services.sample_rows(job, table)),
-        "sheet_form": sheet_form if len(table.sheets) > 1 else None,
+        "columns": _columns(form, job.sample),
+        "sheet_form": sheet_form if len(job.sheets) > 1 else None,
         "saved_form": saved_form if SavedMapping.objects.exists() else None,
     }
     refused = form.errors or sheet_form.errors or saved_form.errors
