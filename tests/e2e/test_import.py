@@ -1,7 +1,8 @@
 """A recruiter imports a messy German workbook in the browser: fixes one column of the
 suggested mapping, reads the preview, imports with a pool and a tag, watches the progress,
-downloads the rejected rows, finds the talents in the list and undoes the import; and
-follows an import that one worker left halfway and the next one finished.
+downloads the rejected rows, finds the talents in the list and undoes the import;
+follows an import that one worker left halfway and the next one finished; and cancels
+one.
 
 The check and the run are background tasks. Here they wait in the database queue until
 the test runs the worker, as a worker process would, while the page polls. The live
@@ -20,7 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from playwright.sync_api import FilePayload, Page, Route, expect
+from playwright.sync_api import FilePayload, Locator, Page, Route, expect
 
 from silverpool.accounts.models import User
 from silverpool.imports.models import ImportJob
@@ -88,6 +89,13 @@ def hold_polls(page: Page) -> None:
     page.route(lambda url: "fragment=" in url, forward)
 
 
+def upload_messy_workbook(page: Page) -> None:
+    page.get_by_role("link", name="Import", exact=True).click()
+    upload: FilePayload = {"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}
+    page.get_by_label("Spreadsheet").set_input_files(files=[upload])
+    page.get_by_role("button", name="Upload").click()
+
+
 def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     make_user("rita", User.Role.RECRUITER, first_name="Rita")
     Pool.objects.create(name="Backend")
@@ -95,14 +103,12 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     hold_polls(page)
     log_in(page, "rita")
 
-    # Upload.
-    page.get_by_role("link", name="Import", exact=True).click()
-    upload: FilePayload = {"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}
-    page.get_by_label("Spreadsheet").set_input_files(files=[upload])
-    page.get_by_role("button", name="Upload").click()
+    upload_messy_workbook(page)
 
-    # The mapping: the header below the title row, "Stelle" mapped by hand.
+    # The mapping: the header below the title row, examples from the rows below it,
+    # "Stelle" mapped by hand.
     expect(page.get_by_text("The headers are in row 3")).to_be_visible()
+    expect(page.get_by_text("Backend-Entwicklerin")).to_be_visible()
     expect(page.get_by_label("E-Mail-Adresse")).to_have_value("email")
     expect(page.get_by_label("Stelle", exact=True)).to_have_value("ignore")
     page.get_by_label("Stelle", exact=True).select_option(label="Current job title")
@@ -189,32 +195,35 @@ class WorkerGone(Exception):
     """The worker stopped after a batch (killed, in production)."""
 
 
-def test_the_page_follows_an_import_a_worker_left_halfway(
-    page: Page, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Batches of two rows, so that the five data rows take three.
+def left_after_its_first_batch(page: Page, monkeypatch: pytest.MonkeyPatch) -> Locator:
+    """Rita's import of the five data rows, in batches of two, whose worker wrote the first
+    batch and is gone; the page's state label."""
     monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
     monkeypatch.setattr(rowstream, "CHUNK_ROWS", 2)
     make_user("rita", User.Role.RECRUITER, first_name="Rita")
     hold_polls(page)
     log_in(page, "rita")
-    page.get_by_role("link", name="Import", exact=True).click()
-    upload: FilePayload = {"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}
-    page.get_by_label("Spreadsheet").set_input_files(files=[upload])
-    page.get_by_role("button", name="Upload").click()
+    upload_messy_workbook(page)
     page.get_by_role("button", name="Check the file").click()
     run_worker()
     page.get_by_role("button", name="Start the import").click()
     state = page.locator("#job-state")
     expect(state).to_have_text("Waiting to start")
 
-    # A worker writes the first batch and is gone; the page shows where it got to.
     def gone(cursor: int) -> None:
         raise WorkerGone
 
-    job = ImportJob.objects.get()
     with pytest.raises(WorkerGone):
-        run.run_import(job.pk, on_batch=gone)
+        run.run_import(ImportJob.objects.get().pk, on_batch=gone)
+    return state
+
+
+def test_the_page_follows_an_import_a_worker_left_halfway(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = left_after_its_first_batch(page, monkeypatch)
+
+    # The page shows where the worker got to.
     expect(page.get_by_role("heading", name="Importing…")).to_be_visible()
     expect(state).to_have_text("Importing")
     expect(page.locator("#progress-bar")).to_have_attribute("value", "2")
@@ -227,3 +236,22 @@ def test_the_page_follows_an_import_a_worker_left_halfway(
     expect(state).to_have_text("Imported")
     expect(page.locator("#count-created")).to_have_text("3")
     assert Talent.objects.count() == 3
+
+
+def test_a_cancelled_import_keeps_what_it_wrote_and_can_be_undone(
+    page: Page, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = left_after_its_first_batch(page, monkeypatch)
+    expect(page.locator("#progress")).to_contain_text("2 of 5 rows")
+
+    page.get_by_role("button", name="Cancel the import").click()
+    expect(page.get_by_role("button", name="Cancel the import")).to_have_count(0)
+    # The next worker stops before the second batch.
+    ImportJob.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    run_worker()
+
+    expect(page.get_by_text("The import was cancelled.")).to_be_visible()
+    expect(state).to_have_text("Cancelled")
+    expect(page.locator("#count-created")).to_have_text("2")
+    expect(page.get_by_role("link", name="Undo the import")).to_be_visible()
+    assert Talent.objects.count() == 2
