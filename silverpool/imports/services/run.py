@@ -199,7 +199,7 @@ def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     _finish(job, ImportJob.State.DONE)
 
 
-def writers() -> int:
+def _writers() -> int:
     """How many batches are written at once (see WRITERS). In a transaction of the
     caller's, the batches' rows are invisible to other connections: one at a time."""
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
@@ -215,7 +215,7 @@ def _written(
     batches still being written end before this does: after a batch that stopped or
     failed they roll back, since the cursor is not where they begin; after an
     interruption (Ctrl+C in the command) they are finished."""
-    count = writers()
+    count = _writers()
     if count == 1:
         for batch in batches:
             yield batch, _write_with_retries(job, batch, channel)
