@@ -37,6 +37,7 @@ from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, i
 from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
 from ..values import clean_text
+from .garbage import paused_collection
 from .rowstream import Batch, joined
 from .spool import SpoolMissing, discard_upload, spooled_chunks
 from .upload import targets_of
@@ -180,11 +181,12 @@ def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     cursor, state = job.cursor, None
     try:
         batches = joined(spooled_chunks(job, skip=job.cursor))
-        with closing(_written(job, batches, channel)) as written:
+        with paused_collection() as collect, closing(_written(job, batches, channel)) as written:
             for batch, state in written:
                 if state is not None:
                     break
                 cursor = batch.start + batch.size
+                collect(batch.size)
                 if on_batch is not None:
                     on_batch(cursor)
         if state is not None:

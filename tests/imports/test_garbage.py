@@ -1,0 +1,91 @@
+"""The garbage collector during a run (services/garbage.py): paused, collecting once
+every COLLECT_EVERY rows, and as it was before once the run ends."""
+
+import gc
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from silverpool.accounts.models import User
+from silverpool.imports.models import ImportJob
+from silverpool.imports.services import garbage, rowstream
+from silverpool.talents.models import Talent
+from silverpool.talents.services import bulk_intake
+
+from .workbooks import imported, people, xlsx
+
+
+@pytest.fixture
+def full_collections() -> Iterator[list[int]]:
+    """The generation of each collection that starts while the test runs."""
+    started: list[int] = []
+
+    def note(phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            started.append(info["generation"])
+
+    gc.callbacks.append(note)
+    yield started
+    gc.callbacks.remove(note)
+
+
+def test_collection_is_paused_and_runs_once_every_so_many_rows(
+    monkeypatch: pytest.MonkeyPatch, full_collections: list[int]
+) -> None:
+    monkeypatch.setattr(garbage, "COLLECT_EVERY", 10)
+    with garbage.paused_collection() as collect:
+        assert not gc.isenabled()
+        collect(6)
+        assert full_collections == []
+        collect(6)  # 12 rows: one collection, and the count starts again
+        collect(6)
+        assert full_collections == [2]
+        collect(4)
+        assert full_collections == [2, 2]
+    assert gc.isenabled()
+
+
+def test_collection_is_as_it_was_after_an_error_and_stays_off_if_it_was_off() -> None:
+    with pytest.raises(RuntimeError), garbage.paused_collection():
+        raise RuntimeError
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with garbage.paused_collection():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+
+@pytest.mark.django_db
+def test_a_run_writes_with_collection_paused_and_collects_between_batches(
+    tmp_path: Path,
+    rita: User,
+    monkeypatch: pytest.MonkeyPatch,
+    full_collections: list[int],
+) -> None:
+    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    monkeypatch.setattr(garbage, "COLLECT_EVERY", 4)
+    enabled_while_writing, collections_before = [], []
+    intake = bulk_intake.intake_talents
+
+    def watched(*args: Any, **kwargs: Any) -> bulk_intake.BulkResult:
+        enabled_while_writing.append(gc.isenabled())
+        collections_before.append(len(full_collections))
+        return intake(*args, **kwargs)
+
+    monkeypatch.setattr("silverpool.imports.services.run.intake_talents", watched)
+    job = imported(xlsx(tmp_path / "t.xlsx", people(9)), rita)
+
+    assert job.state == ImportJob.State.DONE
+    assert Talent.objects.count() == 9
+    assert enabled_while_writing == [False] * 5
+    # Batches of two rows: one collection after the 4th row and one after the 8th, and
+    # none of the collector's own meanwhile.
+    first = collections_before[0]
+    assert collections_before == [first, first, first + 1, first + 1, first + 2]
+    assert full_collections[first : first + 2] == [2, 2]  # full ones
+    assert gc.isenabled()
