@@ -8,6 +8,7 @@ once and the rows go to the database as plain tuples. Values must already be wha
 model field holds (validated by the caller): no defaults, no `pre_save`, no signals.
 """
 
+import datetime
 import functools
 import json
 from collections import defaultdict
@@ -24,6 +25,11 @@ def _converter(field: models.Field[Any, Any]) -> Convert | None:
     if isinstance(field, models.JSONField):
         return _json
     if connection.vendor == "postgresql":
+        if isinstance(field, models.DateField):  # and DateTimeField
+            # COPY's text format, in which psycopg writes a datetime at about 2.5 µs and
+            # a date at 1 µs, a tenth of a new talent's rows in all; ISO text carries the
+            # time zone. A batch's rows share a few moments: each converted once.
+            return functools.lru_cache(maxsize=64)(_isoformat)
         return None
     # SQLite stores these as text in the format Django reads back.
     ops = connection.ops
@@ -37,6 +43,10 @@ def _converter(field: models.Field[Any, Any]) -> Convert | None:
             value, field.max_digits, field.decimal_places
         )
     return None
+
+
+def _isoformat(value: datetime.date) -> str:
+    return value.isoformat()
 
 
 def _json(value: Any) -> str:

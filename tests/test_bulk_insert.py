@@ -10,6 +10,7 @@ from django.db import transaction
 from silverpool.accounts.models import User
 from silverpool.bulk_insert import insert_rows, reserve_ids, update_rows
 from silverpool.imports.models import ImportedTalent, ImportJob
+from silverpool.privacy.models import LegalBasis
 from silverpool.talents.models import Note, Talent
 from tests.talents.factories import make_talent
 
@@ -99,3 +100,26 @@ def test_update_rows_sets_each_rows_own_fields(db: None) -> None:
 
 def make_job(user: User) -> ImportJob:
     return ImportJob.objects.create(uploaded_by=user, original_name="talente.xlsx", size=1)
+
+
+def test_dates_read_back_as_written(db: None) -> None:
+    talent = make_talent()
+    LegalBasis.objects.filter(talent=talent).delete()
+    since = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=BERLIN)
+    dates = [datetime.date(2027, 1, 1), datetime.date(2029, 2, 28), datetime.date(1999, 12, 31)]
+
+    with transaction.atomic():
+        insert_rows(
+            LegalBasis,
+            ("talent_id", "state", "since", "hold_until", "consent_deadline", "due_on")
+            + ("notice_due_on", "legal_hold_reason", "purposes", "reminders_sent")
+            + ("link_key", "updated_at"),
+            [
+                (talent.pk, LegalBasis.State.AWAITING_CONSENT, since, None, *dates)
+                + ("", [], [], "k" * 32, since)
+            ],
+        )
+
+    basis = LegalBasis.objects.get(talent=talent)
+    assert (basis.since, basis.hold_until) == (since, None)
+    assert [basis.consent_deadline, basis.due_on, basis.notice_due_on] == dates
