@@ -59,20 +59,31 @@ def build_search_text(parts: Iterable[str]) -> str:
     return text[:MAX_SEARCH_TEXT]
 
 
+# Its SQL as the migrations made it, kept to create it again.
+INSERT_TRIGGER = "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = %s"
+
+
 @contextmanager
 def search_index_deferred(talent_ids: Sequence[int]) -> Iterator[None]:
     """The talents with `talent_ids`, inserted inside, go into SQLite's search index in one
-    statement at the end instead of one at a time by the trigger (migration 0010): half
-    the cost of inserting them. PostgreSQL's index needs nothing of this."""
+    statement at the end instead of one at a time by the insert trigger (migration 0002),
+    which is dropped meanwhile: with any trigger on the table SQLite copies every page a
+    row touches to a statement journal first (migration 0015). A schema change in the
+    transaction, like the rows: other connections see neither until it commits, and
+    none of them can insert meanwhile (SQLite has one writer). PostgreSQL's index needs
+    nothing of this."""
     if connection.vendor != "sqlite":
         yield
         return
-    # A savepoint: if the inserts fail, the switch goes with them.
+    # A savepoint: if the inserts fail, the trigger comes back with them.
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("INSERT INTO talents_search_deferred (id) VALUES (1)")
+            cursor.execute(INSERT_TRIGGER, ["talents_talent_fts_ai"])
+            (trigger,) = cursor.fetchone()
+            cursor.execute("DROP TRIGGER talents_talent_fts_ai")
         yield
         with connection.cursor() as cursor:
+            cursor.execute(trigger)
             if talent_ids:
                 inserted = Talent.objects.filter(AnyOf(F("pk"), talent_ids)).order_by()
                 select, params = inserted.values_list("pk", "search_text").query.sql_with_params()
@@ -80,7 +91,6 @@ def search_index_deferred(talent_ids: Sequence[int]) -> Iterator[None]:
                 cursor.execute(
                     f"INSERT INTO talents_talent_fts (rowid, search_text) {select}", params
                 )
-            cursor.execute("DELETE FROM talents_search_deferred")
 
 
 class PrefixMatch(Func):

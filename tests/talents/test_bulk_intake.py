@@ -413,8 +413,8 @@ def found_by_search(query: str) -> list[str]:
 def test_talents_taken_in_bulk_are_found_by_the_search_and_the_next_one_alone_too(
     db: None,
 ) -> None:
-    """On SQLite the batch is indexed in one statement, the trigger switched off meanwhile
-    (migration 0010); afterwards it indexes each new talent again."""
+    """On SQLite the batch is indexed in one statement, the trigger dropped meanwhile
+    (migration 0015); afterwards it indexes each new talent again."""
     people = [
         {"first_name": "Jördis", "email": "j@example.com"},
         {"first_name": "Jörn", "email": "jo@example.com", "city": "Würzburg"},

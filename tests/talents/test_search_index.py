@@ -8,13 +8,13 @@ check talents.E001 make that loud.
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.db import connection
+from django.db import connection, transaction
 
 from silverpool.accounts.models import User
 from silverpool.talents import services
 from silverpool.talents.checks import FTS_TRIGGERS
 from silverpool.talents.models import Talent
-from silverpool.talents.search import TalentFilters, filter_talents
+from silverpool.talents.search import TalentFilters, filter_talents, search_index_deferred
 
 from .factories import make_talent
 
@@ -65,3 +65,29 @@ def test_manage_py_check_fails_loudly_when_a_search_trigger_is_missing(db: None)
 
     with pytest.raises(SystemCheckError, match=r"talents\.E001.*talents_talent_fts_ai"):
         call_command("check", "talents")
+
+
+def insert_trigger_count() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'talents_talent_fts_ai'")
+        return cursor.fetchone()[0]
+
+
+@sqlite_only
+def test_a_bulk_insert_that_fails_leaves_the_insert_trigger_in_place(db: None) -> None:
+    """search_index_deferred drops the trigger for its transaction (migration 0015): a
+    failure takes the drop back with the rows."""
+    counted_inside = []
+
+    def failing_insert() -> None:
+        with transaction.atomic(), search_index_deferred([]):
+            counted_inside.append(insert_trigger_count())
+            raise RuntimeError
+
+    with pytest.raises(RuntimeError):
+        failing_insert()
+
+    assert counted_inside == [0]
+    assert insert_trigger_count() == 1
+    talent = make_talent(first_name="Quirin", last_name="Zwiebelmeier")
+    assert found("zwiebelmeier") == [talent]
