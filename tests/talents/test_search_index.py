@@ -70,7 +70,8 @@ def test_manage_py_check_fails_loudly_when_a_search_trigger_is_missing(db: None)
 def insert_trigger_count() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'talents_talent_fts_ai'")
-        return cursor.fetchone()[0]
+        (count,) = cursor.fetchone()
+        return int(count)
 
 
 @sqlite_only
