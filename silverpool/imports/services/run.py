@@ -33,7 +33,13 @@ from ...bulk_insert import insert_rows
 from ...privacy import services as privacy
 from ...privacy.models import AuditEntry, ConsentRecord, Purpose
 from ...talents.models import CustomField, Talent
-from ...talents.services.bulk_intake import Arrival, Channel, ExistingTalents, intake_talents
+from ...talents.services.bulk_intake import (
+    Arrival,
+    BulkResult,
+    Channel,
+    ExistingTalents,
+    intake_talents,
+)
 from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
 from ..values import clean_text
@@ -328,8 +334,34 @@ def _write(
         for r in batch.good
     ]
     result = intake_talents(
-        arrivals, channel, wait_for_earlier=_checked_then(earlier) if earlier is not None else None
+        arrivals, channel, before_updates=lambda result: _recorded(job, batch, result, earlier)
     )
+    # FOR NO KEY UPDATE: the next batch's undo records hold a key share of the job's row.
+    locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
+    if stop := _stop_state(locked, job, batch):
+        transaction.set_rollback(True)
+        return stop
+    ImportJob.objects.filter(pk=job.pk).update(
+        cursor=batch.start + batch.size,
+        created_count=F("created_count") + len(result.created),
+        updated_count=F("updated_count") + len(result.updated),
+        unchanged_count=F("unchanged_count") + len(result.unchanged),
+        repeated_count=F("repeated_count") + len(batch.repeated),
+        rejected_count=F("rejected_count") + len(batch.bad) + len(result.refused),
+        lease_until=timezone.now() + LEASE,
+    )
+    return None
+
+
+def _recorded(
+    job: ImportJob, batch: Batch, result: BulkResult, earlier: threading.Event | None
+) -> None:
+    """What a batch writes before it updates rows that were already there (see
+    intake_talents): its rejected rows and undo records; then, written beside the batch
+    before it, it waits for that one to end. The foreign keys of what it wrote until then
+    are checked first, while that batch may still be writing: PostgreSQL checks them one
+    by one at the commit otherwise (a third of its time, docs/benchmarks.md), which the
+    batches reach in turn."""
     now = timezone.now()
     rejected = [(r.number, r.column, r.reason, r.cells) for r in batch.bad + batch.repeated]
     cells = {row.number: row.cells for row in batch.good}
@@ -363,36 +395,10 @@ def _write(
         ],
     )
     if earlier is not None:
-        earlier.wait()  # intake_talents waited already, unless it had nothing to write
-    if stop := _stop_state(ImportJob.objects.select_for_update().get(pk=job.pk), job, batch):
-        transaction.set_rollback(True)
-        return stop
-    ImportJob.objects.filter(pk=job.pk).update(
-        cursor=batch.start + batch.size,
-        created_count=F("created_count") + len(result.created),
-        updated_count=F("updated_count") + len(result.updated),
-        unchanged_count=F("unchanged_count") + len(result.unchanged),
-        repeated_count=F("repeated_count") + len(batch.repeated),
-        rejected_count=F("rejected_count") + len(batch.bad) + len(result.refused),
-        lease_until=timezone.now() + LEASE,
-    )
-    return None
-
-
-def _checked_then(earlier: threading.Event) -> Callable[[], None]:
-    """The wait of a batch written beside the one before it (see intake_talents): the
-    foreign keys of the rows it wrote so far are checked first, while that batch may still
-    be writing. PostgreSQL checks them one by one at the commit otherwise (a third of its
-    time, docs/benchmarks.md), which the batches reach in turn. Those of the rows written
-    after the wait are checked at the commit, as before."""
-
-    def wait() -> None:
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # checks what is pending
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         earlier.wait()
-
-    return wait
 
 
 def _stop_state(

@@ -144,19 +144,20 @@ def intake_talents(
     arrivals: Sequence[Arrival],
     channel: Channel,
     *,
-    wait_for_earlier: Callable[[], object] | None = None,
+    before_updates: Callable[[BulkResult], object] | None = None,
 ) -> BulkResult:
     """Create the new talents among `arrivals` and update the existing ones (found by
     email) as `channel.existing` says; apply status, owner, pools and tags to every talent
     taken. Arrivals must have distinct emails. Must run inside a transaction.
 
-    A caller writing several batches at once, each in a transaction of its own, passes
-    `wait_for_earlier`, which returns once the batch before this one has ended: it is
-    called before the first write to a row that was already there (a known talent's
-    fields and last activity, the likely duplicates' flags and timelines). Until then a
-    batch only inserts rows and changes rows it inserted, which no other batch sees or
-    locks, so two batches never wait for each other; and after it, this batch's likely
-    duplicates include the earlier batches' talents."""
+    `before_updates` is called with the result, complete by then, before the first write
+    to a row that was already there (a known talent's fields and last activity, the likely
+    duplicates' flags and timelines). Until then a batch only inserts rows and changes
+    rows it inserted, which no other transaction sees or locks. A caller writing several
+    batches at once, each in a transaction of its own, writes its own rows of the batch
+    there and then waits for the batch before this one to end: two batches never wait for
+    each other's row locks, and this batch's likely duplicates include the earlier
+    batches' talents."""
     assert transaction.get_connection().in_atomic_block, "intake_talents needs a transaction"
     now = timezone.now()
     timeline = _Timeline(channel, now)
@@ -201,8 +202,8 @@ def intake_talents(
             timeline.existing.discard(changed.talent.pk)  # nothing happened to it
     _open_legal_bases(result.created, channel)
     timeline.insert_events()
-    if wait_for_earlier is not None:
-        wait_for_earlier()
+    if before_updates is not None:
+        before_updates(result)
     _flag_duplicates(
         [*result.created.values()]
         + [c.talent for c in result.updated.values() if DUPLICATE_RELEVANT & c.changes.keys()],
