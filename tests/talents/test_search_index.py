@@ -5,6 +5,9 @@ rebuilds talents_talent drops those triggers without a word; these tests and the
 check talents.E001 make that loud.
 """
 
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -14,7 +17,12 @@ from silverpool.accounts.models import User
 from silverpool.talents import services
 from silverpool.talents.checks import FTS_TRIGGERS
 from silverpool.talents.models import Talent
-from silverpool.talents.search import TalentFilters, filter_talents, search_index_deferred
+from silverpool.talents.search import (
+    TalentFilters,
+    filter_talents,
+    search_index_deferred,
+    search_index_rewritten,
+)
 
 from .factories import make_talent
 
@@ -67,28 +75,53 @@ def test_manage_py_check_fails_loudly_when_a_search_trigger_is_missing(db: None)
         call_command("check", "talents")
 
 
-def insert_trigger_count() -> int:
+def trigger_count(name: str) -> int:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = 'talents_talent_fts_ai'")
+        cursor.execute("SELECT count(*) FROM sqlite_master WHERE name = %s", [name])
         (count,) = cursor.fetchone()
         return int(count)
 
 
 @sqlite_only
-def test_a_bulk_insert_that_fails_leaves_the_insert_trigger_in_place(db: None) -> None:
-    """search_index_deferred drops the trigger for its transaction (migration 0015): a
-    failure takes the drop back with the rows."""
+@pytest.mark.parametrize(
+    ("bulk", "trigger"),
+    [
+        (search_index_deferred, "talents_talent_fts_ai"),
+        (search_index_rewritten, "talents_talent_fts_au"),
+    ],
+)
+def test_a_bulk_write_that_fails_leaves_the_trigger_in_place(
+    db: None, bulk: Callable[[list[int]], AbstractContextManager[None]], trigger: str
+) -> None:
+    """Bulk writes drop a trigger for their transaction (migration 0015): a failure takes
+    the drop back with the rows."""
+    talent = make_talent(first_name="Quirin", last_name="Zwiebelmeier")
     counted_inside = []
 
-    def failing_insert() -> None:
-        with transaction.atomic(), search_index_deferred([]):
-            counted_inside.append(insert_trigger_count())
+    def failing_write() -> None:
+        with transaction.atomic(), bulk([talent.pk]):
+            counted_inside.append(trigger_count(trigger))
             raise RuntimeError
 
     with pytest.raises(RuntimeError):
-        failing_insert()
+        failing_write()
 
     assert counted_inside == [0]
-    assert insert_trigger_count() == 1
-    talent = make_talent(first_name="Quirin", last_name="Zwiebelmeier")
+    assert trigger_count(trigger) == 1
     assert found("zwiebelmeier") == [talent]
+    call_command("check", "talents")
+
+
+def test_words_rewritten_in_bulk_replace_the_old_ones_and_the_trigger_is_back(
+    rita: User,
+) -> None:
+    talent = make_talent(rita, first_name="Quirin", last_name="Zwiebelmeier")
+
+    with transaction.atomic(), search_index_rewritten([talent.pk]):
+        Talent.objects.filter(pk=talent.pk).update(search_text="quirin knoblauch")
+
+    assert found("zwiebelmeier") == []
+    assert found("knoblauch") == [talent]
+    services.update_talent(talent, {"last_name": "Porree"}, actor=rita)
+    assert found("knoblauch") == []
+    assert found("porree") == [talent]

@@ -36,7 +36,7 @@ from ..models import (
     Talent,
     TalentTag,
 )
-from ..search import build_search_text, search_index_deferred
+from ..search import build_search_text, search_index_deferred, search_index_rewritten
 from .derived import name_key, refresh_restriction, search_parts
 from .events import jsonable
 from .intake import DUPLICATE_RELEVANT, default_status, find_by_emails
@@ -135,7 +135,9 @@ class _Timeline:
     def save(self) -> None:
         self.insert_events()
         active = {"last_activity_at": self.now}
-        update_rows(Talent, [(pk, columns | active) for pk, columns in self.columns.items()])
+        rewritten = [pk for pk, columns in self.columns.items() if "search_text" in columns]
+        with search_index_rewritten(rewritten):
+            update_rows(Talent, [(pk, columns | active) for pk, columns in self.columns.items()])
         if only_active := self.existing - self.columns.keys():
             Talent.objects.filter(AnyOf(F("pk"), only_active)).update(**active)
 
