@@ -5,6 +5,7 @@ so a page shows the message on the field and the API answers 422 naming it.
 """
 
 import datetime
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -326,12 +327,20 @@ def _clean_one(
             return parse_date(value)
         case "country":
             code = _text(value).strip().upper()
-            if code and code not in countries:
+            if code and code not in _country_codes():
                 raise ValidationError(_("Choose a country from the list."))
             return code
         case "custom_values":
             return _clean_custom_values(value or {}, custom_fields)
     raise ValidationError(_("This field cannot be set."))
+
+
+@functools.cache
+def _country_codes() -> frozenset[str]:
+    """The codes of the country list. `code in countries` reads a context-local of
+    django-countries each time: 3 µs, a sixth of cleaning a talent's fields (an import
+    cleans every row of its file)."""
+    return frozenset(countries.countries)
 
 
 def clean_talent_fields(
