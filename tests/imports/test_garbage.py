@@ -18,7 +18,7 @@ from .workbooks import imported, people, xlsx
 
 
 @pytest.fixture
-def full_collections() -> Iterator[list[int]]:
+def collections_started() -> Iterator[list[int]]:
     """The generation of each collection that starts while the test runs."""
     started: list[int] = []
 
@@ -32,18 +32,18 @@ def full_collections() -> Iterator[list[int]]:
 
 
 def test_collection_is_paused_and_runs_once_every_so_many_rows(
-    monkeypatch: pytest.MonkeyPatch, full_collections: list[int]
+    monkeypatch: pytest.MonkeyPatch, collections_started: list[int]
 ) -> None:
     monkeypatch.setattr(garbage, "COLLECT_EVERY", 10)
     with garbage.paused_collection() as collect:
         assert not gc.isenabled()
         collect(6)
-        assert full_collections == []
+        assert collections_started == []
         collect(6)  # 12 rows: one collection, and the count starts again
         collect(6)
-        assert full_collections == [2]
+        assert collections_started == [2]
         collect(4)
-        assert full_collections == [2, 2]
+        assert collections_started == [2, 2]
     assert gc.isenabled()
 
 
@@ -65,7 +65,7 @@ def test_a_run_writes_with_collection_paused_and_collects_between_batches(
     tmp_path: Path,
     rita: User,
     monkeypatch: pytest.MonkeyPatch,
-    full_collections: list[int],
+    collections_started: list[int],
 ) -> None:
     monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
     monkeypatch.setattr(garbage, "COLLECT_EVERY", 4)
@@ -74,7 +74,7 @@ def test_a_run_writes_with_collection_paused_and_collects_between_batches(
 
     def watched(*args: Any, **kwargs: Any) -> bulk_intake.BulkResult:
         enabled_while_writing.append(gc.isenabled())
-        collections_before.append(len(full_collections))
+        collections_before.append(len(collections_started))
         return intake(*args, **kwargs)
 
     monkeypatch.setattr("silverpool.imports.services.run.intake_talents", watched)
@@ -87,5 +87,5 @@ def test_a_run_writes_with_collection_paused_and_collects_between_batches(
     # none of the collector's own meanwhile.
     first = collections_before[0]
     assert collections_before == [first, first, first + 1, first + 1, first + 2]
-    assert full_collections[first : first + 2] == [2, 2]  # full ones
+    assert collections_started[first : first + 2] == [2, 2]  # full ones
     assert gc.isenabled()
