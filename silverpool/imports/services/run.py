@@ -334,7 +334,9 @@ def _write(
         for r in batch.good
     ]
     result = intake_talents(
-        arrivals, channel, before_updates=lambda result: _recorded(job, batch, result, earlier)
+        arrivals,
+        channel,
+        before_updates=lambda result: _record_and_wait(job, batch, result, earlier),
     )
     # FOR NO KEY UPDATE: the next batch's undo records hold a key share of the job's row.
     locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
@@ -353,7 +355,7 @@ def _write(
     return None
 
 
-def _recorded(
+def _record_and_wait(
     job: ImportJob, batch: Batch, result: BulkResult, earlier: threading.Event | None
 ) -> None:
     """What a batch writes before it updates rows that were already there (see
