@@ -192,7 +192,7 @@ def test_a_form_embedded_in_an_allowed_site_brings_the_candidate_into_the_pool(
     ]
 
 
-def test_an_embedded_form_fits_its_iframe_when_the_script_loads_after_it(
+def test_an_embedded_form_fits_its_iframe_and_gets_the_campaign_when_the_script_loads_after_it(
     page: Page, live_server: Any, host_site: HostSite
 ) -> None:
     form = make_talent_form("Careers site", allowed_origins=[host_site.origin])
@@ -211,9 +211,39 @@ document.querySelector("iframe").addEventListener("load", function () {{
 </script>
 </body></html>"""
 
-    page.goto(host_site.origin + "/late.html")
+    loads: list[str] = []
+    page.on("framenavigated", lambda frame: loads.append(frame.url) if frame.parent_frame else None)
+
+    page.goto(host_site.origin + "/late.html?utm_campaign=spring&ref=newsletter")
 
     expect_iframe_fits(page, taller_than=400)
+    # and the page's campaign reaches the form without loading it again (which would lose
+    # what the candidate had typed by then)
+    frame = page.frame_locator("iframe[data-silverpool-form]")
+    expect(frame.locator('input[type="hidden"][name="utm_campaign"]')).to_have_value("spring")
+    expect(frame.locator('input[type="hidden"][name="ref"]')).to_have_value("newsletter")
+    assert len(loads) == 1
+
+
+def test_an_embedding_page_cannot_set_the_forms_own_fields(
+    page: Page, live_server: Any, host_site: HostSite
+) -> None:
+    form = make_talent_form("Careers site", allowed_origins=[host_site.origin])
+    url = host_site.embed("/careers.html", form, live_server.url)
+    page.goto(url + "?utm_source=careers")
+    frame = page.frame_locator("iframe[data-silverpool-form]")
+    expect(frame.locator('input[type="hidden"][name="utm_source"]')).to_have_value("careers")
+
+    # when the page sends the form more than campaign parameters
+    page.evaluate(
+        """() => document.querySelector("iframe").contentWindow.postMessage(
+            {silverpool: "campaign", campaign: {email: "someone@else.example", utm_term: "x"}},
+            "*")"""
+    )
+
+    # then the form takes the campaign parameter only
+    expect(frame.locator('input[type="hidden"][name="utm_term"]')).to_have_value("x")
+    expect(frame.locator('input[type="hidden"][name="email"]')).to_have_count(0)
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,6 @@
 // The public form page: move focus to the error summary so it is announced, send the form
 // once however often the button is pressed, and, inside an iframe, tell the embedding page
-// how tall the form is (embed.js resizes the iframe).
+// how tall the form is (embed.js resizes the iframe) and take its campaign parameters.
 (function () {
   "use strict";
   var summary = document.getElementById("error-summary");
@@ -33,10 +33,29 @@
   report();
   if (window.ResizeObserver) new ResizeObserver(report).observe(document.body);
   window.addEventListener("load", report);
-  // embed.js may start after this page reported (it loads async): it asks again.
   window.addEventListener("message", function (event) {
-    if (event.source !== window.parent || !event.data || event.data.silverpool !== "measure") return;
-    last = 0;
-    report();
+    if (event.source !== window.parent || !event.data) return;
+    if (event.data.silverpool === "measure") {
+      // embed.js may start after this page reported (it loads async): it asks again.
+      last = 0;
+      report();
+    } else if (event.data.silverpool === "campaign" && sheet) {
+      addCampaign(event.data.campaign || {});
+    }
   });
+
+  // The embedding page's utm_* and ref, sent with the form. Only those names: any other
+  // would reach the form's own fields. The frame's own address, rendered by the server, wins.
+  function addCampaign(campaign) {
+    Object.keys(campaign).forEach(function (name) {
+      var value = campaign[name];
+      if (!/^(utm_[a-z]+|ref)$/.test(name) || typeof value !== "string") return;
+      if (sheet.querySelector('input[type="hidden"][name="' + name + '"]')) return;
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      sheet.appendChild(input);
+    });
+  }
 })();
