@@ -102,15 +102,26 @@ def normalize_url(value: str) -> str:
 
 
 _LINKEDIN = re.compile(r"https?://([a-z0-9-]+\.)?linkedin\.com(?P<path>/[^?#]*)?([?#].*)?", re.I)
+# An address of that shape whose subdomain is a plain label and which has no spaces is a
+# valid URL as it stands: URLValidator's patterns, a third of cleaning a talent's fields
+# with one, are left for the others (an import cleans every row of its file).
+_PLAIN_LINKEDIN = re.compile(
+    r"https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)?linkedin\.com"
+    r"(?P<path>/[^?#\s]*)?(?:[?#]\S*)?",
+    re.I,
+)
 
 
 def normalize_linkedin(value: str) -> str:
     """LinkedIn URLs compared for duplicates: https://www.linkedin.com, lower case, without
     query, fragment or trailing slash. Other sites belong in the profile URLs."""
-    value = normalize_url(value)
+    value = value.strip()
     if not value:
         return ""
-    match = _LINKEDIN.fullmatch(value)
+    url = value if "://" in value else "https://" + value
+    match = _PLAIN_LINKEDIN.fullmatch(url) if len(url) <= _url_validator.max_length else None
+    if match is None:
+        match = _LINKEDIN.fullmatch(normalize_url(value))
     if match is None:
         raise ValidationError(_("Enter a LinkedIn address such as linkedin.com/in/name."))
     return ("https://www.linkedin.com" + (match["path"] or "")).rstrip("/").lower()
@@ -167,18 +178,23 @@ def parse_salary(value: Any) -> Decimal | None:
     """A salary amount; "65.000" is 65,000 (German thousands), never 65."""
     if value is None or value == "":
         return None
-    text = re.sub(r"[\s']", "", str(value))  # 65 000, and the Swiss 65'000
+    # A Decimal was read already (an import's salary cell): not read again as text.
+    amount = value if isinstance(value, Decimal) else _salary_amount(str(value))
+    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
+        raise ValidationError(_("Enter a salary between 0 and 9,999,999,999."))
+    return amount.quantize(Decimal("0.01"))
+
+
+def _salary_amount(text: str) -> Decimal:
+    text = re.sub(r"[\s']", "", text)  # 65 000, and the Swiss 65'000
     for pattern, separators in _SALARY_FORMATS:
         if pattern.fullmatch(text):
             text = text.translate(separators)
             break
     try:
-        amount = Decimal(text)
+        return Decimal(text)
     except InvalidOperation as exc:
         raise ValidationError(_("Enter the salary as a number, e.g. 65000.")) from exc
-    if not amount.is_finite() or amount < 0 or amount >= Decimal("1e10"):
-        raise ValidationError(_("Enter a salary between 0 and 9,999,999,999."))
-    return amount.quantize(Decimal("0.01"))
 
 
 def parse_date(value: Any) -> datetime.date | None:

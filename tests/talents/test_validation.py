@@ -113,6 +113,24 @@ def test_a_linkedin_field_only_takes_linkedin_addresses(url: str) -> None:
         normalize_linkedin(url)
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "linkedin.com/in/anna schmidt",
+        "https://-de.linkedin.com/in/anna",
+        "https://de_at.linkedin.com/in/anna",
+        "https://www.linkedin.com/in/anna?trk=a b",
+        "https://www.linkedin.com/in/" + "a" * 2100,
+    ],
+    ids=["space", "label-starts-with-hyphen", "underscore", "space-in-query", "too-long"],
+)
+def test_a_linkedin_address_that_is_no_valid_url_is_refused_as_one(url: str) -> None:
+    with pytest.raises(ValidationError) as refused:
+        normalize_linkedin(url)
+
+    assert refused.value.messages == ["Enter a valid URL."]
+
+
 def test_a_linkedin_url_longer_than_the_column_is_rejected_on_the_field() -> None:
     url = "https://www.linkedin.com/in/" + "a" * 300
 
@@ -140,6 +158,7 @@ def test_profile_urls_come_from_a_list_or_from_text_split_on_whitespace() -> Non
         ("4.500,50", Decimal("4500.50")),
         ("1,250,000.00", Decimal("1250000.00")),
         ("0", Decimal("0.00")),
+        (Decimal("65000.5"), Decimal("65000.50")),
     ],
 )
 def test_a_salary_is_read_as_germans_and_english_speakers_write_it(
@@ -153,8 +172,11 @@ def test_no_salary_is_none(empty: object) -> None:
     assert parse_salary(empty) is None
 
 
-@pytest.mark.parametrize("salary", ["lots", "-1", "NaN", "Infinity", "1e10", "12.34.56,7,8"])
-def test_a_salary_that_is_no_sensible_amount_is_rejected(salary: str) -> None:
+@pytest.mark.parametrize(
+    "salary",
+    ["lots", "-1", "NaN", "Infinity", "1e10", "12.34.56,7,8", Decimal("-1"), Decimal("NaN")],
+)
+def test_a_salary_that_is_no_sensible_amount_is_rejected(salary: object) -> None:
     with pytest.raises(ValidationError):
         parse_salary(salary)
 
