@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import timezone
 
 from silverpool.accounts.models import User
@@ -17,6 +18,7 @@ from silverpool.imports.services import check
 from silverpool.imports.services.check import check_file
 from silverpool.imports.services.spool import SpoolWriter
 from silverpool.talents.models import Talent
+from silverpool.talents.services import find_by_emails
 
 from ..talents.factories import make_talent
 from .workbooks import checked, people, person, uploaded, xlsx
@@ -108,6 +110,33 @@ def test_the_check_writes_nothing(tmp_path: Path, rita: User) -> None:
     assert RejectedRow.objects.count() == 0
     job.refresh_from_db()
     assert (job.cursor, job.created_count, job.rejected_count) == (0, 0, 0)
+
+
+def test_on_sqlite_the_check_keeps_a_small_page_cache_and_gives_the_runs_back(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's page cache")
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", people(3)), rita)
+    during: list[int] = []
+
+    def looked_up(emails: list[str]) -> Any:
+        during.append(_page_cache())
+        return find_by_emails(emails)
+
+    monkeypatch.setattr(check, "find_by_emails", looked_up)
+    before = _page_cache()
+
+    checked(job)
+
+    assert during == [-check.CHECK_PAGE_CACHE_KIB]
+    assert _page_cache() == before != during[0]
+
+
+def _page_cache() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        return int(cursor.fetchone()[0])
 
 
 def test_the_check_speaks_the_uploaders_language(tmp_path: Path, rita: User) -> None:
