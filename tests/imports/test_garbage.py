@@ -1,5 +1,6 @@
 """The garbage collector during a run (services/garbage.py): paused, collecting once
-every COLLECT_EVERY rows, and as it was before once the run ends."""
+every COLLECT_EVERY rows, and as it was before once the run ends; during the check,
+paused, collecting the young generations after each chunk."""
 
 import gc
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from silverpool.imports.services import garbage, rowstream
 from silverpool.talents.models import Talent
 from silverpool.talents.services import bulk_intake
 
-from .workbooks import imported, people, xlsx
+from .workbooks import checked, imported, people, person, uploaded, xlsx
 
 
 @pytest.fixture
@@ -88,4 +89,33 @@ def test_a_run_writes_with_collection_paused_and_collects_between_batches(
     first = collections_before[0]
     assert collections_before == [first, first, first + 1, first + 1, first + 2]
     assert collections_started[first : first + 2] == [2, 2]  # full ones
+    assert gc.isenabled()
+
+
+@pytest.mark.django_db
+def test_the_check_reads_with_collection_paused_and_collects_the_young_after_each_chunk(
+    tmp_path: Path,
+    rita: User,
+    monkeypatch: pytest.MonkeyPatch,
+    collections_started: list[int],
+) -> None:
+    monkeypatch.setattr(rowstream, "CHUNK_ROWS", 3)
+    enabled_while_reading, collections_before = [], []
+    read = rowstream.RowStream.read
+
+    def watched(stream: rowstream.RowStream, *args: Any) -> rowstream.Batch:
+        enabled_while_reading.append(gc.isenabled())
+        collections_before.append(len(collections_started))
+        return read(stream, *args)
+
+    monkeypatch.setattr(rowstream.RowStream, "read", watched)
+    # An invalid email: a ValidationError, a cycle (see garbage.py).
+    job = uploaded(xlsx(tmp_path / "t.xlsx", [*people(8), person(9, email="x")]), rita)
+
+    assert checked(job).preview["rows"] == 9
+    assert enabled_while_reading == [False] * 3
+    # Chunks of three rows: a young collection after each, none of the collector's own.
+    first = collections_before[0]
+    assert collections_before == [first, first + 1, first + 2]
+    assert collections_started[first : first + 3] == [1, 1, 1]
     assert gc.isenabled()

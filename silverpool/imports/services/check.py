@@ -15,7 +15,8 @@ from ...talents.services.events import jsonable
 from ..models import ImportJob
 from ..reading import UnreadableFile
 from ..rows import BadRow
-from .rowstream import read_chunks
+from . import rowstream
+from .garbage import paused_collection
 from .spool import SpoolWriter
 from .upload import save_suggestion
 
@@ -122,25 +123,31 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
-    for chunk in read_chunks(job):
-        spool.add(chunk)
-        counts["rows"] += chunk.size
-        counts["invalid"] += len(chunk.bad)
-        counts["repeated"] += len(chunk.repeated)
-        emails = [row.fields["email"].lower() for row in chunk.good]
-        known = {email.lower() for email in find_by_emails(emails).values_list("email", flat=True)}
-        counts["existing"] += len(known)
-        counts["new"] += len(emails) - len(known)
-        for row in chunk.good[: PREVIEW_ROWS - len(first)]:
-            first.append(
-                {
-                    "row": row.number,
-                    "exists": row.fields["email"].lower() in known,
-                    "fields": {key: jsonable(value) for key, value in row.fields.items()},
-                    "note": row.note,
-                }
-            )
-        for bad in sorted(chunk.bad + chunk.repeated, key=lambda r: r.number):
-            if len(problems) < PREVIEW_PROBLEMS:
-                problems.append(problem(bad))
+    # An invalid row leaves cycles (see garbage.py): the young ones collected after each
+    # chunk, before they pile up, instead of the collector's scans of every object.
+    with paused_collection(every=rowstream.CHUNK_ROWS, generation=1) as collect:
+        for chunk in rowstream.read_chunks(job):
+            collect(chunk.size)
+            spool.add(chunk)
+            counts["rows"] += chunk.size
+            counts["invalid"] += len(chunk.bad)
+            counts["repeated"] += len(chunk.repeated)
+            emails = [row.fields["email"].lower() for row in chunk.good]
+            known = {
+                email.lower() for email in find_by_emails(emails).values_list("email", flat=True)
+            }
+            counts["existing"] += len(known)
+            counts["new"] += len(emails) - len(known)
+            for row in chunk.good[: PREVIEW_ROWS - len(first)]:
+                first.append(
+                    {
+                        "row": row.number,
+                        "exists": row.fields["email"].lower() in known,
+                        "fields": {key: jsonable(value) for key, value in row.fields.items()},
+                        "note": row.note,
+                    }
+                )
+            for bad in sorted(chunk.bad + chunk.repeated, key=lambda r: r.number):
+                if len(problems) < PREVIEW_PROBLEMS:
+                    problems.append(problem(bad))
     return {**counts, "first": first, "problems": problems}
