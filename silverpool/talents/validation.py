@@ -131,22 +131,15 @@ def normalize_linkedin(value: str) -> str:
 # short capitals or symbols belongs to the skill (C/C++, UI/UX, CI/CD, TCP/IP, PL/SQL);
 # elsewhere ("Python/Django", "Go/Rust") it separates two skills.
 _SKILL_SEPARATORS = re.compile(r"[,;|\n\r\t•·▪◦‣●■○]")
-_KEEP_SLASH = re.compile(r"(?<![\w+#])[A-Z+#]{1,3}/[A-Z+#]{1,4}(?![\w+#])")
+_KEEP_SLASH = r"(?<![\w+#])[A-Z+#]{1,3}/[A-Z+#]{1,4}(?![\w+#])"
+# A chunk's skills: runs of kept slashes and other characters than a slash.
+_SKILL = re.compile(rf"(?:{_KEEP_SLASH}|[^/])+")
 
 
 def _skill_parts(text: str) -> list[str]:
     parts = []
     for chunk in _SKILL_SEPARATORS.split(text):
-        if "/" not in chunk:
-            parts.append(chunk)
-            continue
-        kept = [match.span() for match in _KEEP_SLASH.finditer(chunk)]
-        start = 0
-        for index, char in enumerate(chunk):
-            if char == "/" and not any(a <= index < b for a, b in kept):
-                parts.append(chunk[start:index])
-                start = index + 1
-        parts.append(chunk[start:])
+        parts.extend(_SKILL.findall(chunk) if "/" in chunk else (chunk,))
     # List markers ("- Python", "* SQL") are not part of the skill.
     return [part.strip(" -*") for part in parts]
 
