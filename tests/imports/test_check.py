@@ -112,7 +112,7 @@ def test_the_check_writes_nothing(tmp_path: Path, rita: User) -> None:
     assert (job.cursor, job.created_count, job.rejected_count) == (0, 0, 0)
 
 
-def test_on_sqlite_the_check_keeps_a_small_page_cache_and_gives_the_runs_back(
+def test_on_sqlite_the_check_keeps_a_small_page_cache_and_restores_the_size_after(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if connection.vendor != "sqlite":
