@@ -137,7 +137,7 @@ _SKILL = re.compile(rf"(?:{_KEEP_SLASH}|[^/])+")
 
 
 def _skill_parts(text: str) -> list[str]:
-    parts = []
+    parts: list[str] = []
     for chunk in _SKILL_SEPARATORS.split(text):
         parts.extend(_SKILL.findall(chunk) if "/" in chunk else (chunk,))
     # List markers ("- Python", "* SQL") are not part of the skill.
