@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from ..talents.models import CustomField
 from ..talents.validation import clean_talent_fields
 from . import values
+from .apart import PhoneHint
 from .headers import Target, TargetField
 from .reading import Row
 from .reading.table import Cell
@@ -91,7 +92,9 @@ class RowReader:
     def _header(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else ""
 
-    def read(self, row: Row) -> GoodRow | BadRow:
+    def read(self, row: Row, phone_hint: PhoneHint = None) -> GoodRow | BadRow:
+        """`phone_hint`: the row's phone number as the reading process read it and the
+        country it read it for (apart.py), taken if the row's country is that one."""
         cells = row.cells
         raw: dict[str, Any] = {}
         custom: dict[str, Any] = {}
@@ -114,10 +117,14 @@ class RowReader:
             # Read after the country column: a number without +code is from that country.
             # parse_phone applies the rule of clean_talent_fields, which it skips (the
             # number would be parsed twice, the slowest step of reading a row).
-            try:
-                phone_number = values.parse_phone(phone, raw.get("country") or self.default_country)
-            except ValueError as error:
-                return self._bad(row, phone_header, str(error))
+            region = raw.get("country") or self.default_country
+            if phone_hint is not None and phone_hint[0] == region:
+                phone_number = phone_hint[1]
+            else:
+                try:
+                    phone_number = values.parse_phone(phone, region)
+                except ValueError as error:
+                    return self._bad(row, phone_header, str(error))
         if urls:
             raw["profile_urls"] = urls
         if custom:

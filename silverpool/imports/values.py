@@ -382,7 +382,8 @@ _COUNTRY_ALIASES = {
 
 
 @cache
-def _country_names() -> dict[str, str]:
+def country_names() -> dict[str, str]:
+    """Country codes by the names parse_country knows, casefolded."""
     names = dict(_COUNTRY_ALIASES)
     for language in ("en", "de"):
         with translation.override(language):
@@ -396,7 +397,7 @@ def parse_country(cell: Cell) -> str:
     text = clean_text(cell)
     if not text:
         return ""
-    code = _country_names().get(text.casefold())
+    code = country_names().get(text.casefold())
     if code is None:
         raise _quoted(_("“%(value)s” is not a country we know."), cell)
     return code

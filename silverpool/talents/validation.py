@@ -19,6 +19,8 @@ from django.core.validators import URLValidator, validate_email
 from django.utils.translation import gettext as _
 from django_countries import countries
 
+from . import phones
+
 if TYPE_CHECKING:
     from .models import CustomField
 
@@ -71,13 +73,13 @@ def normalize_phone(value: str, default_region: str | None = None) -> str:
     if not value:
         return ""
     region = default_region or getattr(settings, "PHONE_DEFAULT_REGION", "DE")
+    if number := phones.e164(value, region):
+        return number
     try:
-        number = phonenumbers.parse(value, region)
+        phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException as exc:
         raise ValidationError(_("This is not a phone number.")) from exc
-    if not phonenumbers.is_valid_number(number):
-        raise ValidationError(_("This phone number is not valid."))
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    raise ValidationError(_("This phone number is not valid."))
 
 
 def format_phone(value: str) -> str:

@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 
 from silverpool.accounts.models import User
-from silverpool.imports import services
+from silverpool.imports import services, values
 from silverpool.imports.models import ImportJob
+from silverpool.imports.reading import Cell
 from silverpool.imports.services import rowstream, run
 from silverpool.talents.models import Talent
 
-from .workbooks import checked, imported, people, person, uploaded, xlsx
+from .workbooks import HEADERS, checked, imported, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +69,54 @@ def test_the_run_writes_whole_chunks_per_transaction(
     assert dict(job.rejected_rows.values_list("row_number", "reason")) == {
         12: "Repeats row 2 (same email address)."
     }
+
+
+PHONES: list[tuple[int, Cell, str]] = [
+    (1, "030 1234567", "Deutschland"),
+    # Read for Germany (the default) in the reading process, which leaves country names
+    # that are not plain ASCII to the check: +49 664 … there, +43 664 … here.
+    (2, "0664 1234567", "Österreich"),
+    (3, "044 668 18 00", "Schweiz"),
+    (4, 15112345678.0, "DE"),  # typed as a number: the check reads it
+    (5, "'+49 30 1234567", "Deutschland"),  # quoted by an export: the check reads it
+    (6, "12345", "Deutschland"),  # refused: the check says why
+]
+
+
+@pytest.mark.parametrize(
+    ("apart_from_bytes", "read_by_the_check"),
+    [(0, [2, 4, 5, 6]), (10**9, [1, 2, 3, 4, 5, 6])],
+    ids=["read apart", "read here"],
+)
+def test_phone_numbers_read_by_the_reading_process_are_the_ones_the_check_would_read(
+    tmp_path: Path,
+    rita: User,
+    monkeypatch: pytest.MonkeyPatch,
+    apart_from_bytes: int,
+    read_by_the_check: list[int],
+) -> None:
+    monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", apart_from_bytes)
+    read = values.parse_phone
+    cells_read: list[Cell] = []
+
+    def watched(cell: Cell, region: str) -> str:
+        cells_read.append(cell)
+        return read(cell, region)
+
+    monkeypatch.setattr(values, "parse_phone", watched)
+    rows = [person(n, phone=phone, country=country) for n, phone, country in PHONES]
+
+    job = imported(xlsx(tmp_path / "kandidaten.xlsx", rows, [*HEADERS, "Land"]), rita)
+
+    assert dict(Talent.objects.values_list("email", "phone")) == {
+        "talent1@example.com": "+49301234567",
+        "talent2@example.com": "+436641234567",
+        "talent3@example.com": "+41446681800",
+        "talent4@example.com": "+4915112345678",
+        "talent5@example.com": "+49301234567",
+    }
+    assert list(job.rejected_rows.values_list("row_number", "reason")) == [
+        (7, "“12345”: This phone number is not valid.")
+    ]
+    # The check (the run writes what it read) read the numbers the reading process left.
+    assert cells_read == [phone for n, phone, _country in PHONES if n in read_by_the_check]

@@ -18,12 +18,12 @@ from django.utils.translation import gettext as _
 from ...talents.models import CustomField
 from ...talents.validation import custom_fields_by_key
 from .. import apart
-from ..apart import ReadSpec
+from ..apart import PhoneHint, ReadSpec
 from ..headers import TargetField
 from ..models import ImportJob
 from ..reading import Row
 from ..rows import BadRow, GoodRow, RowReader
-from ..values import clean_text
+from ..values import clean_text, country_names
 from .upload import targets_of
 
 # Rows per transaction of the run: large enough that per-statement costs vanish and that
@@ -61,6 +61,7 @@ class Batch:
 
 
 def spec_of(job: ImportJob) -> ReadSpec:
+    fields = [target.field for target in targets_of(job)]
     return ReadSpec(
         path=job.file.path,
         filename=job.original_name,
@@ -77,7 +78,14 @@ def spec_of(job: ImportJob) -> ReadSpec:
         ],
         max_rows=settings.IMPORT_MAX_ROWS,
         chunk_rows=min(CHUNK_ROWS, BATCH_ROWS),
+        phone_column=_column(fields, TargetField.PHONE),
+        country_column=_column(fields, TargetField.COUNTRY),
+        country_names=country_names(),
     )
+
+
+def _column(fields: list[TargetField], wanted: TargetField) -> int | None:
+    return fields.index(wanted) if wanted in fields else None
 
 
 def read_chunks(job: ImportJob) -> Iterator[Batch]:
@@ -125,11 +133,14 @@ class RowStream:
         for start, chunk in apart.chunks(self.spec):
             yield self.judge(self.read(start, chunk))
 
-    def read(self, start: int, rows: tuple[Row, ...]) -> Batch:
-        """The rows read through the mapping: good or bad, each on its own (see judge)."""
+    def read(
+        self, start: int, rows: tuple[Row, ...], phones: list[PhoneHint] | None = None
+    ) -> Batch:
+        """The rows read through the mapping: good or bad, each on its own (see judge).
+        `phones` are the reading process's phone numbers of the rows (see apart.py)."""
         batch = Batch(start, len(rows))
-        for row in rows:
-            result = self.reader.read(row)
+        for index, row in enumerate(rows):
+            result = self.reader.read(row, phones[index] if phones else None)
             if isinstance(result, BadRow):
                 batch.bad.append(result)
             else:
