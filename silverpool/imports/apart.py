@@ -19,7 +19,7 @@ import multiprocessing
 import os
 import queue
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import batched
 from multiprocessing.queues import Queue
 from pathlib import Path
@@ -49,9 +49,9 @@ class ReadSpec:
     chunk_rows: int
     # The columns of the phone number and the country, and the countries by their names
     # as values.parse_country knows them (casefolded), for reading phone numbers here.
-    phone_column: int | None = None
-    country_column: int | None = None
-    country_names: dict[str, str] = field(default_factory=dict)
+    phone_column: int | None
+    country_column: int | None
+    country_names: dict[str, str]
 
 
 def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:

@@ -1,4 +1,4 @@
-"""Python's cyclic garbage collector, paused while an import writes its rows.
+"""Python's cyclic garbage collector, paused while an import checks or writes its rows.
 
 A batch's rows, talents and timeline entries are hundreds of thousands of small objects
 that live until the batch is written. Each time enough of them have survived, the
@@ -25,8 +25,9 @@ COLLECT_EVERY = 60_000
 def paused_collection(
     every: int | None = None, generation: int = 2
 ) -> Iterator[Callable[[int], None]]:
-    """Pause automatic collection; the function given is told of each batch's rows and
-    collects `generation` once `every` (default COLLECT_EVERY) have passed. On exit
+    """Pause automatic collection; the function given is told how many rows were done
+    (a batch, a chunk) and collects `generation` once `every` (default COLLECT_EVERY)
+    have passed. On exit
     collection is as it was before."""
     every = COLLECT_EVERY if every is None else every
     was_enabled = gc.isenabled()
