@@ -6,16 +6,27 @@ Imports write tens of thousands of talents, events, legal bases and links per mi
 time (about 70 % of an import batch, measured). Here each column's conversion is chosen
 once and the rows go to the database as plain tuples. Values must already be what the
 model field holds (validated by the caller): no defaults, no `pre_save`, no signals.
+
+Foreign keys: the rows may refer only to rows their transaction inserted and to rows it
+holds with `lock_keys`. That is what PostgreSQL's check of each key value would hold
+(a key-share lock on the row referred to), so PostgreSQL skips the check for these rows
+where the database role may (see `_checks_off`): one query per key value at the commit,
+about a dozen per imported talent, took a third of the database's time in an import
+(docs/benchmarks.md). SQLite checks them as always.
 """
 
 import datetime
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import Any
 
-from django.db import connection, models
+from django.db import IntegrityError, connection, models
+from django.db.backends.utils import CursorWrapper
+from django.db.models import F
+
+from .lookups import AnyOf
 
 type Convert = Callable[[Any], Any]
 
@@ -63,7 +74,8 @@ def insert_rows(
     model: type[models.Model], fields: Sequence[str], rows: Iterable[Sequence[Any]]
 ) -> None:
     """Insert `rows`, each a tuple of values for `fields` (model field names, a foreign
-    key by its `_id` attribute name). None is NULL. Runs in the caller's transaction."""
+    key by its `_id` attribute name). None is NULL. Runs in the caller's transaction, which
+    inserted or holds (`lock_keys`) every row the rows refer to."""
     meta = model._meta
     model_fields = [meta.get_field(name) for name in fields]  # a name or an attname
     columns = [str(field.column) for field in model_fields]  # type: ignore[union-attr]
@@ -92,14 +104,54 @@ def insert_rows(
     # OperationalError), which the import's retries know.
     with connection.cursor() as cursor, connection.wrap_database_errors:
         if connection.vendor == "postgresql":
+            checking = _checks_off(cursor)
             sql = f"COPY {table} ({column_list}) FROM STDIN"
             with cursor.cursor.copy(sql) as copy:
                 for values in prepared():
                     copy.write_row(values)
+            if checking is not None:
+                cursor.execute(
+                    "SELECT set_config('session_replication_role', %s, true)", [checking]
+                )
         else:
             marks = ", ".join(["%s"] * len(columns))
             sql = f"INSERT INTO {table} ({column_list}) VALUES ({marks})"  # noqa: S608
             cursor.executemany(sql, prepared())  # type: ignore[arg-type]
+
+
+def _checks_off(cursor: CursorWrapper) -> str | None:
+    """PostgreSQL: turn the foreign key checks of the rows inserted next off, for this
+    transaction, if the role may; the setting to put back afterwards, or None if it may
+    not (they are checked then). In the replica role the triggers that check foreign
+    keys do not fire (the tables written here have no others; pg_restore loads data the
+    same way). A superuser may; another role once granted
+    `GRANT SET ON PARAMETER session_replication_role TO …` (README)."""
+    cursor.execute(
+        "SELECT current_setting('session_replication_role'), "
+        "set_config('session_replication_role', 'replica', true) "
+        "WHERE has_parameter_privilege('session_replication_role', 'SET')"
+    )
+    found = cursor.fetchone()
+    return found[0] if found else None
+
+
+def lock_keys(model: type[models.Model], ids: Collection[int | None]) -> None:
+    """Hold the rows of `model` with these primary keys (None left out) until the
+    transaction ends, as the check of a foreign key to them would: nobody deletes one or
+    changes its key meanwhile, others may still update them (a key-share lock; SQLite's
+    transaction holds the whole database). IntegrityError if one is gone."""
+    wanted = {pk for pk in ids if pk is not None}
+    if not wanted:
+        return
+    query = model._base_manager.filter(AnyOf(F("pk"), wanted)).values_list("pk").query
+    sql, params = query.get_compiler(connection=connection).as_sql()
+    if connection.vendor == "postgresql":
+        sql += " FOR KEY SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        missing = wanted - {row[0] for row in cursor.fetchall()}
+    if missing:
+        raise IntegrityError(f"{model._meta.db_table}: no row with id {sorted(missing)}")
 
 
 def reserve_ids(model: type[models.Model], count: int) -> list[int]:

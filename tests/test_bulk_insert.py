@@ -1,18 +1,24 @@
 """insert_rows, reserve_ids and update_rows write what the ORM would read back, on both
-databases."""
+databases; lock_keys holds what the inserted rows refer to, where PostgreSQL does not
+check them."""
 
 import datetime
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+import pytest
+from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
 from silverpool.accounts.models import User
-from silverpool.bulk_insert import insert_rows, reserve_ids, update_rows
+from silverpool.bulk_insert import insert_rows, lock_keys, reserve_ids, update_rows
 from silverpool.imports.models import ImportedTalent, ImportJob
 from silverpool.privacy.models import LegalBasis
-from silverpool.talents.models import Note, Talent
-from tests.talents.factories import make_talent
+from silverpool.talents.models import Note, Pool, Talent
+from tests.talents.factories import make_pool, make_talent
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -123,3 +129,125 @@ def test_dates_read_back_as_written(db: None) -> None:
     basis = LegalBasis.objects.get(talent=talent)
     assert (basis.since, basis.hold_until) == (since, None)
     assert [basis.consent_deadline, basis.due_on, basis.notice_due_on] == dates
+
+
+NOTE_FIELDS = ("talent_id", "author_id", "text", "visible_to_talent", "created_at", "updated_at")
+
+
+def note_of(talent_id: int) -> tuple[object, ...]:
+    now = datetime.datetime(2026, 11, 27, 9, tzinfo=BERLIN)
+    return (talent_id, None, "Notiz", False, now, now)
+
+
+def keys_checked_now() -> None:
+    """PostgreSQL checks the foreign keys of the rows written so far (at the commit
+    otherwise, which a test's transaction never reaches)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def noted_by_the_orm(talent_id: int) -> None:
+    with transaction.atomic():
+        Note.objects.create(talent_id=talent_id, text="by the ORM")
+        keys_checked_now()
+
+
+def test_lock_keys_refuses_rows_that_are_gone(db: None) -> None:
+    pool = make_pool("Backend")
+
+    gone = r"talents_pool: no row with id \[987654\]"
+    with pytest.raises(IntegrityError, match=gone), transaction.atomic():
+        lock_keys(Pool, [pool.pk, None, 987654])
+
+    with transaction.atomic():
+        lock_keys(Pool, [pool.pk, None])
+        lock_keys(Pool, [])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_locked_row_may_be_changed_by_others_but_not_deleted_until_the_commit() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's writing transaction holds the whole database")
+    pool = make_pool("Backend")
+
+    def elsewhere(statement: str) -> Exception | None:
+        failure: list[Exception] = []
+
+        def run() -> None:
+            try:
+                with transaction.atomic(), connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '300ms'")
+                    cursor.execute(statement, [pool.pk])
+            except OperationalError as error:
+                failure.append(error)
+            finally:
+                connections.close_all()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        thread.join()
+        return failure[0] if failure else None
+
+    rename = "UPDATE talents_pool SET name = 'Backend (alt)' WHERE id = %s"
+    delete = "DELETE FROM talents_pool WHERE id = %s"
+    with transaction.atomic():
+        lock_keys(Pool, [pool.pk])
+        assert elsewhere(rename) is None
+        assert "lock timeout" in str(elsewhere(delete))
+
+    assert elsewhere(delete) is None
+    assert not Pool.objects.filter(pk=pool.pk).exists()
+
+
+def test_inserted_rows_keys_are_the_callers_to_hold_where_the_role_may_skip_their_checks(
+    db: None,
+) -> None:
+    """The contract of insert_rows: PostgreSQL (as a superuser here) does not check the
+    keys of its rows, so a row referring to no talent is not caught; the rows written
+    after it in the same transaction are checked again."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks every foreign key")
+
+    with transaction.atomic():
+        insert_rows(Note, NOTE_FIELDS, [note_of(987654)])
+        keys_checked_now()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('session_replication_role')")
+            assert cursor.fetchone() == ("origin",)
+        with pytest.raises(IntegrityError, match="987655"):
+            noted_by_the_orm(987655)
+
+
+@contextmanager
+def plain_role() -> Iterator[None]:
+    """This connection as a role that may write Silverpool's tables but not turn off
+    foreign key checks (as the database's owner in production, unless granted)."""
+    role = f"silverpool_plain_{uuid.uuid4().hex[:8]}"
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE ROLE {role}")
+        cursor.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA public TO {role}")
+        cursor.execute(f"GRANT ALL ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        cursor.execute(f"SET ROLE {role}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("RESET ROLE")
+            cursor.execute(f"DROP OWNED BY {role}")
+            cursor.execute(f"DROP ROLE {role}")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_role_that_may_not_skip_them_has_every_key_checked() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite checks every foreign key")
+    talent = make_talent()
+
+    with plain_role():
+        with pytest.raises(IntegrityError, match="987654"), transaction.atomic():
+            insert_rows(Note, NOTE_FIELDS, [note_of(talent.pk), note_of(987654)])
+        with transaction.atomic():
+            insert_rows(Note, NOTE_FIELDS, [note_of(talent.pk)])
+
+    assert list(Note.objects.values_list("talent_id", flat=True)) == [talent.pk]

@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ...accounts.models import User
-from ...bulk_insert import insert_rows
+from ...bulk_insert import insert_rows, lock_keys
 from ...privacy import services as privacy
 from ...privacy.models import AuditEntry, ConsentRecord, Purpose
 from ...talents.models import CustomField, Talent
@@ -371,6 +371,7 @@ def _record_and_wait(
     for key, (field_name, message) in result.refused.items():
         texts = [clean_text(cell) for cell in cells[key]]
         rejected.append((key, header_of.get(field_name, ""), message, texts))
+    lock_keys(ImportJob, [job.pk])  # the talents are the batch's or locked by intake_talents
     insert_rows(
         RejectedRow,
         ("job_id", "row_number", "column", "reason", "cells"),

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
-from ...bulk_insert import insert_rows, reserve_ids, update_rows
+from ...bulk_insert import insert_rows, lock_keys, reserve_ids, update_rows
 from ...lookups import AnyOf
 from ...privacy import services as privacy
 from ..models import (
@@ -165,6 +165,8 @@ def intake_talents(
     timeline = _Timeline(channel, now)
     result = BulkResult()
     existing = _existing_by_email(arrivals)
+    status = channel.status or default_status()
+    _lock_references(channel, status, [t.pk for t in existing.values()])
     visible = _visible_ids(channel.actor, [t.pk for t in existing.values()])
     new: list[Arrival] = []
     for arrival in arrivals:
@@ -184,7 +186,7 @@ def intake_talents(
         else:
             new_values = _changes(talent, arrival.fields, channel.existing)
             result.updated[arrival.key] = Changed(talent, new_values)
-    result.created = _create(new, channel, timeline)
+    result.created = _create(new, channel, status, timeline)
     _write_updates(result.updated, channel, timeline)
     touched = {**result.created, **{key: c.talent for key, c in result.updated.items()}}
     _apply_memberships(touched, result, channel, timeline)
@@ -216,6 +218,16 @@ def intake_talents(
         refresh_restriction([talent.pk for talent in touched.values()])
     _apply_intake_to_known(taken, channel)
     return result
+
+
+def _lock_references(channel: Channel, status: Status, known: list[int]) -> None:
+    """The rows that the batch's rows refer to besides its own (see insert_rows): its
+    users, status, pools and tags, and the talents it found by email."""
+    lock_keys(User, {user.pk for user in (channel.actor, channel.owner) if user is not None})
+    lock_keys(Status, [status.pk])
+    lock_keys(Pool, [pool.pk for pool in channel.pools])
+    lock_keys(Tag, [tag.pk for tag in channel.tags])
+    lock_keys(Talent, known)
 
 
 def _existing_by_email(arrivals: Sequence[Arrival]) -> dict[str, Talent]:
@@ -288,12 +300,14 @@ MUTABLE_DEFAULTS = [
 ]
 
 
-def _create(arrivals: list[Arrival], channel: Channel, timeline: _Timeline) -> dict[int, Talent]:
+def _create(
+    arrivals: list[Arrival], channel: Channel, status: Status, timeline: _Timeline
+) -> dict[int, Talent]:
     if not arrivals:
         return {}
     now = timeline.now
     common = {
-        "status_id": (channel.status or default_status()).pk,
+        "status_id": status.pk,
         "owner_id": channel.owner.pk if channel.owner else None,
         "source_kind": channel.source_kind,
         "created_at": now,
@@ -521,6 +535,8 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
         ).values_list("talent_id", "other_id")
     )
     new = {pair: reason for pair, reason in pairs.items() if pair not in known}
+    # Their flags and timelines refer to the talents found here, not only to the batch's.
+    lock_keys(Talent, {pk for pair in new for pk in pair} - {talent.pk for talent in talents})
     insert_rows(
         DuplicateFlag,
         ("talent_id", "other_id", "reason", "created_at"),
