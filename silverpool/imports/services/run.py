@@ -56,8 +56,7 @@ LEASE = datetime.timedelta(minutes=2)
 RETRY_DELAYS = (1, 2, 4, 8, 16)
 MAX_ATTEMPTS = 5
 # Batches written at the same time on PostgreSQL, each by a thread with a connection of
-# its own: while the database writes or commits one (a third of its time goes to checking
-# the foreign keys then), the worker builds the next. A run of 100,000 rows takes a sixth
+# its own: while the database writes or commits one, the worker builds the next. A run of 100,000 rows takes a sixth
 # less (docs/benchmarks.md); three are no faster on two cores. SQLite writes one
 # transaction at a time.
 WRITERS = 2
@@ -361,9 +360,10 @@ def _record_and_wait(
     """What a batch writes before it updates rows that were already there (see
     intake_talents): its rejected rows and undo records; then, written beside the batch
     before it, it waits for that one to end. The foreign keys of what it wrote until then
-    are checked first, while that batch may still be writing: PostgreSQL checks them one
-    by one at the commit otherwise (a third of its time, docs/benchmarks.md), which the
-    batches reach in turn."""
+    are checked first, while that batch may still be writing, instead of at the commit,
+    which the batches reach in turn: those of the rows the ORM wrote, and all of them
+    where the database role may not skip the checks of bulk_insert's rows (a third of
+    PostgreSQL's time then, docs/benchmarks.md)."""
     now = timezone.now()
     rejected = [(r.number, r.column, r.reason, r.cells) for r in batch.bad + batch.repeated]
     cells = {row.number: row.cells for row in batch.good}
