@@ -57,7 +57,7 @@ RETRY_DELAYS = (1, 2, 4, 8, 16)
 MAX_ATTEMPTS = 5
 # Batches written at the same time on PostgreSQL, each by a thread with a connection of
 # its own: while the database writes or commits one, the worker builds the next. A run of
-# 100,000 rows takes a sixth less (docs/benchmarks.md); three are no faster on two cores.
+# 100,000 rows takes a fifth less (docs/benchmarks.md); three are no faster on two cores.
 # SQLite writes one transaction at a time.
 WRITERS = 2
 
