@@ -123,9 +123,9 @@ def _checks_off(cursor: CursorWrapper) -> str | None:
     """PostgreSQL: turn the foreign key checks of the rows inserted next off, for this
     transaction, if the role may; the setting to put back afterwards, or None if it may
     not (they are checked then). In the replica role the triggers that check foreign
-    keys do not fire (the tables written here have no others; pg_restore loads data the
-    same way). A superuser may; another role once granted
-    `GRANT SET ON PARAMETER session_replication_role TO …` (README)."""
+    keys do not fire, nor would any other (Silverpool has none on PostgreSQL, which a
+    test keeps so; pg_restore loads data the same way). A superuser may; another role
+    once granted `GRANT SET ON PARAMETER session_replication_role TO …` (README)."""
     cursor.execute(
         "SELECT current_setting('session_replication_role'), "
         "set_config('session_replication_role', 'replica', true) "

@@ -219,6 +219,20 @@ def test_inserted_rows_keys_are_the_callers_to_hold_where_the_role_may_skip_thei
             noted_by_the_orm(987655)
 
 
+def test_no_table_has_a_trigger_that_an_import_would_skip(db: None) -> None:
+    """insert_rows turns off the triggers of the rows it writes on PostgreSQL to skip the
+    foreign-key checks; a trigger of Silverpool's own would not fire for them either.
+    One added needs `ALTER TABLE … ENABLE ALWAYS TRIGGER …`, or insert_rows changed."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite's rows are written with their triggers")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT tgrelid::regclass::text, tgname FROM pg_trigger "
+            "WHERE NOT tgisinternal AND tgenabled <> 'A'"
+        )
+        assert cursor.fetchall() == []
+
+
 @contextmanager
 def plain_role() -> Iterator[None]:
     """This connection as a role that may write Silverpool's tables but not turn off
