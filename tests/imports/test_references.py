@@ -1,7 +1,7 @@
-"""Every row an import writes refers to a row that exists, on both databases. PostgreSQL
-does not check the keys of the rows an import batch inserts one by one (bulk_insert): the
-batch holds what they refer to instead, which these imports, touching every kind of row
-a batch writes, would show if it missed one.
+"""Every row an import writes refers to a row that exists, on both databases, and nobody
+deletes what a batch's rows refer to while it is written. PostgreSQL does not check the
+keys of an import batch's rows one by one (bulk_insert): the batch holds the rows they
+refer to instead.
 
 Transactional: on PostgreSQL the batches are written by threads of their own."""
 
