@@ -27,8 +27,7 @@ def paused_collection(
 ) -> Iterator[Callable[[int], None]]:
     """Pause automatic collection; the function given is told how many rows were done
     (a batch, a chunk) and collects `generation` once `every` (default COLLECT_EVERY)
-    have passed. On exit
-    collection is as it was before."""
+    have passed. On exit collection is as it was before."""
     every = COLLECT_EVERY if every is None else every
     was_enabled = gc.isenabled()
     gc.disable()
