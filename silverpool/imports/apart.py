@@ -10,9 +10,9 @@ needed at the top.
 
 Once it has parsed the workbook it would wait for the check, so it reads the phone
 numbers too, the slowest cell of a row (a third of the check's time): each chunk comes
-with the number of each row in E.164 where the cells are plain text, together with the
-country it was read for. The check takes a number only if it reads the row's country
-the same; any other number, and every refused one, it reads itself (rows.py).
+with the number of each row in E.164 where the cells are plain text, or why it was
+refused, together with the country it was read for. The check takes it only if it reads
+the row's country the same; any other number it reads itself (rows.py).
 """
 
 import multiprocessing
@@ -27,8 +27,9 @@ from pathlib import Path
 from ..talents import phones
 from .reading import Cell, Row, open_table
 
-# A row's phone number read here: the country it was read for and the number in E.164.
-type PhoneHint = tuple[str, str] | None
+# A row's phone number read here: the country it was read for and the number in E.164, or
+# why it was refused.
+type PhoneHint = tuple[str, str | phones.Refused] | None
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,10 @@ def produce(spec: ReadSpec, results: Queue) -> None:  # type: ignore[type-arg]
 
 
 def phone_hints(spec: ReadSpec, rows: tuple[Row, ...]) -> list[PhoneHint] | None:
-    """Each row's phone number in E.164 and the country it was read for, where the phone
-    and the country cell are plain text; None for a row whose number the check reads
-    itself (a number typed as a number, a refused one, text to be cleaned first)."""
+    """Each row's phone number in E.164, or why it was refused, and the country it was
+    read for, where the phone and the country cell are plain text; None for a row whose
+    number the check reads itself (a number typed as a number, text to be cleaned
+    first)."""
     if spec.phone_column is None:
         return None
     return [_phone_hint(spec, row.cells) for row in rows]
@@ -95,8 +97,7 @@ def _phone_hint(spec: ReadSpec, cells: list[Cell]) -> PhoneHint:
     region = spec.country_names.get(country.casefold()) if country else spec.default_country
     if region is None:
         return None
-    number = phones.e164(phone, region)
-    return (region, number) if number else None
+    return (region, phones.e164(phone, region))
 
 
 def _plain(cells: list[Cell], index: int | None) -> str:

@@ -118,13 +118,11 @@ class RowReader:
             # parse_phone applies the rule of clean_talent_fields, which it skips (the
             # number would be parsed twice, the slowest step of reading a row).
             region = raw.get("country") or self.default_country
-            if phone_hint is not None and phone_hint[0] == region:
-                phone_number = phone_hint[1]
-            else:
-                try:
-                    phone_number = values.parse_phone(phone, region)
-                except ValueError as error:
-                    return self._bad(row, phone_header, str(error))
+            read = phone_hint[1] if phone_hint is not None and phone_hint[0] == region else None
+            try:
+                phone_number = values.parse_phone(phone, region, read)
+            except ValueError as error:
+                return self._bad(row, phone_header, str(error))
         if urls:
             raw["profile_urls"] = urls
         if custom:
@@ -168,7 +166,7 @@ class RowReader:
         elif kind == TargetField.COUNTRY:
             raw["country"] = values.parse_country(cell)
         elif kind == TargetField.SKILLS:
-            raw["skills"] = values.split_skills(cell)
+            raw["skills"] = values.clean_text(cell)  # split by clean_talent_fields
         elif kind == TargetField.PROFILE_URLS:
             urls.extend(values.clean_text(cell).split())
         elif kind == TargetField.SALARY:

@@ -20,15 +20,18 @@ from django.utils.translation import gettext as _
 from django_countries import countries
 
 from silverpool.privacy.services.audit import FORMULA_STARTS
-from silverpool.talents import validation
+from silverpool.talents import phones, validation
 from silverpool.talents.models import Talent
 
 from .reading.table import Cell
 
 # Spreadsheet cells bring invisible characters along from web pages and CRMs. Non-breaking
 # spaces become spaces so "Max\u00a0Muster" keeps its space; zero-width ones and the BOM go.
-_SPACES = str.maketrans({"\u00a0": " ", "\u2007": " ", "\u202f": " "})
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_SPACE_CHARACTERS = "\u00a0\u2007\u202f"
+_INVISIBLE_CHARACTERS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_SPACES = str.maketrans(dict.fromkeys(_SPACE_CHARACTERS, " "))
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARACTERS}]")
+_ODD = re.compile(f"[{_SPACE_CHARACTERS}{_INVISIBLE_CHARACTERS}]")
 
 
 def clean_text(cell: Cell) -> str:
@@ -47,7 +50,9 @@ def clean_text(cell: Cell) -> str:
         return cell.isoformat()
     else:
         text = str(cell)
-    if not text.isascii():  # most cells are ASCII: both passes skipped, 3x faster
+    # Most cells are ASCII, and most others (umlauts) have none of these: one search
+    # instead of translating every character of every such cell.
+    if not text.isascii() and _ODD.search(text):
         text = _INVISIBLE.sub("", text.translate(_SPACES))
     text = text.strip()
     if text[:1] == "'" and text.lstrip("'").startswith(FORMULA_STARTS):
@@ -324,9 +329,10 @@ _NUMBER_FORMATS = [
 # --- phones and skills -------------------------------------------------------------------
 
 
-def parse_phone(cell: Cell, default_region: str) -> str:
+def parse_phone(cell: Cell, default_region: str, read: str | phones.Refused | None = None) -> str:
     """A phone number in E.164, or "" for a blank cell; `default_region` (DE) is where a
-    number without a country code is read.
+    number without a country code is read. `read`: the text cell as phones.e164 read it
+    for `default_region` already (the reading process, apart.py), if it did.
 
     A number typed into Excel loses its leading 0 (0151 12345678 arrives as 15112345678.0)
     or its + (+49 151 … as 4915112345678.0). Such a cell is read with a country code when
@@ -339,18 +345,12 @@ def parse_phone(cell: Cell, default_region: str) -> str:
         with suppress(ValidationError):
             if text.startswith(code):
                 return validation.normalize_phone("+" + text)
-    try:
-        return validation.normalize_phone(text, default_region)
-    except ValidationError as exc:
-        raise ValueError(
-            _("“%(value)s”: %(reason)s") % {"value": text, "reason": exc.messages[0]}
-        ) from exc
-
-
-def split_skills(cell: Cell) -> list[str]:
-    """Skills from a cell, split as everywhere in Silverpool (see validation.split_skills):
-    C/C++ and UI/UX stay one skill, "Python/Django" are two."""
-    return validation.split_skills(clean_text(cell))
+    if read is None:
+        read = phones.e164(text, default_region) if text else ""
+    if isinstance(read, phones.Refused):
+        reason = validation.phone_refusal(read)
+        raise ValueError(_("“%(value)s”: %(reason)s") % {"value": text, "reason": reason})
+    return read
 
 
 # --- names and countries -----------------------------------------------------------------

@@ -73,13 +73,17 @@ def normalize_phone(value: str, default_region: str | None = None) -> str:
     if not value:
         return ""
     region = default_region or getattr(settings, "PHONE_DEFAULT_REGION", "DE")
-    if number := phones.e164(value, region):
-        return number
-    try:
-        phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException as exc:
-        raise ValidationError(_("This is not a phone number.")) from exc
-    raise ValidationError(_("This phone number is not valid."))
+    number = phones.e164(value, region)
+    if isinstance(number, phones.Refused):
+        raise ValidationError(phone_refusal(number))
+    return number
+
+
+def phone_refusal(refused: phones.Refused) -> str:
+    """Why a phone number is refused, in words."""
+    if refused is phones.Refused.NOT_A_NUMBER:
+        return _("This is not a phone number.")
+    return _("This phone number is not valid.")
 
 
 def format_phone(value: str) -> str:
@@ -154,8 +158,9 @@ def split_skills(value: str | Iterable[str]) -> list[str]:
     seen: set[str] = set()
     for item in items:
         skill = str(item).strip()
-        if skill and skill.lower() not in seen:
-            seen.add(skill.lower())
+        key = skill.lower()
+        if skill and key not in seen:
+            seen.add(key)
             skills.append(skill)
     return skills
 

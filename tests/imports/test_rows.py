@@ -105,6 +105,25 @@ def bad(changes: dict[str, Cell]) -> BadRow:
     return result
 
 
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Python, Django; SQL", ["Python", "Django", "SQL"]),
+        ("Python/Django | Vue", ["Python", "Django", "Vue"]),
+        ("Java\nSpring Boot\r\nKotlin", ["Java", "Spring Boot", "Kotlin"]),
+        ("• Scrum\n• Kanban", ["Scrum", "Kanban"]),
+        ("Excel · Word ▪ PowerPoint", ["Excel", "Word", "PowerPoint"]),
+        ("C/C++, UI/UX, CI/CD, TCP/IP", ["C/C++", "UI/UX", "CI/CD", "TCP/IP"]),
+        ("A/B-Testing, SEO/SEA", ["A/B-Testing", "SEO/SEA"]),
+        ("Go/Rust", ["Go", "Rust"]),
+        ("Python, python, PYTHON, Django", ["Python", "Django"]),
+        (" , ;; / ", []),
+    ],
+)
+def test_skills_are_split_trimmed_and_each_kept_once(cell: Cell, expected: list[str]) -> None:
+    assert good({"Kenntnisse": cell}).fields["skills"] == expected
+
+
 def test_a_row_with_every_target_becomes_the_talents_cleaned_fields() -> None:
     row = good()
 

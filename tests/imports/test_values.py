@@ -16,9 +16,9 @@ from silverpool.imports.values import (
     parse_phone,
     parse_salary,
     parse_salary_period,
-    split_skills,
 )
 from silverpool.talents.models import Talent
+from silverpool.talents.phones import e164
 
 MONTH = Talent.SalaryPeriod.MONTH
 YEAR = Talent.SalaryPeriod.YEAR
@@ -157,30 +157,25 @@ def test_a_cell_that_is_not_a_phone_number_is_named_in_the_message(cell: Cell, s
         parse_phone(cell, "DE")
 
 
-@pytest.mark.parametrize(
-    ("cell", "expected"),
-    [
-        ("Python, Django; SQL", ["Python", "Django", "SQL"]),
-        ("Python/Django | Vue", ["Python", "Django", "Vue"]),
-        ("Java\nSpring Boot\r\nKotlin", ["Java", "Spring Boot", "Kotlin"]),
-        ("• Scrum\n• Kanban", ["Scrum", "Kanban"]),
-        ("Excel · Word ▪ PowerPoint", ["Excel", "Word", "PowerPoint"]),
-        ("C/C++, UI/UX, CI/CD, TCP/IP", ["C/C++", "UI/UX", "CI/CD", "TCP/IP"]),
-        ("A/B-Testing, SEO/SEA", ["A/B-Testing", "SEO/SEA"]),
-        ("Go/Rust", ["Go", "Rust"]),
-        ("Python, python, PYTHON, Django", ["Python", "Django"]),
-        (" , ;; / ", []),
-        (None, []),
-    ],
-)
-def test_skills_are_split_trimmed_and_each_kept_once(cell: Cell, expected: list[str]) -> None:
-    assert split_skills(cell) == expected
+@pytest.mark.parametrize("cell", ["bitte anrufen", "12345", "+49 30"])
+def test_a_number_refused_by_the_reading_process_gets_the_message_the_check_gives(
+    cell: str,
+) -> None:
+    messages = []
+    for read in (None, e164(cell, "DE")):  # read here, or read apart (apart.py)
+        with pytest.raises(ValueError, match=re.escape(f"“{cell}”: This")) as refused:
+            parse_phone(cell, "DE", read)
+        messages.append(str(refused.value))
+
+    assert messages[0] == messages[1]
 
 
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
         ("  Berlin ", "Berlin"),
+        ("Jürgen Müller ", "Jürgen Müller"),
+        ("Jürgen\u00a0Müller\u00ad ", "Jürgen Müller"),
         ("Max\u00a0Mustermann", "Max Mustermann"),
         ("\ufeffVorname\u200b", "Vorname"),
         (12345.0, "12345"),

@@ -3,7 +3,7 @@ process reads them; validation.normalize_phone says why one is refused."""
 
 import pytest
 
-from silverpool.talents.phones import e164
+from silverpool.talents.phones import Refused, e164
 
 
 @pytest.mark.parametrize(
@@ -13,11 +13,11 @@ from silverpool.talents.phones import e164
         ("0664 1234567", "AT", "+436641234567"),
         ("0664 1234567", "DE", "+496641234567"),
         ("+41 44 668 18 00", "DE", "+41446681800"),
-        ("12345", "DE", None),
-        ("bitte anrufen", "DE", None),
+        ("12345", "DE", Refused.INVALID),
+        ("bitte anrufen", "DE", Refused.NOT_A_NUMBER),
     ],
 )
-def test_a_number_is_read_for_its_country_or_is_none(
-    written: str, region: str, expected: str | None
+def test_a_number_is_read_for_its_country_or_refused_with_the_reason(
+    written: str, region: str, expected: str | Refused
 ) -> None:
     assert e164(written, region) == expected
