@@ -382,7 +382,7 @@ def main() -> None:
     print(
         "\nrows/s counts the file's data rows over the whole measurement (parse, type and"
         " COPY for the limit; load and import_data for the peer; the run after the check"
-        " for ours, whose check is shown apart);"
+        " for ours, whose check is shown apart, with the upload's create_job);"
         f" {PEAK_NOTE}; for ours, the largest resident memory of the process and the one"
         " reading the file beside it at the same moment (sampled every 50 ms), in the"
         " largest of the three steps (upload, check, run)."
