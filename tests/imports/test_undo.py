@@ -6,6 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from django.urls import reverse
 from time_machine import TimeMachineFixture
 
 from silverpool.accounts.models import User
@@ -16,6 +17,7 @@ from silverpool.privacy.models import AuditEntry, ConsentRequest
 from silverpool.talents import services as talents
 from silverpool.talents.models import Event, Status, Talent
 
+from ..conftest import logged_in
 from ..talents.factories import make_pool, make_tag, make_talent
 from .workbooks import checked, imported, people, person, uploaded, xlsx
 
@@ -164,6 +166,21 @@ def test_undoing_twice_does_nothing_the_second_time(
     job.refresh_from_db()
     assert job.undo_summary == {"removed": 2, "reverted": 0, "kept": 0}
     assert not services.can_undo(job)
+
+
+def test_an_import_that_changed_no_talent_offers_no_undo(
+    tmp_path: Path, rita: User, clock: TimeMachineFixture
+) -> None:
+    path = xlsx(tmp_path / "t.xlsx", people(2))
+    imported(path, rita)
+    clock.move_to(LATER)
+    again = imported(path, rita, existing="skip")
+
+    assert (again.created_count, again.updated_count, again.unchanged_count) == (0, 0, 2)
+    assert not services.can_undo(again)
+    assert not services.request_undo(again, actor=rita)
+    response = logged_in(rita).get(reverse("imports:import-detail", args=[again.pk]))
+    assert "Undo the import" not in response.content.decode()
 
 
 def test_an_import_that_never_ran_cannot_be_undone(tmp_path: Path, rita: User) -> None:

@@ -7,7 +7,7 @@ from collections import Counter
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from ...accounts.models import User
@@ -42,7 +42,10 @@ LEASE = datetime.timedelta(minutes=2)
 
 
 def can_undo(job: ImportJob) -> bool:
-    return job.state in UNDOABLE and job.started_at is not None
+    """An import that ran and created or updated talents (one that only found them as
+    they were has nothing to undo)."""
+    ran = job.state in UNDOABLE and job.started_at is not None
+    return ran and bool(job.created_count or job.updated_count)
 
 
 def _changed_since(job: ImportJob) -> "Exists":
@@ -63,8 +66,9 @@ def request_undo(job: ImportJob, *, actor: User) -> bool:
     be undone (anymore)."""
     from ..tasks import undo_import as undo_task  # the tasks module imports these services
 
+    changed_talents = Q(created_count__gt=0) | Q(updated_count__gt=0)
     started = ImportJob.objects.filter(
-        pk=job.pk, state__in=UNDOABLE, started_at__isnull=False
+        changed_talents, pk=job.pk, state__in=UNDOABLE, started_at__isnull=False
     ).update(state=ImportJob.State.UNDOING, undone_by=actor, lease_until=timezone.now() + LEASE)
     if started:
         transaction.on_commit(lambda: undo_task.enqueue(job.pk))
