@@ -1,6 +1,6 @@
 """Phone numbers in E.164, without Django: the reading process of a large import, which
 runs without it, reads the phone numbers of the file beside the check (see
-silverpool/imports/apart.py); `validation.normalize_phone` says why a number is refused."""
+silverpool/imports/apart.py); `validation.phone_refusal` words why a number is refused."""
 
 from enum import Enum
 

@@ -1,5 +1,5 @@
 """Phone numbers in E.164 without Django (talents/phones.py), as the import's reading
-process reads them; validation.normalize_phone says why one is refused."""
+process reads them, or why it refuses one (validation.phone_refusal words it)."""
 
 import pytest
 
