@@ -165,9 +165,10 @@ def intake_talents(
     timeline = _Timeline(channel, now)
     result = BulkResult()
     existing = _existing_by_email(arrivals)
+    known = [talent.pk for talent in existing.values()]
     status = channel.status or default_status()
-    _lock_references(channel, status, [t.pk for t in existing.values()])
-    visible = _visible_ids(channel.actor, [t.pk for t in existing.values()])
+    _lock_references(channel, status, known)
+    visible = _visible_ids(channel.actor, known)
     new: list[Arrival] = []
     for arrival in arrivals:
         talent = existing.get(arrival.fields.get("email", "").lower())
