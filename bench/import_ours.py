@@ -19,6 +19,7 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -143,12 +144,13 @@ def _migrate(backend: Backend) -> None:
     call_command("migrate", verbosity=0)
 
 
-def _upload(path: Path, backend: Backend) -> tuple[int, float, float]:
+def _upload(path: Path, backend: Backend) -> tuple[int, float, float, float]:
     """The upload, in a process of its own as in a web process: it opens the workbook to
-    suggest the mapping. Returns the job's id, the seconds `create_job` took (a web
-    process is running already: starting this one and Django in it is not timed) and the
-    process's peak memory in MB (VmHWM: maxrss would count the parent's memory from
-    before the exec)."""
+    suggest the mapping (a large one in a reading process of its own). Returns the job's
+    id, the seconds `create_job` took (a web process is running already: starting this
+    one and Django in it is not timed), the peak memory in MB of this process and its
+    reading process at the same moment, and this process's own peak (VmHWM: maxrss would
+    count the parent's memory from before the exec)."""
     from .databases import BENCH_USER, setup_django
 
     os.environ["MEDIA_ROOT"] = str(OUT_DIR / "media")
@@ -160,9 +162,14 @@ def _upload(path: Path, backend: Backend) -> tuple[int, float, float]:
 
     # A recruiter, as most uploaders are: the import checks what they may see.
     user = User.objects.get(username=BENCH_USER)
+    upload = SimpleUploadedFile(path.name, path.read_bytes())
+    memory = TreeMemory()
+    memory.start()
     started = time.perf_counter()
-    job = services.create_job(SimpleUploadedFile(path.name, path.read_bytes()), user=user)
-    return job.pk, time.perf_counter() - started, _status_kib("self", "VmHWM") / 1024
+    job = services.create_job(upload, user=user)
+    elapsed = time.perf_counter() - started
+    memory.stopping.set()
+    return job.pk, elapsed, memory.take_peak_mb(), _status_kib("self", "VmHWM") / 1024
 
 
 def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
@@ -184,8 +191,11 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
     tag, _created = Tag.objects.get_or_create(name="Bench import")
     before = Talent.objects.count()
 
-    with multiprocessing.get_context("spawn").Pool(1) as web:
-        job_id, upload_s, upload_peak = web.apply(_upload, (path, backend))
+    # Not a multiprocessing.Pool: its processes are daemons, which may not start the
+    # upload's reading process.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=spawn) as web:
+        job_id, upload_s, upload_peak, web_peak = web.submit(_upload, path, backend).result()
     started = time.perf_counter()
     job = ImportJob.objects.get(pk=job_id)
     # From here this process is the worker: the check (with, for a large file, the process
@@ -222,6 +232,7 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
         "total_s": finished - checked,
         "peak_mb": max(upload_peak, check_peak, run_peak),
         "peak_upload_mb": upload_peak,
+        "peak_web_mb": web_peak,  # the web process alone, during the upload
         "peak_check_mb": check_peak,
         "peak_run_mb": run_peak,
         # This process's peak (maxrss, KiB on Linux): the worker's, in the check or the run.

@@ -1,5 +1,7 @@
-"""The reading process of a large file's check (see services/rowstream.py): it opens the
-workbook and hands its raw rows over, in chunks; the check reads them through the mapping.
+"""The reading process of a large file: for its check (see services/rowstream.py) it opens
+the workbook and hands its raw rows over, in chunks, which the check reads through the
+mapping; for the upload and the mapping page (services/upload.py) it hands over the
+sheets and the first rows (`glance`).
 
 It runs without Django set up (no apps, no database): what it imports is the reading
 package, whose messages stay lazy until the check's process renders them, and the phone
@@ -20,12 +22,18 @@ import os
 import queue
 from collections.abc import Iterator
 from dataclasses import dataclass
-from itertools import batched
+from itertools import batched, islice
 from multiprocessing.queues import Queue
 from pathlib import Path
 
 from ..talents import phones
 from .reading import Cell, Row, open_table
+
+# Files from this size on are opened in a separate process, which gives the workbook's
+# memory back when it ends (calamine holds a sheet whole: about 140 MB for 100,000 rows,
+# which a web process would keep); smaller ones are not worth starting an interpreter for
+# (about half a second).
+READ_APART_FROM_BYTES = 1_000_000
 
 # A row's phone number read here: the country it was read for and the number in E.164, or
 # why it was refused.
@@ -53,6 +61,24 @@ class ReadSpec:
     phone_column: int | None
     country_column: int | None
     country_names: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Glance:
+    """What the mapping page needs of a file: its sheets, the sheet looked at and the first
+    rows of that sheet."""
+
+    sheets: list[str]
+    sheet: str
+    rows: list[Row]
+
+
+def glance(path: str, filename: str, sheet: str | None, *, max_rows: int, first: int) -> Glance:
+    """The file's sheets and the first `first` rows of `sheet` (None: the sheet the data is
+    on). UnreadableFile if the file or the sheet cannot be read."""
+    table = open_table(Path(path), filename=filename, max_rows=max_rows)
+    chosen = table.default_sheet if sheet is None else sheet
+    return Glance(table.sheets, chosen, list(islice(table.rows(chosen), first)))
 
 
 def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:

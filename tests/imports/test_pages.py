@@ -18,10 +18,11 @@ from django.utils import timezone, translation
 
 from silverpool.accounts.models import User
 from silverpool.imports import services
+from silverpool.imports.apart import Glance
 from silverpool.imports.forms.mapping import encode
 from silverpool.imports.headers import Target, TargetField, suggest_mapping
 from silverpool.imports.models import ImportJob, SavedMapping
-from silverpool.imports.reading import Cell, Table
+from silverpool.imports.reading import Cell
 from silverpool.imports.template import template_columns
 from silverpool.privacy.models import ConsentRecord
 from silverpool.talents.models import CustomField, Pool, Status, Tag, Talent
@@ -395,13 +396,13 @@ def test_the_mapping_page_and_starting_the_check_do_not_open_the_file_again(
     job = latest_job()
     url = reverse("imports:import-mapping", args=[job.pk])
     opened: list[int] = []
-    open_job_table = services.open_job_table
+    glance_at = services.glance_at
 
-    def counted(job: ImportJob) -> Table:
+    def counted(job: ImportJob, sheet: str | None = None) -> Glance:
         opened.append(job.pk)
-        return open_job_table(job)
+        return glance_at(job, sheet)
 
-    monkeypatch.setattr(services, "open_job_table", counted)
+    monkeypatch.setattr(services, "glance_at", counted)
 
     page = recruiter_client.get(url)
     response = recruiter_client.post(url, mapping_data(job))

@@ -96,10 +96,11 @@ import os, sys, time
 import django
 
 django.setup()
+from silverpool.imports import apart
 from silverpool.imports.services import check, rowstream, spool
 
 rowstream.BATCH_ROWS = int(os.environ["BATCH_ROWS"])
-rowstream.READ_APART_FROM_BYTES = 0
+apart.READ_APART_FROM_BYTES = 0
 add_batch = spool.SpoolWriter.add
 spooled = 0
 

@@ -56,4 +56,8 @@ MIXED_ENCODING = _(
     "The text encoding changes partway through the file; save it again as “CSV UTF-8” and "
     "upload it again."
 )
+NOT_OPENED = _(
+    "The file could not be opened; it may be too large for this server. Split it into "
+    "smaller files and upload them one by one."
+)
 TOO_MANY_ROWS = _("The file has more than %(limit)s rows; split it into smaller files.")

@@ -1,11 +1,14 @@
 """An upload becomes an import job: the file is kept under a server-made name, opened
 once to refuse what cannot be read, and its columns get a suggested mapping."""
 
+import functools
 import hashlib
+import multiprocessing
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
-from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -14,6 +17,8 @@ from django.utils.translation import gettext as _
 
 from ...accounts.models import User
 from ...talents.models import CustomField
+from .. import apart
+from ..apart import Glance
 from ..headers import (
     REPEATABLE,
     Target,
@@ -23,19 +28,14 @@ from ..headers import (
     suggest_mapping,
 )
 from ..models import ImportJob, SavedMapping
-from ..reading import Row, Table, UnreadableFile, open_table
+from ..reading import Row, UnreadableFile
+from ..reading.errors import NOT_OPENED
 from ..values import clean_text
 
 # Rows read to find the header; the first data rows among them are the mapping page's
 # examples.
 SAMPLE_ROWS = 30
 EXAMPLE_ROWS = 5
-
-
-def open_job_table(job: ImportJob) -> Table:
-    return open_table(
-        Path(job.file.path), filename=job.original_name, max_rows=settings.IMPORT_MAX_ROWS
-    )
 
 
 def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
@@ -52,21 +52,46 @@ def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
     )
     job.file.save("upload", upload, save=False)
     try:
-        table = open_job_table(job)
-        job.sheets = table.sheets
-        choose_sheet(job, table, table.default_sheet)
+        glance = glance_at(job)
     except UnreadableFile:
         job.file.delete(save=False)
         raise
+    job.sheets = glance.sheets
+    choose_sheet(job, glance)
     job.save()
     return job
 
 
-def choose_sheet(job: ImportJob, table: Table, sheet: str) -> None:
-    """Read `sheet`'s header row and suggest a mapping: a saved mapping whose headers are
-    all in this file wins; otherwise the suggestions from the headers. Not saved."""
-    sample = list(islice(table.rows(sheet), SAMPLE_ROWS))
-    job.sheet = sheet
+def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
+    """The job's file's sheets and the first rows of `sheet` (None: the sheet the data is
+    on); UnreadableFile says why they cannot be read. A large file is opened in a process
+    of its own (see apart.READ_APART_FROM_BYTES): the upload and the mapping page run in a
+    web process, which would keep the memory of a workbook loaded whole."""
+    read = functools.partial(
+        apart.glance,
+        job.file.path,
+        job.original_name,
+        sheet,
+        max_rows=settings.IMPORT_MAX_ROWS,
+        first=SAMPLE_ROWS,
+    )
+    if job.size < apart.READ_APART_FROM_BYTES:
+        return read()
+    # spawn, not fork: a web process may run threads and holds a database connection.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(1, mp_context=context) as reader:
+        try:
+            return reader.submit(read).result()
+        except BrokenProcessPool as error:  # killed, most likely for the memory it took
+            raise UnreadableFile(NOT_OPENED) from error
+
+
+def choose_sheet(job: ImportJob, glance: Glance) -> None:
+    """Read the header row of the sheet glanced at and suggest a mapping: a saved mapping
+    whose headers are all in this file wins; otherwise the suggestions from the headers.
+    Not saved."""
+    sample = glance.rows
+    job.sheet = glance.sheet
     job.header_row = find_header_row(sample)
     header_cells = next(cells for number, cells in sample if number == job.header_row)
     width = max(len(cells) for _number, cells in sample)
@@ -120,9 +145,9 @@ def _examples(sample: Sequence[Row], header_row: int) -> list[list[str]]:
 
 def keep_sheets_and_examples(job: ImportJob) -> None:
     """For a job uploaded before the sheets and examples were kept with it: read them."""
-    table = open_job_table(job)
-    job.sheets = table.sheets
-    job.sample = _examples(list(islice(table.rows(job.sheet), SAMPLE_ROWS)), job.header_row)
+    glance = glance_at(job, job.sheet)
+    job.sheets = glance.sheets
+    job.sample = _examples(glance.rows, job.header_row)
     ImportJob.objects.filter(pk=job.pk).update(sheets=job.sheets, sample=job.sample)
 
 

@@ -62,8 +62,7 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     saved_form = SavedMappingForm(request.POST if action == "saved" else None)
     if action == "sheet" and sheet_form.is_valid():
         try:
-            table = services.open_job_table(job)
-            services.choose_sheet(job, table, sheet_form.cleaned_data["sheet"])
+            services.choose_sheet(job, services.glance_at(job, sheet_form.cleaned_data["sheet"]))
         except UnreadableFile as error:  # an empty notes sheet, one over the row limit
             job.refresh_from_db()
             sheet_form.add_error("sheet", str(error))

@@ -121,14 +121,13 @@ class Command(BaseCommand):
 
     def _map(self, job: ImportJob, options: dict[str, Any]) -> None:
         if options["sheet"]:
+            if options["sheet"] not in job.sheets:
+                raise CommandError(
+                    _("The file has no sheet “%(sheet)s”; its sheets: %(sheets)s.")
+                    % {"sheet": options["sheet"], "sheets": ", ".join(job.sheets)}
+                )
             try:
-                table = services.open_job_table(job)
-                if options["sheet"] not in table.sheets:
-                    raise CommandError(
-                        _("The file has no sheet “%(sheet)s”; its sheets: %(sheets)s.")
-                        % {"sheet": options["sheet"], "sheets": ", ".join(table.sheets)}
-                    )
-                services.choose_sheet(job, table, options["sheet"])
+                services.choose_sheet(job, services.glance_at(job, options["sheet"]))
             except UnreadableFile as error:
                 raise CommandError(str(error)) from error
         if options["mapping"]:
