@@ -29,12 +29,6 @@ from pathlib import Path
 from ..talents import phones
 from .reading import Cell, Row, open_table
 
-# Files from this size on are opened in a separate process, which gives the workbook's
-# memory back when it ends (calamine holds a sheet whole: about 140 MB for 100,000 rows,
-# which a web process would keep); smaller ones are not worth starting an interpreter for
-# (about half a second).
-READ_APART_FROM_BYTES = 1_000_000
-
 # A row's phone number read here: the country it was read for and the number in E.164, or
 # why it was refused.
 type PhoneHint = tuple[str, str | phones.Refused] | None

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from silverpool.accounts.models import User
-from silverpool.imports import apart, services, values
+from silverpool.imports import services, values
 from silverpool.imports.models import ImportJob
 from silverpool.imports.reading import Cell
 from silverpool.imports.services import rowstream, run
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def read_apart(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(apart, "READ_APART_FROM_BYTES", 0)
+    monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", 0)
     monkeypatch.setattr(rowstream, "BATCH_ROWS", 7)
 
 
@@ -53,7 +53,7 @@ def test_the_reading_process_reports_a_file_with_too_many_rows(
 def test_the_run_writes_whole_chunks_per_transaction(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, apart_from_bytes: int
 ) -> None:
-    monkeypatch.setattr(apart, "READ_APART_FROM_BYTES", apart_from_bytes)
+    monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", apart_from_bytes)
     monkeypatch.setattr(rowstream, "CHUNK_ROWS", 3)
     monkeypatch.setattr(rowstream, "BATCH_ROWS", 6)
     # Row 12 (in the fourth chunk, the second batch) repeats row 2 (the first chunk).
@@ -96,7 +96,7 @@ def test_phone_numbers_read_by_the_reading_process_are_the_ones_the_check_would_
     apart_from_bytes: int,
     read_by_the_check: list[int],
 ) -> None:
-    monkeypatch.setattr(apart, "READ_APART_FROM_BYTES", apart_from_bytes)
+    monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", apart_from_bytes)
     parse_phone = values.parse_phone
     cells_read: list[Cell] = []
 

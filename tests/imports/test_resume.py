@@ -96,11 +96,10 @@ import os, sys, time
 import django
 
 django.setup()
-from silverpool.imports import apart
 from silverpool.imports.services import check, rowstream, spool
 
 rowstream.BATCH_ROWS = int(os.environ["BATCH_ROWS"])
-apart.READ_APART_FROM_BYTES = 0
+rowstream.READ_APART_FROM_BYTES = 0
 add_batch = spool.SpoolWriter.add
 spooled = 0
 

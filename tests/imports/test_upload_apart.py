@@ -13,7 +13,8 @@ from silverpool.accounts.models import User
 from silverpool.imports import apart, services
 from silverpool.imports.models import ImportJob
 from silverpool.imports.reading import UnreadableFile
-from silverpool.imports.reading.errors import CORRUPT, NOT_OPENED
+from silverpool.imports.reading.errors import CORRUPT
+from silverpool.imports.services import upload as upload_service
 
 from . import dying
 from .workbooks import upload
@@ -49,7 +50,7 @@ def seen(job: ImportJob) -> tuple[object, ...]:
 def test_the_mapping_page_gets_the_same_from_a_file_opened_apart(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, apart_from_bytes: int
 ) -> None:
-    monkeypatch.setattr(apart, "READ_APART_FROM_BYTES", apart_from_bytes)
+    monkeypatch.setattr(upload_service, "GLANCE_APART_FROM_BYTES", apart_from_bytes)
     path = messy_workbook(tmp_path / "kandidaten.xlsx")
 
     job = services.create_job(upload(path), user=rita)
@@ -80,7 +81,7 @@ def test_the_mapping_page_gets_the_same_from_a_file_opened_apart(
 def test_a_damaged_file_opened_apart_is_refused_with_its_reason(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(apart, "READ_APART_FROM_BYTES", 0)
+    monkeypatch.setattr(upload_service, "GLANCE_APART_FROM_BYTES", 0)
     whole = messy_workbook(tmp_path / "k.xlsx").read_bytes()
     path = tmp_path / "kaputt.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
@@ -96,7 +97,7 @@ def test_a_damaged_file_opened_apart_is_refused_with_its_reason(
 def test_a_reading_process_that_dies_leaves_a_message_and_nothing_kept(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(apart, "READ_APART_FROM_BYTES", 0)
+    monkeypatch.setattr(upload_service, "GLANCE_APART_FROM_BYTES", 0)
     monkeypatch.setattr(apart, "glance", dying.glance)
 
     with pytest.raises(UnreadableFile) as refused:

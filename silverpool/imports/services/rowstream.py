@@ -35,6 +35,9 @@ BATCH_ROWS = 6000
 # Rows the check reads, checks and spools at a time (the run joins them into batches):
 # what the check holds at once, and the reading process may be READ_AHEAD of them ahead.
 CHUNK_ROWS = 2000
+# Files from this size on are opened in a separate process, which gives the workbook's
+# memory back when it ends; smaller ones are not worth starting an interpreter for.
+READ_APART_FROM_BYTES = 1_000_000
 # Chunks the reading process may be ahead of the check (memory: a few MB each).
 READ_AHEAD = 3
 
@@ -89,7 +92,7 @@ def read_chunks(job: ImportJob) -> Iterator[Batch]:
     """The job's rows in chunks; a large file is read in a separate process.
     UnreadableFile (too many rows, damaged further in) is raised here."""
     spec = spec_of(job)
-    if job.size < apart.READ_APART_FROM_BYTES:
+    if job.size < READ_APART_FROM_BYTES:
         return RowStream(spec).chunks()
     return _read_apart(spec)
 

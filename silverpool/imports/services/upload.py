@@ -36,6 +36,11 @@ from ..values import clean_text
 # examples.
 SAMPLE_ROWS = 30
 EXAMPLE_ROWS = 5
+# Files from this size on are opened in a process of its own for the upload and the
+# mapping page, which run in a web process: calamine loads a sheet whole (about 55 MB for
+# a 5 MB workbook, 140 MB for 100,000 rows), and a web process would keep that memory.
+# Starting that process takes about half a second, not worth it for a smaller file.
+GLANCE_APART_FROM_BYTES = 5_000_000
 
 
 def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
@@ -53,11 +58,11 @@ def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
     job.file.save("upload", upload, save=False)
     try:
         glance = glance_at(job)
+        job.sheets = glance.sheets
+        choose_sheet(job, glance)
     except UnreadableFile:
         job.file.delete(save=False)
         raise
-    job.sheets = glance.sheets
-    choose_sheet(job, glance)
     job.save()
     return job
 
@@ -65,8 +70,7 @@ def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
 def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
     """The job's file's sheets and the first rows of `sheet` (None: the sheet the data is
     on); UnreadableFile says why they cannot be read. A large file is opened in a process
-    of its own (see apart.READ_APART_FROM_BYTES): the upload and the mapping page run in a
-    web process, which would keep the memory of a workbook loaded whole."""
+    of its own (see GLANCE_APART_FROM_BYTES)."""
     read = functools.partial(
         apart.glance,
         job.file.path,
@@ -75,7 +79,7 @@ def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
         max_rows=settings.IMPORT_MAX_ROWS,
         first=SAMPLE_ROWS,
     )
-    if job.size < apart.READ_APART_FROM_BYTES:
+    if job.size < GLANCE_APART_FROM_BYTES:
         return read()
     # spawn, not fork: a web process may run threads and holds a database connection.
     context = multiprocessing.get_context("spawn")
