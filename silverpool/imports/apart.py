@@ -59,12 +59,13 @@ class ReadSpec:
 
 @dataclass(frozen=True)
 class Glance:
-    """What the mapping page needs of a file: its sheets, the sheet looked at and the first
-    rows of that sheet."""
+    """What the mapping page needs of a file: its sheets, the sheet looked at, the first
+    rows of that sheet and the number of its last row (see Table.last_row)."""
 
     sheets: list[str]
     sheet: str
     rows: list[Row]
+    last_row: int
 
 
 def glance(path: str, filename: str, sheet: str | None, *, max_rows: int, first: int) -> Glance:
@@ -72,7 +73,8 @@ def glance(path: str, filename: str, sheet: str | None, *, max_rows: int, first:
     on). UnreadableFile if the file or the sheet cannot be read."""
     table = open_table(Path(path), filename=filename, max_rows=max_rows)
     chosen = table.default_sheet if sheet is None else sheet
-    return Glance(table.sheets, chosen, list(islice(table.rows(chosen), first)))
+    rows = list(islice(table.rows(chosen), first))
+    return Glance(table.sheets, chosen, rows, table.last_row(chosen))
 
 
 def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:

@@ -73,6 +73,9 @@ class ImportJob(models.Model):
     # import starts.
     sheets = models.JSONField(default=list, blank=True)
     sample = models.JSONField(default=list, blank=True)
+    # The number of the sheet's last row, from the upload (0: not known): about how many
+    # rows the check has to read, for its progress.
+    last_row = models.PositiveIntegerField(default=0)
     default_country = models.CharField(max_length=2, default="DE")
 
     # The decisions.
@@ -92,7 +95,8 @@ class ImportJob(models.Model):
     rejected_applicants = models.BooleanField(default=False)
     consent_note = models.TextField(blank=True)
 
-    # The check (preview): counts for the whole file, the first rows, the first problems.
+    # The check (preview): counts for the whole file, the first rows, the first problems;
+    # while it runs, the rows it has read and the seconds it took for them.
     preview = models.JSONField(default=dict, blank=True)
 
     # The run.

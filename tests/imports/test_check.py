@@ -14,8 +14,9 @@ from silverpool.accounts.models import User
 from silverpool.imports import services
 from silverpool.imports.models import ImportJob, RejectedRow
 from silverpool.imports.reading import TooManyRows
-from silverpool.imports.services import check
+from silverpool.imports.services import check, rowstream
 from silverpool.imports.services.check import check_file
+from silverpool.imports.services.rowstream import Batch
 from silverpool.imports.services.spool import SpoolWriter
 from silverpool.talents.models import Talent
 from silverpool.talents.services import find_by_emails
@@ -197,6 +198,31 @@ def test_a_mapping_changed_during_the_check_leaves_it_to_the_newer_check(
     # the rows read with the old mapping are not kept for the run
     upload = Path(job.file.path)
     assert list(upload.parent.glob(f"{upload.name}.*")) == []
+
+
+def test_the_check_reports_the_rows_it_has_read_while_it_reads(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(check, "PROGRESS_EVERY", 0)
+    monkeypatch.setattr(rowstream, "CHUNK_ROWS", 3)
+    job = uploaded(xlsx(tmp_path / "talente.xlsx", people(8)), rita)
+    reported: list[object] = []
+    add_chunk = SpoolWriter.add
+
+    def add_and_look(self: SpoolWriter, chunk: Batch) -> None:
+        # What the page would read while this chunk is being checked.
+        reported.append(ImportJob.objects.get(pk=job.pk).preview.get("checked"))
+        add_chunk(self, chunk)
+
+    monkeypatch.setattr(SpoolWriter, "add", add_and_look)
+
+    checked(job)
+
+    assert reported == [None, 3, 6]
+    assert job.last_row == 9  # the header and eight people
+    job.refresh_from_db()
+    assert (job.state, job.preview["rows"], job.total_rows) == (ImportJob.State.READY, 8, 8)
+    assert "checked" not in job.preview
 
 
 def test_a_job_that_is_not_being_checked_is_left_alone(tmp_path: Path, rita: User) -> None:

@@ -652,6 +652,41 @@ def running_job(checked_job: ImportJob) -> ImportJob:
     return checked_job
 
 
+@pytest.mark.parametrize(
+    ("last_row", "shown"),
+    [
+        (100_002, "40,000 of about 100,000 rows checked · 10,000 rows per second · less than"),
+        (0, "40,000 rows checked · 10,000 rows per second"),
+    ],
+    ids=["sheet's size known", "not known"],
+)
+def test_while_checking_the_page_shows_the_rows_checked_so_far(
+    checked_job: ImportJob, recruiter_client: Client, rita: User, last_row: int, shown: str
+) -> None:
+    url = job_urls(checked_job)["detail"]
+    # What the check reports while it reads (services/check.py): 40,000 rows in 4 s.
+    ImportJob.objects.filter(pk=checked_job.pk).update(
+        state=ImportJob.State.CHECKING,
+        header_row=2,
+        last_row=last_row,
+        preview={"checked": 40_000, "seconds": 4.0},
+    )
+
+    poll = recruiter_client.get(url, {"fragment": "checking"}, headers={"HX-Request": "true"})
+    html = poll.content.decode()
+
+    assert shown in " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    bar = re.search(r'<progress id="checking-bar"\s+value="40000"\s+max="100000"', html)
+    assert bool(bar) == bool(last_row)
+    rita.language = "de"
+    rita.save()
+    german = recruiter_client.get(url).content.decode()
+    if last_row:
+        assert "40.000 von etwa 100.000 Zeilen geprüft · 10.000 Zeilen pro Sekunde" in " ".join(
+            re.sub(r"<[^>]+>", " ", german).split()
+        )
+
+
 def test_the_progress_shows_rows_done_rate_time_left_and_counts(
     running_job: ImportJob, recruiter_client: Client
 ) -> None:

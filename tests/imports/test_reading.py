@@ -134,6 +134,15 @@ def test_another_sheet_can_be_read_by_name(tmp_path: Path) -> None:
     assert [row.number for row in rows] == [1, 3]
 
 
+def test_a_sheets_last_row_is_known_before_its_rows_are_read(
+    tmp_path: Path, loads: list[str]
+) -> None:
+    table = open_table(candidates_workbook(tmp_path), filename="k.xlsx", max_rows=1000)
+
+    assert (table.last_row("Kandidaten"), table.last_row("Deckblatt")) == (6, 3)
+    assert loads == ["Kandidaten", "Deckblatt"]
+
+
 def test_an_opendocument_spreadsheet_is_read(tmp_path: Path) -> None:
     document = OpenDocumentSpreadsheet()
     sheet = OdfTable(name="Talente")
@@ -158,6 +167,7 @@ def test_an_opendocument_spreadsheet_is_read(tmp_path: Path) -> None:
         Row(1, ["Vorname", "Verfügbar ab"]),
         Row(2, ["Anna", datetime.date(2027, 3, 1)]),
     ]
+    assert table.last_row("Talente") == 2
 
 
 def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> None:
@@ -178,6 +188,7 @@ def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> N
         Row(4, ["Müller", "München", "65.000 €"]),
         Row(5, ["Weiß", "Köln", "ca. 55.000 EUR"]),
     ]
+    assert table.last_row("Talente") == 5
 
 
 def test_a_utf16_tsv_as_excel_saves_unicode_text(tmp_path: Path) -> None:
@@ -186,6 +197,7 @@ def test_a_utf16_tsv_as_excel_saves_unicode_text(tmp_path: Path) -> None:
     table = open_table(write(tmp_path, content), filename="t.txt", max_rows=1000)
 
     assert list(table.rows()) == [Row(1, ["Vorname", "Stadt"]), Row(2, ["Zoë", "Zürich"])]
+    assert table.last_row("t") == 2
 
 
 def test_a_utf8_csv_with_bom_and_a_quoted_field_across_lines(tmp_path: Path) -> None:
@@ -198,6 +210,7 @@ def test_a_utf8_csv_with_bom_and_a_quoted_field_across_lines(tmp_path: Path) -> 
         Row(2, ["Anna", "Sehr gut,\nbitte anrufen"]),
         Row(4, ["Bob", None]),
     ]
+    assert table.last_row("t") == 4
 
 
 @pytest.mark.parametrize("delimiter", [";", ",", "\t", "|"])
@@ -208,6 +221,7 @@ def test_the_delimiter_is_sniffed(tmp_path: Path, delimiter: str) -> None:
     table = open_table(write(tmp_path, content), filename="t.csv", max_rows=1000)
 
     assert list(table.rows())[1].cells == ["Anna", "SQL", "Köln"]
+    assert table.last_row("t") == 2  # the last line has no line break
 
 
 def test_more_rows_than_the_limit_are_refused_naming_the_limit(tmp_path: Path) -> None:

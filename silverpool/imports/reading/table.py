@@ -59,6 +59,11 @@ class Table(ABC):
     def _read(self, sheet: str) -> Iterator[Row]:
         """Every non-blank row of the sheet, without any limit."""
 
+    @abstractmethod
+    def last_row(self, sheet: str) -> int:
+        """The number of the sheet's last row as `rows()` numbers them (0: none), found
+        without reading the rows: how far a reader has to go, for its progress."""
+
     def _choose_default_sheet(self) -> str:
         # A workbook often opens with a cover page or instructions; the data is on the first
         # sheet with two rows of two filled cells (a header and one record). Failing that,

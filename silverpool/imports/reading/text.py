@@ -9,6 +9,7 @@ from pathlib import Path
 from charset_normalizer import from_bytes
 
 from .errors import MIXED_ENCODING, NOT_A_SPREADSHEET, UnreadableFile
+from .guards import CHUNK_BYTES
 from .table import Cell, Row, Table, is_blank
 
 # Enough to see the encoding and a few dozen records, little enough to read in an instant.
@@ -39,6 +40,15 @@ class TextTable(Table):
             raise UnreadableFile(NOT_A_SPREADSHEET)
         self.delimiter = detect_delimiter(text)
         super().__init__([Path(filename).stem or filename or "CSV"], max_rows=max_rows)
+
+    def last_row(self, sheet: str) -> int:
+        # The lines counted without parsing the records: a fraction of a second for 100 MB.
+        lines, last = 0, "\n"
+        with self.path.open(encoding=self.encoding, errors="replace", newline="") as file:
+            while chunk := file.read(CHUNK_BYTES):
+                lines += chunk.count("\n")
+                last = chunk[-1]
+        return lines + (last != "\n")
 
     def _read(self, sheet: str) -> Iterator[Row]:
         with self.path.open(encoding=self.encoding, newline="") as file:

@@ -32,6 +32,13 @@ class WorkbookTable(Table):
             self._loaded = (name, self.workbook.get_sheet_by_name(name))
         return self._loaded[1]
 
+    def last_row(self, sheet: str) -> int:
+        try:
+            data = self._sheet(sheet)
+        except CalamineError as error:
+            raise UnreadableFile(CORRUPT) from error
+        return data.start[0] + data.height if data.start else 0
+
     def _read(self, sheet: str) -> Iterator[Row]:
         try:
             data = self._sheet(sheet)

@@ -4,10 +4,12 @@ rows, keeps the first rows as they will be imported and the first problems, and 
 the rows it read for the run (see spool.py)."""
 
 import datetime
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from ...talents.services import find_by_emails
@@ -24,6 +26,8 @@ PREVIEW_ROWS = 10
 # Longer than a check of the largest file allowed takes (a million rows: about 4 minutes).
 CHECK_LEASE = datetime.timedelta(minutes=15)
 PREVIEW_PROBLEMS = 200
+# Seconds between two writes of the check's progress (the page asks every second).
+PROGRESS_EVERY = 1.0
 # SQLite's page cache while checking, in KiB (see _small_page_cache).
 CHECK_PAGE_CACHE_KIB = 4096
 
@@ -94,19 +98,23 @@ def _small_page_cache() -> Iterator[None]:
             cursor.execute(f"PRAGMA cache_size = {size}")
 
 
+def _this_check(job: ImportJob) -> QuerySet[ImportJob]:
+    """The job, if this check is still the one it waits for. The mapping may have changed
+    while this ran: then a newer check is on its way, and this one's rows and progress
+    must not replace (or later be replaced by) the newer check's."""
+    return ImportJob.objects.filter(
+        pk=job.pk,
+        state=ImportJob.State.CHECKING,
+        sheet=job.sheet,
+        header_row=job.header_row,
+        mapping=job.mapping,
+        default_country=job.default_country,
+    )
+
+
 @transaction.atomic
 def _keep(job: ImportJob, preview: dict[str, object], spool: SpoolWriter) -> None:
-    # The mapping may have changed while this ran: then a newer check is on its way, and
-    # this one's rows must not replace (or later be replaced by) the newer check's.
-    same_mapping = {
-        "sheet": job.sheet,
-        "header_row": job.header_row,
-        "mapping": job.mapping,
-        "default_country": job.default_country,
-    }
-    current = ImportJob.objects.select_for_update().filter(
-        pk=job.pk, state=ImportJob.State.CHECKING, **same_mapping
-    )
+    current = _this_check(job).select_for_update()
     if not current.exists():
         return
     if "error" not in preview:
@@ -125,11 +133,17 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
     problems: list[dict[str, object]] = []
     # An invalid row leaves cycles (see garbage.py): the young ones collected after each
     # chunk, before they pile up, instead of the collector's scans of every object.
+    started = reported = time.monotonic()
     with paused_collection(every=rowstream.CHUNK_ROWS, generation=1) as collect:
         for chunk in rowstream.read_chunks(job):
             collect(chunk.size)
             spool.add(chunk)
             counts["rows"] += chunk.size
+            if (now := time.monotonic()) - reported >= PROGRESS_EVERY:
+                # The preview so far, for the page's progress bar (see check_progress).
+                progress = {"checked": counts["rows"], "seconds": now - started}
+                _this_check(job).update(preview=progress)
+                reported = now
             counts["invalid"] += len(chunk.bad)
             counts["repeated"] += len(chunk.repeated)
             emails = [row.fields["email"].lower() for row in chunk.good]

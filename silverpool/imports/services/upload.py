@@ -96,6 +96,7 @@ def choose_sheet(job: ImportJob, glance: Glance) -> None:
     Not saved."""
     sample = glance.rows
     job.sheet = glance.sheet
+    job.last_row = glance.last_row
     job.header_row = find_header_row(sample)
     header_cells = next(cells for number, cells in sample if number == job.header_row)
     width = max(len(cells) for _number, cells in sample)
@@ -128,6 +129,7 @@ def save_suggestion(job: ImportJob, *, state: str = ImportJob.State.MAPPING) -> 
     saved, once the import has started."""
     saved = ImportJob.objects.filter(pk=job.pk, state__in=MAPPABLE).update(
         sheet=job.sheet,
+        last_row=job.last_row,
         header_row=job.header_row,
         headers=job.headers,
         mapping=job.mapping,
@@ -150,9 +152,11 @@ def _examples(sample: Sequence[Row], header_row: int) -> list[list[str]]:
 def keep_sheets_and_examples(job: ImportJob) -> None:
     """For a job uploaded before the sheets and examples were kept with it: read them."""
     glance = glance_at(job, job.sheet)
-    job.sheets = glance.sheets
+    job.sheets, job.last_row = glance.sheets, glance.last_row
     job.sample = _examples(glance.rows, job.header_row)
-    ImportJob.objects.filter(pk=job.pk).update(sheets=job.sheets, sample=job.sample)
+    ImportJob.objects.filter(pk=job.pk).update(
+        sheets=job.sheets, sample=job.sample, last_row=job.last_row
+    )
 
 
 def targets_of(job: ImportJob) -> list[Target]:

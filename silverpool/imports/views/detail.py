@@ -88,29 +88,46 @@ def _cell(name: str, fields: dict[str, Any]) -> str:
 @dataclass(frozen=True)
 class Progress:
     done: int
-    total: int
-    rate: float  # rows per second since the run started
+    total: int  # 0: not known
+    rate: float  # rows per second since it started
     time_left: str
 
 
-def progress_of(job: ImportJob) -> Progress:
-    rate, time_left = 0.0, ""
-    if job.started_at is not None:
-        elapsed = (timezone.now() - job.started_at).total_seconds()
-        rate = job.cursor / elapsed if elapsed > 0 else 0.0
-    if rate > 0:
-        seconds = (job.total_rows - job.cursor) / rate
-        if seconds < 60:
+def _progress(done: int, total: int, seconds: float) -> Progress:
+    rate = done / seconds if seconds > 0 else 0.0
+    time_left = ""
+    if rate > 0 and total:
+        left = (total - done) / rate
+        if left < 60:
             time_left = _("less than a minute")
         else:
-            time_left = timeuntil(timezone.now() + datetime.timedelta(seconds=seconds))
-    return Progress(job.cursor, job.total_rows, rate, time_left)
+            time_left = timeuntil(timezone.now() + datetime.timedelta(seconds=left))
+    return Progress(done, total, rate, time_left)
+
+
+def progress_of(job: ImportJob) -> Progress:
+    """The run's."""
+    seconds = (timezone.now() - job.started_at).total_seconds() if job.started_at else 0.0
+    return _progress(job.cursor, job.total_rows, seconds)
+
+
+def check_progress(job: ImportJob) -> Progress | None:
+    """The check's, once it has reported (services/check.py); its total is an estimate
+    from the upload: the rows up to the sheet's last one, blank ones included."""
+    checked = job.preview.get("checked")
+    if checked is None:
+        return None
+    # Never past its end: the estimate counts from the header row, the check data rows.
+    total = max(job.last_row - job.header_row, checked) if job.last_row else 0
+    return _progress(checked, total, job.preview["seconds"])
 
 
 def _context(job: ImportJob, **extra: Any) -> dict[str, Any]:
     context: dict[str, Any] = {"job": job, "State": State, **extra}
     if job.state in POLLING["progress"]:
         context["progress"] = progress_of(job)
+    elif job.state == State.CHECKING:
+        context["checked"] = check_progress(job)
     elif job.state == State.READY:
         context["table"] = preview_table(job.preview.get("first", []))
         problems = job.preview.get("problems", [])
