@@ -5,7 +5,7 @@ the rows it read for the run (see spool.py)."""
 
 import datetime
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from django.db import connection, transaction
@@ -61,7 +61,9 @@ def due_checks() -> list[int]:
     return ids
 
 
-def check_file(job_id: int) -> None:
+def check_file(job_id: int, *, on_chunk: Callable[[int], None] | None = None) -> None:
+    """Check the job's file if it is waiting for its check. `on_chunk` gets the number of
+    rows read after each chunk (the command's progress bar)."""
     job = ImportJob.objects.select_related("uploaded_by").get(pk=job_id)
     if job.state != ImportJob.State.CHECKING:
         return
@@ -70,7 +72,7 @@ def check_file(job_id: int) -> None:
     try:
         with translation.override(language), _small_page_cache():
             try:
-                preview = _check(job, spool)
+                preview = _check(job, spool, on_chunk)
             except UnreadableFile as error:
                 preview = {"error": str(error)}
         _keep(job, preview, spool)
@@ -127,7 +129,9 @@ def _keep(job: ImportJob, preview: dict[str, object], spool: SpoolWriter) -> Non
     )
 
 
-def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
+def _check(
+    job: ImportJob, spool: SpoolWriter, on_chunk: Callable[[int], None] | None = None
+) -> dict[str, object]:
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
@@ -139,6 +143,8 @@ def _check(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
             collect(chunk.size)
             spool.add(chunk)
             counts["rows"] += chunk.size
+            if on_chunk is not None:
+                on_chunk(counts["rows"])
             if (now := time.monotonic()) - reported >= PROGRESS_EVERY:
                 # The preview so far, for the page's progress bar (see check_progress).
                 progress = {"checked": counts["rows"], "seconds": now - started}

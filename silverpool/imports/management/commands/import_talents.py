@@ -154,11 +154,15 @@ class Command(BaseCommand):
     def _check(self, job: ImportJob) -> None:
         self.stdout.write(_("Checking %(file)s …") % {"file": job.original_name})
         services.request_check(job, enqueue=False)
-        check.check_file(job.pk)
+        # Of about as many rows as the sheet holds below the header, blank ones included.
+        progress = Progress(self.stdout, max(job.last_row - job.header_row, 0))
+        check.check_file(job.pk, on_chunk=progress.update)
         job.refresh_from_db()
         preview = job.preview
         if "error" in preview:
             raise CommandError(preview["error"])
+        progress.total = preview["rows"]
+        progress.finish()
         self.stdout.write(
             # "label: count" avoids plurals for five numbers in one line ("1 rows").
             _(
