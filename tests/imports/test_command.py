@@ -332,6 +332,26 @@ def test_in_a_log_the_progress_is_a_line_every_few_seconds(
     )
 
 
+def test_ctrl_c_during_the_check_imports_nothing_and_keeps_nothing(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, settings: Any
+) -> None:
+    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+
+    def interrupt(self: Progress, *args: Any) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(Progress, "update", interrupt)
+
+    with pytest.raises(CommandError) as refused:
+        import_talents(xlsx(tmp_path / "t.xlsx", people(5)), "--user", "rita")
+
+    assert refused.value.returncode == 130
+    assert str(refused.value) == "Interrupted during the check: nothing was imported."
+    assert not ImportJob.objects.exists()
+    assert not Talent.objects.exists()
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("*"))
+
+
 def test_ctrl_c_stops_after_the_last_complete_batch_and_the_import_can_be_undone(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -98,6 +98,11 @@ class Command(BaseCommand):
                 self._check(job)
                 if refusal := services.stop_refusal(job.preview, decisions["invalid"]):
                     raise CommandError(refusal)
+            except KeyboardInterrupt:
+                _discard(job)
+                raise CommandError(
+                    _("Interrupted during the check: nothing was imported."), returncode=130
+                ) from None
             except BaseException:
                 _discard(job)
                 raise
