@@ -1,8 +1,8 @@
 """A reading process that dies as one killed for its memory would (imported by the spawned
-process of test_upload_apart.py, so nothing of Django here)."""
+processes of test_upload_apart.py and test_read_apart.py, so nothing of Django here)."""
 
 import os
 
 
-def glance(*args: object, **options: object) -> None:
+def die(*args: object, **options: object) -> None:
     os._exit(9)

@@ -1,19 +1,20 @@
 """Large files are read in a separate process while the check looks up their emails: the
 result is the same as reading them in the worker, and a file that turns out unreadable
-further in still gives its message."""
+further in, or a reading process that dies, still gives its message."""
 
 from pathlib import Path
 
 import pytest
 
 from silverpool.accounts.models import User
-from silverpool.imports import services, values
+from silverpool.imports import apart, services, values
 from silverpool.imports.models import ImportJob
 from silverpool.imports.reading import Cell
 from silverpool.imports.services import rowstream, run
 from silverpool.talents.models import Talent
 from silverpool.talents.phones import Refused
 
+from . import dying
 from .workbooks import HEADERS, checked, imported, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +48,23 @@ def test_the_reading_process_reports_a_file_with_too_many_rows(
 
     assert job.state == ImportJob.State.MAPPING
     assert job.preview["error"] == "The file has more than 35 rows; split it into smaller files."
+
+
+def test_a_reading_process_that_dies_sends_the_job_back_with_a_message(
+    tmp_path: Path, rita: User, read_apart: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(apart, "produce", dying.die)
+
+    job = checked(uploaded(xlsx(tmp_path / "gross.xlsx", people(5)), rita))
+
+    # Not left checking, for the reaper to start the same death again every 15 minutes.
+    assert job.state == ImportJob.State.MAPPING
+    assert job.preview["error"] == (
+        "The file could not be opened; it may be too large for this server. Split it into "
+        "smaller files and upload them one by one."
+    )
+    upload = Path(job.file.path)
+    assert list(upload.parent.glob(f"{upload.name}.*")) == []  # nothing spooled
 
 
 @pytest.mark.parametrize("apart_from_bytes", [0, 10**9], ids=["read apart", "read here"])

@@ -98,7 +98,7 @@ def test_a_reading_process_that_dies_leaves_a_message_and_nothing_kept(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(upload_service, "GLANCE_APART_FROM_BYTES", 0)
-    monkeypatch.setattr(apart, "glance", dying.glance)
+    monkeypatch.setattr(apart, "glance", dying.die)
 
     with pytest.raises(UnreadableFile) as refused:
         services.create_job(upload(messy_workbook(tmp_path / "gross.xlsx")), user=rita)

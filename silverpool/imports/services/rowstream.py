@@ -7,6 +7,7 @@ hands its raw rows over: the workbook, which calamine holds whole, is never in t
 worker's memory, and calamine parses while the worker reads the rows.
 """
 
+import logging
 import multiprocessing
 import queue
 from collections.abc import Iterator
@@ -21,10 +22,13 @@ from .. import apart
 from ..apart import PhoneHint, ReadSpec
 from ..headers import TargetField
 from ..models import ImportJob
-from ..reading import Row
+from ..reading import Row, UnreadableFile
+from ..reading.errors import NOT_OPENED
 from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text, country_names
 from .upload import targets_of
+
+logger = logging.getLogger(__name__)
 
 # Rows per transaction of the run: large enough that per-statement costs vanish and that
 # each index page a commit writes holds several new rows (SQLite writes every page a
@@ -170,10 +174,6 @@ class RowStream:
         return batch
 
 
-class ReaderDied(RuntimeError):
-    """The reading process ended without handing over the file's end."""
-
-
 def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
     # spawn, not fork: the worker holds a database connection (and may run threads) that
     # a forked child would share.
@@ -190,7 +190,14 @@ def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
                 item = results.get(timeout=1)
             except queue.Empty:
                 if not process.is_alive():
-                    raise ReaderDied(f"exit code {process.exitcode}") from None
+                    # Ended without handing over the file's end: killed, most likely for
+                    # the memory the workbook took. Checking again would end the same way.
+                    logger.warning(
+                        "the reading process of %s ended with exit code %s",
+                        spec.path,
+                        process.exitcode,
+                    )
+                    raise UnreadableFile(NOT_OPENED) from None
                 continue
             if item is None:
                 return
