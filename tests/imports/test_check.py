@@ -183,8 +183,10 @@ def test_a_mapping_changed_during_the_check_leaves_it_to_the_newer_check(
 
     real_check = check._check
 
-    def check_while_the_mapping_changes(job: ImportJob, spool: SpoolWriter) -> dict[str, object]:
-        preview = real_check(job, spool)
+    def check_while_the_mapping_changes(
+        job: ImportJob, spool: SpoolWriter, *args: Any
+    ) -> dict[str, object]:
+        preview = real_check(job, spool, *args)
         ImportJob.objects.filter(pk=job.pk).update(mapping=[*job.mapping[:-1], ["ignore", ""]])
         return preview
 
