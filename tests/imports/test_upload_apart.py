@@ -43,7 +43,15 @@ def messy_workbook(path: Path) -> Path:
 
 
 def seen(job: ImportJob) -> tuple[object, ...]:
-    return (job.sheets, job.sheet, job.header_row, job.headers, job.sample, job.mapping)
+    return (
+        job.sheets,
+        job.sheet,
+        job.header_row,
+        job.last_row,
+        job.headers,
+        job.sample,
+        job.mapping,
+    )
 
 
 @pytest.mark.parametrize("apart_from_bytes", [0, 10**9], ids=["read apart", "read here"])
@@ -61,6 +69,7 @@ def test_the_mapping_page_gets_the_same_from_a_file_opened_apart(
         ["Deckblatt", "Kandidaten", "Hinweise"],
         "Kandidaten",
         3,
+        5,
         ["Vorname", "Nachname", "E-Mail", "Verfügbar ab", "Gehaltswunsch"],
         [
             ["Anna", "Müller", "anna@example.com", "2027-03-01", "65000"],
@@ -74,7 +83,8 @@ def test_the_mapping_page_gets_the_same_from_a_file_opened_apart(
             ["salary", ""],
         ],
     )
-    assert (job.sheet, job.header_row, job.headers) == ("Hinweise", 1, ["Hinweis", "Wer"])
+    assert (job.sheet, job.header_row, job.last_row) == ("Hinweise", 1, 2)
+    assert job.headers == ["Hinweis", "Wer"]
     assert job.sample == [["Bitte prüfen", "Rita"]]
 
 

@@ -135,9 +135,9 @@ def _check(
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
+    started = reported = time.monotonic()
     # An invalid row leaves cycles (see garbage.py): the young ones collected after each
     # chunk, before they pile up, instead of the collector's scans of every object.
-    started = reported = time.monotonic()
     with paused_collection(every=rowstream.CHUNK_ROWS, generation=1) as collect:
         for chunk in rowstream.read_chunks(job):
             collect(chunk.size)
