@@ -808,6 +808,7 @@ def test_undo_asks_first_then_removes_the_created_talents(
     result = recruiter_client.get(response["Location"]).content.decode()
 
     assert "The 3 talents it created are deleted, unless someone changed them since." in question
+    assert "talents it updated" not in question  # it updated none
     assert not Talent.objects.filter(email__startswith="talent").exists()
     assert "The import was undone." in result
     assert "Created talents removed: 3 · updated talents reverted: 0 · kept because" in result
