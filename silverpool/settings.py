@@ -255,6 +255,9 @@ SEARCH_EXACT_COUNT_LIMIT = int(os.environ.get("SEARCH_EXACT_COUNT_LIMIT", "10000
 IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "1000000"))
 IMPORT_MAX_UNCOMPRESSED_MB = int(os.environ.get("IMPORT_MAX_UNCOMPRESSED_MB", "500"))
 IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "100"))
+# The memory (address space) of the process that opens a large upload (imports/apart.py):
+# the spreadsheet reader loads a sheet whole, about 140 MB for 100,000 rows.
+IMPORT_READER_MAX_MB = int(os.environ.get("IMPORT_READER_MAX_MB", "2048"))
 
 # Public forms: submissions accepted per client address (over all forms) and per form within
 # 10 minutes; a form sent sooner than this after its page was served is taken for a bot's;

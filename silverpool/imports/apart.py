@@ -20,6 +20,7 @@ the row's country the same; any other number it reads itself (rows.py).
 import multiprocessing
 import os
 import queue
+import resource
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import batched, islice
@@ -27,7 +28,8 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 
 from ..talents import phones
-from .reading import Cell, Row, open_table
+from .reading import Cell, Row, UnreadableFile, open_table
+from .reading.errors import NOT_OPENED
 
 # A row's phone number read here: the country it was read for and the number in E.164, or
 # why it was refused.
@@ -49,6 +51,7 @@ class ReadSpec:
     source_label: str
     custom_fields: list[dict[str, object]]
     max_rows: int
+    max_memory_mb: int
     chunk_rows: int
     # The columns of the phone number and the country, and the countries by their names
     # as values.parse_country knows them (casefolded), for reading phone numbers here.
@@ -68,13 +71,25 @@ class Glance:
     last_row: int
 
 
+def limit_memory(megabytes: int) -> None:
+    """Bound this reading process's memory: a workbook that needs more (calamine loads a
+    sheet whole) ends it, and the user is told the file could not be opened, instead of
+    the machine running out of memory. Killed so, it leaves no core file."""
+    limit = megabytes * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, resource.getrlimit(resource.RLIMIT_AS)[1]))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
 def glance(path: str, filename: str, sheet: str | None, *, max_rows: int, first: int) -> Glance:
     """The file's sheets and the first `first` rows of `sheet` (None: the sheet the data is
     on). UnreadableFile if the file or the sheet cannot be read."""
-    table = open_table(Path(path), filename=filename, max_rows=max_rows)
-    chosen = table.default_sheet if sheet is None else sheet
-    rows = list(islice(table.rows(chosen), first))
-    return Glance(table.sheets, chosen, rows, table.last_row(chosen))
+    try:
+        table = open_table(Path(path), filename=filename, max_rows=max_rows)
+        chosen = table.default_sheet if sheet is None else sheet
+        rows = list(islice(table.rows(chosen), first))
+        return Glance(table.sheets, chosen, rows, table.last_row(chosen))
+    except MemoryError as error:
+        raise UnreadableFile(NOT_OPENED) from error
 
 
 def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:
@@ -92,9 +107,13 @@ def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:
 def produce(spec: ReadSpec, results: Queue) -> None:  # type: ignore[type-arg]
     """Put the chunks of `spec`'s file on `results`, each with its rows' phone hints, then
     None; an exception (an unreadable file) goes on it instead."""
+    limit_memory(spec.max_memory_mb)
     try:
         for start, rows in chunks(spec):
             _put(results, (start, rows, phone_hints(spec, rows)))
+    except MemoryError:
+        _put(results, UnreadableFile(NOT_OPENED))
+        return
     except Exception as error:  # handed to the check, which raises it
         _put(results, error)
         return

@@ -3,6 +3,7 @@ result is the same as reading them in the worker, and a file that turns out unre
 further in, or a reading process that dies, still gives its message."""
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +16,7 @@ from silverpool.talents.models import Talent
 from silverpool.talents.phones import Refused
 
 from . import dying
-from .workbooks import HEADERS, checked, imported, people, person, uploaded, xlsx
+from .workbooks import HEADERS, checked, imported, memory_bomb, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
 
@@ -67,11 +68,32 @@ def test_a_reading_process_that_dies_sends_the_job_back_with_a_message(
     assert list(upload.parent.glob(f"{upload.name}.*")) == []  # nothing spooled
 
 
-@pytest.mark.parametrize("apart_from_bytes", [0, 10**9], ids=["read apart", "read here"])
-def test_the_run_writes_whole_chunks_per_transaction(
-    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, apart_from_bytes: int
+def test_a_workbook_that_unpacks_into_too_much_memory_sends_the_job_back_with_a_message(
+    tmp_path: Path, rita: User, settings: Any
 ) -> None:
-    monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", apart_from_bytes)
+    # Under the default limit the upload reads its first rows (the sheet loaded whole).
+    job = uploaded(memory_bomb(tmp_path / "klein.xlsx"), rita, mapping=[])
+    settings.IMPORT_READER_MAX_MB = 128
+
+    job = checked(job)
+
+    assert job.state == ImportJob.State.MAPPING
+    assert job.preview["error"].startswith("The file could not be opened;")
+
+
+def read_where(monkeypatch: pytest.MonkeyPatch, *, apart: bool) -> None:
+    """Read the test's file apart, or in the worker as a small text file is (the reading
+    is the same for every format)."""
+    monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", 0 if apart else 10**9)
+    if not apart:
+        monkeypatch.setattr(rowstream, "is_workbook", lambda path: False)
+
+
+@pytest.mark.parametrize("apart", [True, False], ids=["read apart", "read here"])
+def test_the_run_writes_whole_chunks_per_transaction(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    read_where(monkeypatch, apart=apart)
     monkeypatch.setattr(rowstream, "CHUNK_ROWS", 3)
     monkeypatch.setattr(rowstream, "BATCH_ROWS", 6)
     # Row 12 (in the fourth chunk, the second batch) repeats row 2 (the first chunk).
@@ -103,18 +125,18 @@ PHONES: list[tuple[int, Cell, str]] = [
 
 
 @pytest.mark.parametrize(
-    ("apart_from_bytes", "read_by_the_check"),
-    [(0, [2, 4, 5]), (10**9, [1, 2, 3, 4, 5, 6])],
+    ("apart", "read_by_the_check"),
+    [(True, [2, 4, 5]), (False, [1, 2, 3, 4, 5, 6])],
     ids=["read apart", "read here"],
 )
 def test_phone_numbers_read_by_the_reading_process_are_the_ones_the_check_would_read(
     tmp_path: Path,
     rita: User,
     monkeypatch: pytest.MonkeyPatch,
-    apart_from_bytes: int,
+    apart: bool,
     read_by_the_check: list[int],
 ) -> None:
-    monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", apart_from_bytes)
+    read_where(monkeypatch, apart=apart)
     parse_phone = values.parse_phone
     cells_read: list[Cell] = []
 

@@ -1,10 +1,12 @@
-"""A large upload is opened in a process of its own, so that the web process never holds
-the workbook (calamine loads a sheet whole): the mapping page gets the same sheets,
-header and examples as from a file opened in place, and a file that cannot be opened
-there still gets its message, with nothing kept."""
+"""A workbook is opened in a process of its own, with a memory limit, so that the web
+process never holds it (calamine loads a sheet whole, and a small workbook can unpack into
+far more memory than its size): the mapping page gets its sheets, header and examples,
+and a file that cannot be opened there gets a message, with nothing kept. A text file is
+read in place."""
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pytest
@@ -13,11 +15,11 @@ from silverpool.accounts.models import User
 from silverpool.imports import apart, services
 from silverpool.imports.models import ImportJob
 from silverpool.imports.reading import UnreadableFile
-from silverpool.imports.reading.errors import CORRUPT
+from silverpool.imports.reading.errors import CORRUPT, NOT_OPENED
 from silverpool.imports.services import upload as upload_service
 
 from . import dying
-from .workbooks import upload
+from .workbooks import memory_bomb, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -54,11 +56,9 @@ def seen(job: ImportJob) -> tuple[object, ...]:
     )
 
 
-@pytest.mark.parametrize("apart_from_bytes", [0, 10**9], ids=["read apart", "read here"])
-def test_the_mapping_page_gets_the_same_from_a_file_opened_apart(
-    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, apart_from_bytes: int
+def test_the_mapping_page_gets_the_sheets_header_and_examples_of_a_workbook(
+    tmp_path: Path, rita: User
 ) -> None:
-    monkeypatch.setattr(upload_service, "GLANCE_APART_FROM_BYTES", apart_from_bytes)
     path = messy_workbook(tmp_path / "kandidaten.xlsx")
 
     job = services.create_job(upload(path), user=rita)
@@ -88,10 +88,22 @@ def test_the_mapping_page_gets_the_same_from_a_file_opened_apart(
     assert job.sample == [["Bitte prüfen", "Rita"]]
 
 
-def test_a_damaged_file_opened_apart_is_refused_with_its_reason(
+def test_a_text_file_is_read_in_place(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(upload_service, "GLANCE_APART_FROM_BYTES", 0)
+    def no_process(*args: object, **options: object) -> None:
+        raise AssertionError("no process is started for a text file")
+
+    monkeypatch.setattr(upload_service, "ProcessPoolExecutor", no_process)
+    path = tmp_path / "talente.csv"
+    path.write_bytes("Vorname;E-Mail\r\nAnna;anna@example.com\r\n".encode("cp1252"))
+
+    job = services.create_job(upload(path), user=rita)
+
+    assert (job.header_row, job.last_row, job.headers) == (1, 2, ["Vorname", "E-Mail"])
+
+
+def test_a_damaged_workbook_is_refused_with_its_reason(tmp_path: Path, rita: User) -> None:
     whole = messy_workbook(tmp_path / "k.xlsx").read_bytes()
     path = tmp_path / "kaputt.xlsx"
     path.write_bytes(whole[: len(whole) // 2])
@@ -107,7 +119,6 @@ def test_a_damaged_file_opened_apart_is_refused_with_its_reason(
 def test_a_reading_process_that_dies_leaves_a_message_and_nothing_kept(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(upload_service, "GLANCE_APART_FROM_BYTES", 0)
     monkeypatch.setattr(apart, "glance", dying.die)
 
     with pytest.raises(UnreadableFile) as refused:
@@ -119,3 +130,17 @@ def test_a_reading_process_that_dies_leaves_a_message_and_nothing_kept(
     )
     assert not ImportJob.objects.exists()
     assert not any(path.is_file() for path in (tmp_path / "media").rglob("*"))
+
+
+def test_a_small_workbook_that_unpacks_into_too_much_memory_is_refused(
+    tmp_path: Path, rita: User, settings: Any
+) -> None:
+    settings.IMPORT_READER_MAX_MB = 128
+    path = memory_bomb(tmp_path / "klein.xlsx")  # 8 KB; about 200 MB loaded
+    assert path.stat().st_size < 20_000
+
+    with pytest.raises(UnreadableFile) as refused:
+        services.create_job(upload(path), user=rita)
+
+    assert refused.value.message == NOT_OPENED
+    assert not ImportJob.objects.exists()

@@ -1,6 +1,7 @@
 """Workbooks for the import tests, and the steps of an import done through the services
 the page calls: upload, decisions, check, start."""
 
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
@@ -118,3 +119,56 @@ def started(job: ImportJob) -> ImportJob:
 def imported(path: Path, user: User, **options: Any) -> ImportJob:
     """Upload, check and run a file, as a recruiter on the import page does."""
     return started(checked(uploaded(path, user, **options)))
+
+
+def memory_bomb(path: Path, cells: int = 20_000, text_bytes: int = 10_000) -> Path:
+    """A tiny workbook that unpacks into far more memory than its size: one long shared
+    string in `cells` cells (each cell a copy of it once loaded: 200 MB by default). It
+    passes the zip checks (under 1 MB unpacked)."""
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    relations = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+    package = "http://schemas.openxmlformats.org/package/2006/relationships"
+    office = "application/vnd.openxmlformats-officedocument.spreadsheetml"
+    columns = 10
+    rows = "".join(
+        f'<row r="{row}">' + '<c t="s"><v>0</v></c>' * columns + "</row>"
+        for row in range(1, cells // columns + 1)
+    )
+    parts = {
+        "[Content_Types].xml": (
+            '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/>'
+            f'<Override PartName="/xl/workbook.xml" ContentType="{office}.sheet.main+xml"/>'
+            '<Override PartName="/xl/worksheets/sheet1.xml" '
+            f'ContentType="{office}.worksheet+xml"/>'
+            '<Override PartName="/xl/sharedStrings.xml" '
+            f'ContentType="{office}.sharedStrings+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'<Relationships xmlns="{package}"><Relationship Id="rId1" '
+            f'Type="{relations}/officeDocument" Target="xl/workbook.xml"/></Relationships>'
+        ),
+        "xl/workbook.xml": (
+            f'<workbook xmlns="{main}" xmlns:r="{relations}"><sheets>'
+            '<sheet name="Talente" sheetId="1" r:id="rId1"/></sheets></workbook>'
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'<Relationships xmlns="{package}">'
+            f'<Relationship Id="rId1" Type="{relations}/worksheet" '
+            'Target="worksheets/sheet1.xml"/>'
+            f'<Relationship Id="rId2" Type="{relations}/sharedStrings" '
+            'Target="sharedStrings.xml"/></Relationships>'
+        ),
+        "xl/sharedStrings.xml": (
+            f'<sst xmlns="{main}" count="1" uniqueCount="1"><si><t>{"x" * text_bytes}</t>'
+            "</si></sst>"
+        ),
+        "xl/worksheets/sheet1.xml": (
+            f'<worksheet xmlns="{main}"><sheetData>{rows}</sheetData></worksheet>'
+        ),
+    }
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, xml in parts.items():
+            archive.writestr(name, '<?xml version="1.0" encoding="UTF-8"?>' + xml)
+    return path

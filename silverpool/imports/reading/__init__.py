@@ -8,12 +8,12 @@ and returns a `Table` whose `rows()` yields `Row(number, cells)` for each non-bl
 from pathlib import Path
 
 from .errors import PASSWORD_PROTECTED, TooManyRows, UnreadableFile
-from .guards import Kind, detect_kind
+from .guards import Kind, detect_kind, is_workbook
 from .table import Cell, Row, Table
 from .text import TextTable
 from .workbook import WorkbookTable
 
-__all__ = ["Cell", "Row", "Table", "TooManyRows", "UnreadableFile", "open_table"]
+__all__ = ["Cell", "Row", "Table", "TooManyRows", "UnreadableFile", "is_workbook", "open_table"]
 
 
 def open_table(path: Path, *, filename: str, max_rows: int) -> Table:

@@ -33,10 +33,23 @@ class Kind(enum.Enum):
     TEXT = "text"  # csv, tsv or anything else that may be delimited text
 
 
+def _head(path: Path) -> bytes:
+    with path.open("rb") as file:
+        return file.read(8)
+
+
+def is_workbook(path: Path) -> bool:
+    """Whether the file is a workbook (a zip or OLE2 container), judged by its first bytes
+    alone: calamine loads a workbook's sheet whole, and a small one can unpack into far
+    more memory than its size (one long shared string in many cells), so a workbook is
+    opened in a process of its own with a memory limit (imports/apart.py); a text file is
+    read a record at a time."""
+    return _head(path).startswith((OLE2_MAGIC, b"PK"))
+
+
 def detect_kind(path: Path) -> Kind:
     """Sort the file by its first bytes; refuses empty and non-spreadsheet files."""
-    with path.open("rb") as file:
-        head = file.read(8)
+    head = _head(path)
     if not head.strip():
         # Blank lines only are as empty as zero bytes; checked precisely once the rows are read.
         if path.stat().st_size <= len(head):

@@ -2,9 +2,10 @@
 reads and spools (spool.py), and the run joins into batches of one transaction each. A
 repeated email is judged here: the first row with it counts.
 
-A large file is opened in a separate process (see silverpool/imports/apart.py), which
-hands its raw rows over: the workbook, which calamine holds whole, is never in the
-worker's memory, and calamine parses while the worker reads the rows.
+A workbook, and a large text file, is opened in a separate process (see
+silverpool/imports/apart.py), which hands its raw rows over: the workbook, which calamine
+holds whole, is never in the worker's memory, that process's memory is limited, and it
+parses while the worker reads the rows.
 """
 
 import logging
@@ -12,6 +13,7 @@ import multiprocessing
 import queue
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -22,7 +24,7 @@ from .. import apart
 from ..apart import PhoneHint, ReadSpec
 from ..headers import TargetField
 from ..models import ImportJob
-from ..reading import Row, UnreadableFile
+from ..reading import Row, UnreadableFile, is_workbook
 from ..reading.errors import NOT_OPENED
 from ..rows import BadRow, GoodRow, RowReader
 from ..values import clean_text, country_names
@@ -39,8 +41,9 @@ BATCH_ROWS = 6000
 # Rows the check reads, checks and spools at a time (the run joins them into batches):
 # what the check holds at once, and the reading process may be READ_AHEAD of them ahead.
 CHUNK_ROWS = 2000
-# Files from this size on are opened in a separate process, which gives the workbook's
-# memory back when it ends; smaller ones are not worth starting an interpreter for.
+# Text files from this size on are read in a separate process too, which parses them while
+# the check looks up the emails; smaller ones are not worth starting an interpreter for.
+# Workbooks always are (see reading.is_workbook).
 READ_APART_FROM_BYTES = 1_000_000
 # Chunks the reading process may be ahead of the check (memory: a few MB each).
 READ_AHEAD = 3
@@ -81,6 +84,7 @@ def spec_of(job: ImportJob) -> ReadSpec:
             for f in custom_fields_by_key().values()
         ],
         max_rows=settings.IMPORT_MAX_ROWS,
+        max_memory_mb=settings.IMPORT_READER_MAX_MB,
         chunk_rows=min(CHUNK_ROWS, BATCH_ROWS),
         phone_column=_column(fields, TargetField.PHONE),
         country_column=_column(fields, TargetField.COUNTRY),
@@ -93,10 +97,10 @@ def _column(fields: list[TargetField], wanted: TargetField) -> int | None:
 
 
 def read_chunks(job: ImportJob) -> Iterator[Batch]:
-    """The job's rows in chunks; a large file is read in a separate process.
+    """The job's rows in chunks; a workbook or a large file is read in a separate process.
     UnreadableFile (too many rows, damaged further in) is raised here."""
     spec = spec_of(job)
-    if job.size < READ_APART_FROM_BYTES:
+    if job.size < READ_APART_FROM_BYTES and not is_workbook(Path(spec.path)):
         return RowStream(spec).chunks()
     return _read_apart(spec)
 

@@ -9,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from itertools import islice
+from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -28,7 +29,7 @@ from ..headers import (
     suggest_mapping,
 )
 from ..models import ImportJob, SavedMapping
-from ..reading import Row, UnreadableFile
+from ..reading import Row, UnreadableFile, is_workbook
 from ..reading.errors import NOT_OPENED
 from ..values import clean_text
 
@@ -36,11 +37,6 @@ from ..values import clean_text
 # examples.
 SAMPLE_ROWS = 30
 EXAMPLE_ROWS = 5
-# Files from this size on are opened in a process of its own for the upload and the
-# mapping page, which run in a web process: calamine loads a sheet whole (about 55 MB for
-# a 5 MB workbook, 140 MB for 100,000 rows), and a web process would keep that memory.
-# Starting that process takes about half a second, not worth it for a smaller file.
-GLANCE_APART_FROM_BYTES = 5_000_000
 
 
 def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
@@ -69,8 +65,11 @@ def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
 
 def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
     """The job's file's sheets and the first rows of `sheet` (None: the sheet the data is
-    on); UnreadableFile says why they cannot be read. A large file is opened in a process
-    of its own (see GLANCE_APART_FROM_BYTES)."""
+    on); UnreadableFile says why they cannot be read. A workbook is opened in a process of
+    its own, with a memory limit (see reading.is_workbook): the upload and the mapping
+    page run in a web process, which would keep the memory of a sheet loaded whole (about
+    140 MB for 100,000 rows), or run out of it. Starting that process takes about half a
+    second."""
     read = functools.partial(
         apart.glance,
         job.file.path,
@@ -79,11 +78,16 @@ def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
         max_rows=settings.IMPORT_MAX_ROWS,
         first=SAMPLE_ROWS,
     )
-    if job.size < GLANCE_APART_FROM_BYTES:
+    if not is_workbook(Path(job.file.path)):
         return read()
     # spawn, not fork: a web process may run threads and holds a database connection.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(1, mp_context=context) as reader:
+    with ProcessPoolExecutor(
+        1,
+        mp_context=context,
+        initializer=apart.limit_memory,
+        initargs=(settings.IMPORT_READER_MAX_MB,),
+    ) as reader:
         try:
             return reader.submit(read).result()
         except BrokenProcessPool as error:  # killed, most likely for the memory it took
