@@ -1,7 +1,7 @@
 """The imports app's use cases: upload, mapping, check (preview), run, cancel, undo and
 the rejected-rows report."""
 
-from .check import request_check
+from .check import check_report, expected_rows, request_check
 from .report import write_rejected_rows
 from .run import cancel_import, start_import, stop_refusal
 from .spool import discard_upload
@@ -27,9 +27,11 @@ __all__ = [
     "can_undo",
     "cancel_import",
     "check_mapping",
+    "check_report",
     "choose_sheet",
     "create_job",
     "discard_upload",
+    "expected_rows",
     "glance_at",
     "keep_sheets_and_examples",
     "request_check",

@@ -7,6 +7,7 @@ import datetime
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import NamedTuple
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -30,6 +31,31 @@ PREVIEW_PROBLEMS = 200
 PROGRESS_EVERY = 1.0
 # SQLite's page cache while checking, in KiB (see _small_page_cache).
 CHECK_PAGE_CACHE_KIB = 4096
+
+
+class CheckReport(NamedTuple):
+    """How far a running check has come: rows read, about how many it reads in all (0: not
+    known), and the seconds it took so far."""
+
+    checked: int
+    expected: int
+    seconds: float
+
+
+def expected_rows(job: ImportJob) -> int:
+    """About how many data rows the check reads: those below the header up to the sheet's
+    last row (read at the upload), blank ones included; 0 if not known."""
+    return max(job.last_row - job.header_row, 0)
+
+
+def check_report(job: ImportJob) -> CheckReport | None:
+    """What the job's running check last reported (see _check), None before its first
+    report. Never past its end: the estimate counts blank rows, the check does not."""
+    checked = job.preview.get("checked")
+    if checked is None:
+        return None
+    expected = expected_rows(job)
+    return CheckReport(checked, max(expected, checked) if expected else 0, job.preview["seconds"])
 
 
 def problem(row: BadRow) -> dict[str, object]:
@@ -146,7 +172,7 @@ def _check(
             if on_chunk is not None:
                 on_chunk(counts["rows"])
             if (now := time.monotonic()) - reported >= PROGRESS_EVERY:
-                # The preview so far, for the page's progress bar (see check_progress).
+                # The preview so far, for the page's progress bar (see check_report).
                 progress = {"checked": counts["rows"], "seconds": now - started}
                 _this_check(job).update(preview=progress)
                 reported = now

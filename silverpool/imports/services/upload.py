@@ -3,6 +3,7 @@ once to refuse what cannot be read, and its columns get a suggested mapping."""
 
 import functools
 import hashlib
+import logging
 import multiprocessing
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -32,6 +33,8 @@ from ..models import ImportJob, SavedMapping
 from ..reading import Row, UnreadableFile, is_workbook
 from ..reading.errors import NOT_OPENED
 from ..values import clean_text
+
+logger = logging.getLogger(__name__)
 
 # Rows read to find the header; the first data rows among them are the mapping page's
 # examples.
@@ -90,7 +93,9 @@ def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
     ) as reader:
         try:
             return reader.submit(read).result()
-        except BrokenProcessPool as error:  # killed, most likely for the memory it took
+        except BrokenProcessPool as error:
+            # Killed, most likely for the memory the workbook took (see rowstream).
+            logger.warning("the reading process of %s ended: %s", job.file.name, error)
             raise UnreadableFile(NOT_OPENED) from error
 
 

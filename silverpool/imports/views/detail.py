@@ -112,14 +112,9 @@ def progress_of(job: ImportJob) -> Progress:
 
 
 def check_progress(job: ImportJob) -> Progress | None:
-    """The check's, once it has reported (services/check.py); its total is an estimate
-    from the upload: the rows up to the sheet's last one, blank ones included."""
-    checked = job.preview.get("checked")
-    if checked is None:
-        return None
-    # Never past its end: the estimate counts from the header row, the check data rows.
-    total = max(job.last_row - job.header_row, checked) if job.last_row else 0
-    return _progress(checked, total, job.preview["seconds"])
+    """The check's, once it has reported; its total is an estimate (check_report)."""
+    report = services.check_report(job)
+    return None if report is None else _progress(*report)
 
 
 def _context(job: ImportJob, **extra: Any) -> dict[str, Any]:

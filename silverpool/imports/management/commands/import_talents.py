@@ -159,8 +159,7 @@ class Command(BaseCommand):
     def _check(self, job: ImportJob) -> None:
         self.stdout.write(_("Checking %(file)s …") % {"file": job.original_name})
         services.request_check(job, enqueue=False)
-        # Of about as many rows as the sheet holds below the header, blank ones included.
-        progress = Progress(self.stdout, max(job.last_row - job.header_row, 0))
+        progress = Progress(self.stdout, services.expected_rows(job))
         check.check_file(job.pk, on_chunk=progress.update)
         job.refresh_from_db()
         preview = job.preview
