@@ -1,12 +1,12 @@
 """insert_rows, reserve_ids and update_rows write what the ORM would read back, on both
-databases; lock_keys holds what the inserted rows refer to, where PostgreSQL does not
-check them."""
+databases, also with the rows going in beside the caller (writes_beside); lock_keys holds
+what the inserted rows refer to, where PostgreSQL does not check them."""
 
 import datetime
 import threading
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
@@ -14,7 +14,7 @@ import pytest
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
 from silverpool.accounts.models import User
-from silverpool.bulk_insert import insert_rows, lock_keys, reserve_ids, update_rows
+from silverpool.bulk_insert import insert_rows, lock_keys, reserve_ids, update_rows, writes_beside
 from silverpool.imports.models import ImportedTalent, ImportJob
 from silverpool.privacy.models import LegalBasis
 from silverpool.talents.models import Note, Pool, Talent
@@ -23,14 +23,22 @@ from tests.talents.factories import make_pool, make_talent
 BERLIN = ZoneInfo("Europe/Berlin")
 
 
-def test_rows_read_back_as_written_with_their_reserved_ids(db: None, rita: User) -> None:
+# Each write in place, and beside the caller as an import writes (SQLite; nothing on
+# PostgreSQL).
+WAYS = pytest.mark.parametrize("around", [nullcontext, writes_beside], ids=["here", "beside"])
+
+
+@WAYS
+def test_rows_read_back_as_written_with_their_reserved_ids(
+    db: None, rita: User, around: Callable[[], AbstractContextManager[None]]
+) -> None:
     talent = make_talent()
     summer = datetime.datetime(2026, 7, 1, 9, 30, 15, 250_000, tzinfo=BERLIN)
     winter = datetime.datetime(2026, 1, 5, 23, 59, tzinfo=datetime.UTC)
     fields = ["id", "talent_id", "author_id", "text", "visible_to_talent"]
     fields += ["created_at", "updated_at"]
 
-    with transaction.atomic():
+    with transaction.atomic(), around():
         ids = reserve_ids(Note, 3)
         insert_rows(
             Note,
@@ -59,12 +67,15 @@ def test_rows_read_back_as_written_with_their_reserved_ids(db: None, rita: User)
     ]
 
 
-def test_json_values_read_back_as_written(db: None, rita: User) -> None:
+@WAYS
+def test_json_values_read_back_as_written(
+    db: None, rita: User, around: Callable[[], AbstractContextManager[None]]
+) -> None:
     changed, created = make_talent(), make_talent()
     changes = {"city": ["Köln", "Berlin"], "remote": [False, True], "salary_amount": [0, None]}
     job, now = make_job(rita), changed.created_at
 
-    with transaction.atomic():
+    with transaction.atomic(), around():
         insert_rows(
             ImportedTalent,
             ("job_id", "talent_id", "row_number", "created", "changes")
@@ -108,13 +119,16 @@ def make_job(user: User) -> ImportJob:
     return ImportJob.objects.create(uploaded_by=user, original_name="talente.xlsx", size=1)
 
 
-def test_dates_read_back_as_written(db: None) -> None:
+@WAYS
+def test_dates_read_back_as_written(
+    db: None, around: Callable[[], AbstractContextManager[None]]
+) -> None:
     talent = make_talent()
     LegalBasis.objects.filter(talent=talent).delete()
     since = datetime.datetime(2026, 12, 31, 23, 30, tzinfo=BERLIN)
     dates = [datetime.date(2027, 1, 1), datetime.date(2029, 2, 28), datetime.date(1999, 12, 31)]
 
-    with transaction.atomic():
+    with transaction.atomic(), around():
         insert_rows(
             LegalBasis,
             ("talent_id", "state", "since", "hold_until", "consent_deadline", "due_on")
@@ -151,6 +165,51 @@ def noted_by_the_orm(talent_id: int) -> None:
     with transaction.atomic():
         Note.objects.create(talent_id=talent_id, text="by the ORM")
         keys_checked_now()
+
+
+def test_rows_going_in_beside_are_there_for_the_next_statement(db: None) -> None:
+    talent = make_talent()
+
+    with transaction.atomic(), writes_beside():
+        insert_rows(Note, NOTE_FIELDS, [note_of(talent.pk)] * 5_000)
+        # Read while the rows may still be going in: the read waits for them.
+        assert Note.objects.filter(talent=talent).count() == 5_000
+        insert_rows(Note, NOTE_FIELDS, [note_of(talent.pk)] * 2)
+        insert_rows(Note, NOTE_FIELDS, [note_of(talent.pk)] * 3)
+
+    assert Note.objects.filter(talent=talent).count() == 5_005
+
+
+def test_rows_that_cannot_go_in_fail_the_block_and_nothing_is_written(db: None) -> None:
+    talent = make_talent()
+    (pk,) = reserve_ids(Note, 1)
+
+    # The same id twice: on SQLite the move beside the caller fails, at the block's end.
+    with pytest.raises(IntegrityError), transaction.atomic(), writes_beside():
+        insert_rows(Note, ("id", *NOTE_FIELDS), [(pk, *note_of(talent.pk))] * 2)
+
+    assert not Note.objects.filter(talent=talent).exists()
+    # The connection goes on, its temporary table empty.
+    with transaction.atomic(), writes_beside():
+        insert_rows(Note, ("id", *NOTE_FIELDS), [(pk, *note_of(talent.pk))])
+    assert list(Note.objects.filter(talent=talent).values_list("pk", flat=True)) == [pk]
+
+
+def fail_while_rows_go_in(talent_id: int) -> None:
+    with transaction.atomic(), writes_beside():
+        insert_rows(Note, NOTE_FIELDS, [note_of(talent_id)] * 20_000)
+        raise RuntimeError("the caller failed")
+
+
+def test_a_failure_while_rows_go_in_rolls_them_back_too(db: None) -> None:
+    talent = make_talent()
+
+    # The block waits for the rows still going in before the transaction rolls back:
+    # nothing of them outlives it.
+    with pytest.raises(RuntimeError, match="the caller failed"):
+        fail_while_rows_go_in(talent.pk)
+
+    assert not Note.objects.filter(talent=talent).exists()
 
 
 def test_lock_keys_refuses_rows_that_are_gone(db: None) -> None:

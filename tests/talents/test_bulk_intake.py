@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import Q
 
 from silverpool.accounts.models import User
+from silverpool.bulk_insert import writes_beside
 from silverpool.privacy.models import AuditEntry, ConsentRecord, LegalBasis, Purpose
 from silverpool.privacy.services import ConsentGrant
 from silverpool.talents import services
@@ -25,6 +26,7 @@ from silverpool.talents.models import (
     Talent,
 )
 from silverpool.talents.search import TalentFilters, filter_talents
+from silverpool.talents.services import bulk_intake
 from silverpool.talents.services.bulk_intake import (
     Arrival,
     Channel,
@@ -188,7 +190,7 @@ def in_bulk(channel: Channel) -> list[str]:
     arrivals = [
         Arrival(key, clean_talent_fields(raw, partial=False)) for key, raw in enumerate(ARRIVALS)
     ]
-    with transaction.atomic():
+    with transaction.atomic(), writes_beside():
         result = intake_talents(arrivals, channel)
     return [ARRIVALS[key]["email"] for key in result.refused]
 
@@ -222,9 +224,18 @@ def compare(world: dict[str, Any]) -> Callable[..., None]:
     return compare_paths
 
 
+@pytest.mark.parametrize("step", [bulk_intake.CREATE_STEP, 1])
 def test_bulk_intake_does_what_intake_talent_does_for_each_arrival(
-    compare: Callable[..., None], world: dict[str, Any], rita: User, alice: User
+    compare: Callable[..., None],
+    world: dict[str, Any],
+    rita: User,
+    alice: User,
+    step: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    """As an import writes: in steps (one talent each here, as in a batch of thousands),
+    each step's rows going into their tables beside the next one's building on SQLite."""
+    monkeypatch.setattr(bulk_intake, "CREATE_STEP", step)
     compare(
         actor=rita,
         actor_label="",
@@ -266,7 +277,7 @@ def channel(**options: Any) -> Channel:
 
 
 def take(*arrivals: Arrival, **options: Any) -> Any:
-    with transaction.atomic():
+    with transaction.atomic(), writes_beside():
         return intake_talents(list(arrivals), channel(**options))
 
 
@@ -410,11 +421,14 @@ def found_by_search(query: str) -> list[str]:
     return sorted(talents.values_list("email", flat=True))
 
 
+@pytest.mark.parametrize("step", [bulk_intake.CREATE_STEP, 2])
 def test_talents_taken_in_bulk_are_found_by_the_search_and_the_next_one_alone_too(
-    db: None,
+    db: None, step: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """On SQLite the batch is indexed in one statement, the trigger dropped meanwhile
-    (migration 0015); afterwards it indexes each new talent again."""
+    (migration 0015), however many steps its talents were written in; afterwards it
+    indexes each new talent again."""
+    monkeypatch.setattr(bulk_intake, "CREATE_STEP", step)
     people = [
         {"first_name": "Jördis", "email": "j@example.com"},
         {"first_name": "Jörn", "email": "jo@example.com", "city": "Würzburg"},

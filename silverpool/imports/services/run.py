@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ...accounts.models import User
-from ...bulk_insert import insert_rows, lock_keys
+from ...bulk_insert import insert_rows, lock_keys, writes_beside
 from ...privacy import services as privacy
 from ...privacy.models import AuditEntry, ConsentRecord, Purpose
 from ...talents.models import CustomField, Talent
@@ -332,11 +332,12 @@ def _write(
         Arrival(r.number, _custom_fields_kept(r.fields, custom_keys), r.note, r.source_label)
         for r in batch.good
     ]
-    result = intake_talents(
-        arrivals,
-        channel,
-        before_updates=lambda result: _record_and_wait(job, batch, result, earlier),
-    )
+    with writes_beside():
+        result = intake_talents(
+            arrivals,
+            channel,
+            before_updates=lambda result: _record_and_wait(job, batch, result, earlier),
+        )
     # FOR NO KEY UPDATE: the next batch's undo records hold a key share of the job's row.
     locked = ImportJob.objects.select_for_update(no_key=True).get(pk=job.pk)
     if stop := _stop_state(locked, job, batch):
@@ -371,12 +372,18 @@ def _record_and_wait(
     for key, (field_name, message) in result.refused.items():
         texts = [clean_text(cell) for cell in cells[key]]
         rejected.append((key, header_of.get(field_name, ""), message, texts))
+    # Built before the first statement below, which on SQLite waits for the rows written
+    # before it to go in (bulk_insert.writes_beside).
+    rows = [(job.pk, *row) for row in rejected]
+    undo: list[tuple[Any, ...]] = [
+        (job.pk, t.pk, key, True, {}, [], [], [], now) for key, t in result.created.items()
+    ] + [
+        (job.pk, c.talent.pk, key, False, c.changes, c.added_pools, c.added_tags)
+        + (c.added_notes, now)
+        for key, c in result.updated.items()
+    ]
     lock_keys(ImportJob, [job.pk])  # the talents are the batch's or locked by intake_talents
-    insert_rows(
-        RejectedRow,
-        ("job_id", "row_number", "column", "reason", "cells"),
-        [(job.pk, *row) for row in rejected],
-    )
+    insert_rows(RejectedRow, ("job_id", "row_number", "column", "reason", "cells"), rows)
     insert_rows(
         ImportedTalent,
         (
@@ -390,12 +397,7 @@ def _record_and_wait(
             "added_notes",
             "created_at",
         ),
-        [(job.pk, t.pk, key, True, {}, [], [], [], now) for key, t in result.created.items()]
-        + [
-            (job.pk, c.talent.pk, key, False, c.changes, c.added_pools, c.added_tags)
-            + (c.added_notes, now)
-            for key, c in result.updated.items()
-        ],
+        undo,
     )
     if earlier is not None:
         with connection.cursor() as cursor:
