@@ -29,6 +29,7 @@ from silverpool.imports.services import rowstream, run
 from silverpool.imports.views.xlsx import XLSX
 from silverpool.talents.models import Pool, Tag, Talent
 
+from ..imports.batches import batches_of
 from .conftest import log_in, make_user
 
 FILE_NAME = "Bewerber Messe.xlsx"
@@ -198,7 +199,7 @@ class WorkerGone(Exception):
 def left_after_its_first_batch(page: Page, monkeypatch: pytest.MonkeyPatch) -> Locator:
     """Rita's import of the five data rows, in batches of two, whose worker wrote the first
     batch and is gone; the page's state label."""
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     monkeypatch.setattr(rowstream, "CHUNK_ROWS", 2)
     make_user("rita", User.Role.RECRUITER, first_name="Rita")
     hold_polls(page)

@@ -15,11 +15,11 @@ from silverpool.imports import services
 from silverpool.imports.headers import TargetField
 from silverpool.imports.management.commands.import_talents import Progress
 from silverpool.imports.models import ImportJob, SavedMapping
-from silverpool.imports.services import rowstream
 from silverpool.privacy.models import ConsentRecord, ConsentRequest, LegalBasis
 from silverpool.talents.models import Status, Tag, Talent
 
 from ..talents.factories import make_pool, make_tag, make_talent
+from .batches import batches_of
 from .workbooks import people, person, xlsx
 
 
@@ -299,7 +299,7 @@ def test_the_command_speaks_the_uploaders_language(tmp_path: Path, rita: User) -
 def test_on_a_terminal_the_progress_bar_is_redrawn_in_place(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     terminal = Terminal()
 
     import_talents(xlsx(tmp_path / "t.xlsx", people(5)), "--user", "rita", out=terminal)
@@ -335,7 +335,7 @@ def test_in_a_log_the_progress_is_a_line_every_few_seconds(
 def test_ctrl_c_during_the_check_imports_nothing_and_keeps_nothing(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
 
     def interrupt(self: Progress, *args: Any) -> None:
         raise KeyboardInterrupt
@@ -355,7 +355,7 @@ def test_ctrl_c_during_the_check_imports_nothing_and_keeps_nothing(
 def test_ctrl_c_stops_after_the_last_complete_batch_and_the_import_can_be_undone(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     batches = 0
 
     def interrupt_after_the_first(self: Progress, *args: Any) -> None:

@@ -15,6 +15,7 @@ from silverpool.imports.services import garbage, rowstream
 from silverpool.talents.models import Talent
 from silverpool.talents.services import bulk_intake
 
+from .batches import batches_of
 from .workbooks import checked, imported, people, person, uploaded, xlsx
 
 
@@ -68,7 +69,7 @@ def test_a_run_writes_with_collection_paused_and_collects_between_batches(
     monkeypatch: pytest.MonkeyPatch,
     collections_started: list[int],
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     monkeypatch.setattr(garbage, "COLLECT_EVERY", 4)
     enabled_while_writing, collections_before = [], []
     intake = bulk_intake.intake_talents

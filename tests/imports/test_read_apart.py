@@ -16,6 +16,7 @@ from silverpool.talents.models import Talent
 from silverpool.talents.phones import Refused
 
 from . import dying
+from .batches import batches_of
 from .workbooks import HEADERS, checked, imported, memory_bomb, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -24,7 +25,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def read_apart(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(rowstream, "READ_APART_FROM_BYTES", 0)
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 7)
+    batches_of(monkeypatch, 7)
 
 
 def test_a_file_read_in_another_process_imports_every_row_once(
@@ -95,7 +96,7 @@ def test_the_run_writes_whole_chunks_per_transaction(
 ) -> None:
     read_where(monkeypatch, apart=apart)
     monkeypatch.setattr(rowstream, "CHUNK_ROWS", 3)
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 6)
+    batches_of(monkeypatch, 6)
     # Row 12 (in the fourth chunk, the second batch) repeats row 2 (the first chunk).
     rows = [*people(10), person(11, email="TALENT1@example.com"), *people(3, start=12)]
     job = checked(uploaded(xlsx(tmp_path / "kandidaten.xlsx", rows), rita))

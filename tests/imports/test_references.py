@@ -15,12 +15,13 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from silverpool.accounts.models import User
 from silverpool.imports.models import ImportJob
-from silverpool.imports.services import rowstream, run
+from silverpool.imports.services import run
 from silverpool.privacy.models import ConsentRecord
 from silverpool.talents.models import DuplicateFlag, Event, Note, Status, Talent
 from silverpool.talents.services.bulk_intake import Arrival, intake_talents
 
 from ..talents.factories import make_pool, make_tag, make_talent
+from .batches import batches_of
 from .workbooks import first_talent, imported, person, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -54,7 +55,7 @@ def dangling_references() -> list[str]:
 def test_an_import_writing_every_kind_of_row_leaves_no_reference_dangling(
     tmp_path: Path, rita: User, alice: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 3)
+    batches_of(monkeypatch, 3)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT has_parameter_privilege('session_replication_role', 'SET')")
@@ -130,7 +131,7 @@ def test_a_batch_holds_the_rows_its_rows_refer_to_until_it_commits(
     or a likely duplicate found in the database while the batch refers to them."""
     if connection.vendor != "postgresql":
         pytest.skip("SQLite's writing transaction holds the whole database")
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     anna = make_talent(
         alice, first_name="Anna", last_name="Alt", email="anna@example.com", phone="+4915112345678"
     )

@@ -32,7 +32,7 @@ from django.utils import timezone
 from silverpool.accounts.models import User
 from silverpool.imports import services, tasks
 from silverpool.imports.models import ImportedTalent, ImportJob, RejectedRow
-from silverpool.imports.services import rowstream, run
+from silverpool.imports.services import run
 from silverpool.imports.tasks import resume_imports
 from silverpool.privacy.models import AuditEntry, LegalBasis
 from silverpool.talents.models import (
@@ -47,6 +47,7 @@ from silverpool.talents.models import (
 from silverpool.talents.services.bulk_intake import Arrival, intake_talents
 
 from ..talents.factories import make_pool, make_tag, make_talent
+from .batches import batches_of
 from .workbooks import (
     checked,
     first_talent,
@@ -70,7 +71,7 @@ import django
 django.setup()
 from silverpool.imports.services import rowstream, run
 
-rowstream.BATCH_ROWS = int(os.environ["BATCH_ROWS"])
+rowstream.BATCH_ROWS = rowstream.SQLITE_BATCH_ROWS = int(os.environ["BATCH_ROWS"])
 write_batch = run.intake_talents
 written = 0
 
@@ -98,7 +99,7 @@ import django
 django.setup()
 from silverpool.imports.services import check, rowstream, spool
 
-rowstream.BATCH_ROWS = int(os.environ["BATCH_ROWS"])
+rowstream.BATCH_ROWS = rowstream.SQLITE_BATCH_ROWS = int(os.environ["BATCH_ROWS"])
 rowstream.READ_APART_FROM_BYTES = 0
 add_batch = spool.SpoolWriter.add
 spooled = 0
@@ -257,7 +258,7 @@ def file_of_65_rows(tmp_path: Path) -> tuple[Path, int, int]:
 def test_a_killed_worker_is_resumed_by_the_reaper_from_the_last_committed_batch(
     shared_database: str, tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)
@@ -291,7 +292,7 @@ def test_a_killed_worker_is_resumed_by_the_reaper_from_the_last_committed_batch(
 def test_a_killed_check_is_run_again_by_the_reaper_and_its_reading_process_gives_up(
     shared_database: str, tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = uploaded(path, rita)
     services.request_check(job, enqueue=False)
@@ -335,7 +336,7 @@ def test_a_killed_check_is_run_again_by_the_reaper_and_its_reading_process_gives
 def test_a_database_error_mid_batch_is_retried_and_the_batch_written_once(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     monkeypatch.setattr(run, "RETRY_DELAYS", (0, 0, 0, 0, 0))
     write_batch = intake_talents
     calls, failed = 0, False
@@ -365,7 +366,7 @@ def test_a_database_error_mid_batch_is_retried_and_the_batch_written_once(
 def test_a_database_that_stays_away_leaves_the_job_to_the_reaper(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     monkeypatch.setattr(run, "RETRY_DELAYS", (0, 0, 0, 0, 0))
     write_batch = intake_talents
 
@@ -401,7 +402,7 @@ def test_a_database_that_stays_away_leaves_the_job_to_the_reaper(
 def test_a_worker_whose_job_was_claimed_by_another_stops_without_writing(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)
@@ -439,7 +440,7 @@ def test_a_worker_whose_job_was_claimed_by_another_stops_without_writing(
 def test_a_worker_that_stalled_while_another_finished_the_job_writes_nothing_more(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     path, emails, rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)
@@ -544,7 +545,7 @@ class WorkerDied(Exception):
 def test_cancelling_an_import_that_waits_to_be_resumed_finishes_it_at_the_next_run(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, db: None
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     path, _emails, _rejected = file_of_65_rows(tmp_path)
     job = checked(uploaded(path, rita))
     services.start_import(job, enqueue=False)

@@ -15,7 +15,7 @@ from silverpool.accounts.models import User
 from silverpool.imports import services
 from silverpool.imports.models import ImportedTalent, ImportJob
 from silverpool.imports.reading import Cell
-from silverpool.imports.services import rowstream, run
+from silverpool.imports.services import run
 from silverpool.outreach.models import OutboundEmail
 from silverpool.privacy.models import (
     AuditEntry,
@@ -35,6 +35,7 @@ from silverpool.talents.models import (
 )
 
 from ..talents.factories import make_pool, make_tag, make_talent
+from .batches import batches_of
 from .workbooks import checked, imported, people, person, started, uploaded, xlsx
 
 NOW = datetime.datetime(2027, 3, 2, 10, 0, tzinfo=datetime.UTC)
@@ -48,7 +49,7 @@ def clock(time_machine: TimeMachineFixture) -> TimeMachineFixture:
 
 @pytest.fixture
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> int:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     return 2
 
 

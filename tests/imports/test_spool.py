@@ -11,12 +11,13 @@ from silverpool.accounts.models import User
 from silverpool.imports import services
 from silverpool.imports.headers import Target, TargetField
 from silverpool.imports.models import ImportJob
-from silverpool.imports.services import rowstream, run
+from silverpool.imports.services import run
 from silverpool.imports.services.cleanup import delete_abandoned_uploads
 from silverpool.imports.services.spool import HEADER, spool_path
 from silverpool.talents.models import CustomField, Talent
 from silverpool.talents.services.settings import delete_custom_field
 
+from .batches import batches_of
 from .workbooks import checked, people, person, started, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ def files_of(upload: Path) -> list[str]:
 def test_the_run_imports_what_the_check_read_even_if_the_file_changed_since(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 7)
+    batches_of(monkeypatch, 7)
     rows = [*people(30), person(31, email="TALENT5@example.com"), person(32, email="kaputt")]
     job = checked(uploaded(xlsx(tmp_path / "kandidaten.xlsx", rows), rita))
     # the upload replaced on disk after the check
@@ -68,7 +69,7 @@ def test_a_spool_changed_on_disk_is_refused_and_nothing_is_written(
 def test_a_spool_cut_short_on_disk_fails_the_import_after_what_it_holds(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     job = checked(uploaded(xlsx(tmp_path / "kandidaten.xlsx", people(5)), rita))
     spooled = spool_path(job).read_bytes()
     first = HEADER.size + HEADER.unpack(spooled[: HEADER.size])[1]
@@ -137,7 +138,7 @@ def test_an_abandoned_upload_goes_with_its_spool_and_what_a_dead_check_left(
 def test_a_resumed_run_skips_the_committed_batches(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     rows = [
         person(1, email="max@example.com", phone="keine Nummer"),  # invalid
         person(2),

@@ -12,11 +12,12 @@ from django.utils import timezone
 from silverpool.accounts.models import User
 from silverpool.imports import services
 from silverpool.imports.models import ImportedTalent, ImportJob
-from silverpool.imports.services import request_undo, rowstream, run, undo
+from silverpool.imports.services import request_undo, run, undo
 from silverpool.talents.models import Event, Talent
 from silverpool.talents.services.events import record_event
 from silverpool.talents.services.notes import add_note
 
+from .batches import batches_of
 from .workbooks import checked, imported, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_undo_takes_the_note_the_import_added_to_a_known_talent_off_again(
 def test_a_talent_edited_while_the_import_was_still_running_is_kept(
     tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", 2)
+    batches_of(monkeypatch, 2)
     job = checked(uploaded(xlsx(tmp_path / "kandidaten.xlsx", people(4)), rita))
     assert services.start_import(job, enqueue=False)
 

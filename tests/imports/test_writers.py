@@ -15,11 +15,12 @@ from django.db import connection
 from silverpool.accounts.models import User
 from silverpool.imports import services
 from silverpool.imports.models import ImportJob
-from silverpool.imports.services import rowstream, run
+from silverpool.imports.services import run
 from silverpool.talents.models import DuplicateFlag, Event, Talent
 from silverpool.talents.services.bulk_intake import Arrival, intake_talents
 
 from ..talents.factories import make_pool, make_talent
+from .batches import batches_of
 from .workbooks import checked, first_talent, imported, people, person, uploaded, xlsx
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -29,7 +30,7 @@ BATCH = 2
 
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(rowstream, "BATCH_ROWS", BATCH)
+    batches_of(monkeypatch, BATCH)
     monkeypatch.setattr(run, "RETRY_DELAYS", (0, 0, 0, 0, 0))
 
 
