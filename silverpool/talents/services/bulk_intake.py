@@ -303,8 +303,8 @@ MUTABLE_DEFAULTS = [
 
 
 # New talents are built and written in steps of this many: on SQLite each step goes into
-# the table's indexes beside the building of the next (bulk_insert.writes_beside), which a
-# 100k-row import takes about a tenth less time for (docs/benchmarks.md).
+# the table's indexes beside the building of the next (bulk_insert.writes_beside; with it
+# a 100k-row import took 6 % less time, docs/benchmarks.md "Session 14").
 CREATE_STEP = 1_000
 
 
