@@ -190,3 +190,58 @@ def test_an_import_that_never_ran_cannot_be_undone(tmp_path: Path, rita: User) -
     assert services.undo_import(job, actor=rita) == {}
     job.refresh_from_db()
     assert job.state == ImportJob.State.READY
+
+
+def test_undo_gives_each_updated_talent_its_own_old_values_back(
+    tmp_path: Path, rita: User, alice: User, statuses: dict[str, Status], clock: TimeMachineFixture
+) -> None:
+    """Talents are reverted together in a step: each gets what it had, and one whose old
+    status was deleted since keeps everything the import gave it."""
+    pool, tag = make_pool("Vertrieb"), make_tag("Messe")
+    paused = Status.objects.create(key="paused", name_en="Paused", name_de="Pausiert")
+    before = {
+        "talent1@example.com": (statuses["contacted"], rita, "Hamburg"),
+        "talent2@example.com": (statuses["new"], None, "Köln"),
+        "talent3@example.com": (paused, alice, "Bonn"),
+    }
+    for email, (status, owner, city) in before.items():
+        make_talent(email=email, status=status, owner=owner, city=city)
+    rows: list[list[Cell]] = [
+        person(number, city="Berlin", note="Aus der Messe") for number in (1, 2, 3)
+    ]
+    job = imported(
+        xlsx(tmp_path / "t.xlsx", rows),
+        rita,
+        existing="overwrite",
+        status=statuses["hired"],
+        owner=alice,
+        pools=[pool],
+        tags=[tag],
+    )
+    Status.objects.filter(pk=paused.pk).delete()
+    clock.move_to(LATER)
+
+    summary = undone(job, rita)
+
+    assert summary == {"removed": 0, "reverted": 2, "kept": 1}
+    now = {t.email: (t.status, t.owner, t.city) for t in Talent.objects.all()}
+    assert now == {**before, "talent3@example.com": (statuses["hired"], alice, "Berlin")}
+    for email, pools, tags, notes in (
+        ("talent1@example.com", [], [], []),
+        ("talent2@example.com", [], [], []),
+        ("talent3@example.com", [pool], [tag], ["Aus der Messe"]),
+    ):
+        talent = Talent.objects.get(email=email)
+        assert (list(talent.pools.all()), list(talent.tags.all())) == (pools, tags)
+        assert list(talent.notes.values_list("text", flat=True)) == notes
+        assert ("messe" in talent.search_text.split()) == bool(notes)
+    reverted = Talent.objects.get(email="talent1@example.com")
+    kinds = reverted.events.filter(created_at=LATER).values_list("kind", flat=True)
+    assert set(kinds) == {
+        Event.Kind.FIELD_CHANGED,
+        Event.Kind.STATUS_CHANGED,
+        Event.Kind.OWNER_CHANGED,
+        Event.Kind.POOL_REMOVED,
+        Event.Kind.TAG_REMOVED,
+        Event.Kind.NOTE_DELETED,
+    }

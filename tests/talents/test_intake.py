@@ -2,8 +2,10 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from silverpool.accounts.models import User
+from silverpool.privacy.models import AuditEntry
 from silverpool.talents import services
 from silverpool.talents.models import DuplicateFlag, Event, Pool, Talent
+from silverpool.talents.services.derived import name_key
 
 from .factories import make_talent
 
@@ -163,3 +165,67 @@ def test_a_phone_edited_alone_is_read_in_the_talents_country(rita: User) -> None
     services.update_talent(talent, {"phone": "020 7946 0123"}, actor=rita)
 
     assert talent.phone == "+442079460123"
+
+
+def test_update_talents_changes_each_talent_as_update_talent_does(rita: User, alice: User) -> None:
+    anna = make_talent(rita, first_name="Anna", city="Hamburg", email="anna@example.com")
+    ben = make_talent(rita, first_name="Ben", email="ben@example.com")
+    same = make_talent(rita, first_name="Clara", city="Köln")
+    before = Event.objects.count()
+
+    refused = services.update_talents(
+        [
+            (anna, {"city": "Leipzig", "first_name": "Anne"}),
+            (ben, {"skills": "Python; SQL"}),
+            (same, {"city": "Köln"}),
+        ],
+        actor=alice,
+    )
+
+    assert refused == set()
+    anna.refresh_from_db()
+    ben.refresh_from_db()
+    assert (anna.city, anna.first_name, ben.skills) == ("Leipzig", "Anne", ["Python", "SQL"])
+    assert anna.name_key == name_key("Anne", anna.last_name)
+    assert "leipzig" in anna.search_text.split()
+    assert "hamburg" not in anna.search_text.split()
+    changes = Event.objects.filter(kind=Event.Kind.FIELD_CHANGED, actor=alice)
+    assert {
+        (pk, d["field"]): (d["old"], d["new"]) for pk, d in changes.values_list("talent_id", "data")
+    } == {
+        (anna.pk, "city"): ("Hamburg", "Leipzig"),
+        (anna.pk, "first_name"): ("Anna", "Anne"),
+        (ben.pk, "skills"): ([], ["Python", "SQL"]),
+    }
+    assert Event.objects.count() == before + 3
+    audited = AuditEntry.objects.filter(action=AuditEntry.Action.CHANGED, actor=alice)
+    assert dict(audited.values_list("talent_id", "detail")) == {
+        anna.pk: {"fields": ["city", "first_name"]},
+        ben.pk: {"fields": ["skills"]},
+    }
+
+
+def test_update_talents_leaves_the_talents_update_talent_would_refuse(rita: User) -> None:
+    taken = make_talent(rita, email="taken@example.com")
+    invalid, clashing, first, second, fine = (make_talent(rita, city="Bonn") for _ in range(5))
+
+    refused = services.update_talents(
+        [
+            (invalid, {"email": "not an address", "city": "Ulm"}),
+            (clashing, {"email": "TAKEN@example.com", "city": "Ulm"}),
+            (first, {"email": "new@example.com", "city": "Ulm"}),
+            (second, {"email": "new@example.com", "city": "Ulm"}),
+            (fine, {"city": "Ulm"}),
+        ],
+        actor=rita,
+    )
+
+    assert refused == {invalid.pk, clashing.pk, first.pk, second.pk}
+    cities = dict(Talent.objects.values_list("pk", "city"))
+    assert cities == {
+        taken.pk: taken.city,
+        **{t.pk: "Bonn" for t in (invalid, clashing, first, second)},
+        fine.pk: "Ulm",
+    }
+    with pytest.raises(ValidationError, match="Another talent already has this email"):
+        services.update_talent(clashing, {"email": "taken@example.com"}, actor=rita)

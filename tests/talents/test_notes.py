@@ -1,5 +1,7 @@
 """Notes on the detail page: who may add, edit and delete them."""
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 
@@ -149,3 +151,33 @@ def test_markup_in_a_note_is_shown_as_text(recruiter_client: Client, rita: User)
 
     assert "<script>alert('x')</script>" not in html
     assert "&lt;script&gt;alert(&#x27;x&#x27;)&lt;/script&gt;" in html
+
+
+def test_deleting_notes_of_several_talents_takes_their_words_out_of_the_search(
+    rita: User,
+) -> None:
+    first, on_first = note_by(rita, "Mag Kubernetes")
+    kept = services.add_note(first, "Spricht Portugiesisch", author=rita)
+    second, on_second = note_by(rita, "Kubernetes im Team")
+
+    services.delete_notes([on_first, on_second], actor=rita)
+
+    assert list(Note.objects.values_list("pk", flat=True)) == [kept.pk]
+    found = Talent.objects.filter(search_text__contains="kubernetes")
+    assert not found.exists()
+    assert Talent.objects.get(pk=first.pk).search_text.endswith("spricht portugiesisch")
+    deleted = Event.objects.filter(kind=Event.Kind.NOTE_DELETED)
+    assert sorted(deleted.values_list("talent_id", "data")) == sorted(
+        [(first.pk, {"note_id": on_first.pk}), (second.pk, {"note_id": on_second.pk})]
+    )
+
+
+def test_notes_are_deleted_all_or_none_by_who_may_delete_them(rita: User) -> None:
+    _, mine = note_by(rita)
+    _, theirs = note_by(other_recruiter())
+
+    with pytest.raises(PermissionDenied):
+        services.delete_notes([mine, theirs], actor=rita)
+
+    assert Note.objects.count() == 2
+    assert not Event.objects.filter(kind=Event.Kind.NOTE_DELETED).exists()

@@ -86,6 +86,37 @@ def test_bulk_remove_tag_records_an_event_only_where_the_tag_was(
     assert count_events(Event.Kind.TAG_REMOVED) == {three[0].pk: 1}
 
 
+def test_bulk_remove_from_pool_records_an_event_only_where_the_talent_was_in_it(
+    rita: User, alice: User, three: list[Talent]
+) -> None:
+    pool, other = make_pool("Runners-up 2026"), make_pool("Vertrieb")
+    for talent in three[:2]:
+        services.add_to_pool(talent, pool, actor=rita)
+    services.add_to_pool(three[0], other, actor=rita)
+
+    removed = services.bulk_remove_from_pool(all_of(three), pool, actor=alice)
+
+    assert removed == 2
+    assert not PoolMembership.objects.filter(pool=pool).exists()
+    assert list(three[0].pools.all()) == [other]
+    assert count_events(Event.Kind.POOL_REMOVED) == {three[0].pk: 1, three[1].pk: 1}
+    event = Event.objects.filter(kind=Event.Kind.POOL_REMOVED).first()
+    assert event is not None
+    assert event.actor == alice
+    assert event.data == {"pool_id": pool.pk, "pool": "Runners-up 2026", "private": False}
+
+
+def test_bulk_remove_from_a_private_pool_lifts_the_talents_restriction(
+    rita: User, alice: User, hidden: Talent
+) -> None:
+    pool = Pool.objects.get(name="Confidential")
+    assert Talent.objects.get(pk=hidden.pk).is_restricted
+
+    assert services.bulk_remove_from_pool(all_of([hidden]), pool, actor=alice) == 1
+
+    assert not Talent.objects.get(pk=hidden.pk).is_restricted
+
+
 def test_bulk_set_status_records_each_talents_old_and_new_status(
     rita: User, three: list[Talent], statuses: dict[str, Status]
 ) -> None:
@@ -223,6 +254,8 @@ def test_bulk_actions_on_an_empty_selection_do_nothing(
     pool: Pool = make_pool()
 
     assert services.bulk_add_to_pool(nothing, pool, actor=rita) == 0
+    assert services.bulk_remove_from_pool(nothing, pool, actor=rita) == 0
+    assert services.bulk_remove_tag(nothing, make_tag(), actor=rita) == 0
     assert services.bulk_set_status(nothing, statuses["hired"], actor=rita) == 0
     assert services.bulk_delete(nothing, actor=rita) == 0
     assert not Event.objects.exists()

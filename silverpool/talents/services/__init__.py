@@ -19,6 +19,7 @@ from .bulk import (
     bulk_add_tag,
     bulk_add_to_pool,
     bulk_delete,
+    bulk_remove_from_pool,
     bulk_remove_tag,
     bulk_set_owner,
     bulk_set_status,
@@ -33,11 +34,11 @@ from .documents import (
 )
 from .duplicates import dismiss_duplicate, open_duplicate_flags
 from .events import record_event
-from .intake import IntakeResult, find_by_emails, intake_talent, update_talent
+from .intake import IntakeResult, find_by_emails, intake_talent, update_talent, update_talents
 from .lifecycle import delete_talent, delete_talents
 from .membership import add_tag, add_to_pool, remove_from_pool, remove_tag, set_owner, set_status
 from .merge import merge_talents, undo_merge
-from .notes import add_note, can_change_note, delete_note, edit_note
+from .notes import add_note, can_change_note, delete_note, delete_notes, edit_note
 from .saved_searches import delete_search, save_search
 from .settings import (
     custom_field_usage,
@@ -58,6 +59,7 @@ __all__ = [
     "bulk_add_tag",
     "bulk_add_to_pool",
     "bulk_delete",
+    "bulk_remove_from_pool",
     "bulk_remove_tag",
     "bulk_set_owner",
     "bulk_set_status",
@@ -68,6 +70,7 @@ __all__ = [
     "delete_custom_field",
     "delete_document",
     "delete_note",
+    "delete_notes",
     "delete_search",
     "delete_pool",
     "delete_status",
@@ -106,5 +109,6 @@ __all__ = [
     "tags_with_counts",
     "undo_merge",
     "update_talent",
+    "update_talents",
     "with_list_relations",
 ]

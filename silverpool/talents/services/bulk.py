@@ -1,10 +1,12 @@
 """Bulk actions on a selection of talents; each talent still gets its own timeline event."""
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
+from django.db.models.fields.tuple_lookups import Tuple
 from django.utils import timezone
 
 from ...accounts.models import User
+from ...lookups import AnyOf
 from ..models import Event, Pool, PoolMembership, Status, Tag, Talent, TalentTag
 from .derived import refresh_restriction
 from .events import record_events
@@ -35,6 +37,33 @@ def bulk_add_to_pool(talents: QuerySet[Talent], pool: Pool, *, actor: User) -> i
     return len(ids)
 
 
+def _pairs(talents: QuerySet[Talent], other: Pool | Tag) -> AnyOf:
+    """The links of `talents` to a pool or tag, found by (talent, pool or tag) pairs. By
+    the pool or tag and the selection instead, PostgreSQL, whose statistics lag behind an
+    import that just filled the pool, read all of its members for every few talents (an
+    import's undo took minutes at 100,000 rows, docs/benchmarks.md)."""
+    key = "pool_id" if isinstance(other, Pool) else "tag_id"
+    return AnyOf(Tuple(F("talent_id"), F(key)), [(pk, other.pk) for pk in _ids(talents)])
+
+
+@transaction.atomic
+def bulk_remove_from_pool(talents: QuerySet[Talent], pool: Pool, *, actor: User) -> int:
+    memberships = PoolMembership.objects.filter(_pairs(talents, pool))
+    ids = list(memberships.values_list("talent_id", flat=True))
+    memberships.delete()
+    record_events(
+        ids,
+        Event.Kind.POOL_REMOVED,
+        actor=actor,
+        pool_id=pool.pk,
+        pool=pool.name,
+        private=pool.is_private,
+    )
+    if pool.is_private:
+        refresh_restriction(ids)
+    return len(ids)
+
+
 @transaction.atomic
 def bulk_add_tag(talents: QuerySet[Talent], tag: Tag, *, actor: User) -> int:
     ids = _ids(talents.exclude(pk__in=TalentTag.objects.filter(tag=tag).values("talent_id")))
@@ -45,7 +74,7 @@ def bulk_add_tag(talents: QuerySet[Talent], tag: Tag, *, actor: User) -> int:
 
 @transaction.atomic
 def bulk_remove_tag(talents: QuerySet[Talent], tag: Tag, *, actor: User) -> int:
-    links = TalentTag.objects.filter(tag=tag, talent__in=talents.order_by().values("pk"))
+    links = TalentTag.objects.filter(_pairs(talents, tag))
     ids = list(links.values_list("talent_id", flat=True))
     links.delete()
     record_events(ids, Event.Kind.TAG_REMOVED, actor=actor, tag=tag.name)

@@ -26,7 +26,6 @@ from ...bulk_insert import insert_rows, lock_keys, reserve_ids, update_rows
 from ...lookups import AnyOf
 from ...privacy import services as privacy
 from ..models import (
-    Document,
     DuplicateFlag,
     Event,
     Note,
@@ -38,7 +37,7 @@ from ..models import (
     TalentTag,
 )
 from ..search import build_search_text, search_index_deferred, search_index_rewritten
-from .derived import name_key, refresh_restriction, search_parts
+from .derived import extra_search_texts, name_key, refresh_restriction, search_parts
 from .events import jsonable
 from .intake import DUPLICATE_RELEVANT, default_status, find_by_emails
 
@@ -372,7 +371,7 @@ def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Tim
     """Change the fields and the status and owner of existing talents (written by
     timeline.save); keep the old values in `changes` for undo."""
     status, owner = channel.status, channel.owner
-    texts = _extra_search_texts([c.talent.pk for c in updated.values()])
+    texts = extra_search_texts([c.talent.pk for c in updated.values()])
     for item in updated.values():
         talent = item.talent
         timeline.existing.add(talent.pk)
@@ -413,17 +412,6 @@ def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Tim
     }
     if audited:
         privacy.audit_changes(audited, actor=channel.actor, actor_label=channel.actor_label)
-
-
-def _extra_search_texts(talent_ids: list[int]) -> dict[int, list[str]]:
-    """Notes and document texts, which a talent's search words include besides its fields."""
-    texts: dict[int, list[str]] = defaultdict(list)
-    if talent_ids:
-        for model, column in ((Note, "text"), (Document, "text")):
-            of_them = model.objects.filter(AnyOf(F("talent_id"), talent_ids))
-            for talent_id, text in of_them.values_list("talent_id", column):
-                texts[talent_id].append(text)
-    return texts
 
 
 def _apply_memberships(

@@ -1,7 +1,12 @@
 """Columns derived from a talent's data: search words, name key, private-pool flag."""
 
-from django.db.models import Exists, OuterRef
+from collections import defaultdict
+from collections.abc import Sequence
 
+from django.db.models import Exists, F, OuterRef
+
+from ...bulk_insert import update_rows
+from ...lookups import AnyOf
 from ..models import Document, Note, PoolMembership, Talent
 from ..search import build_search_text, words
 
@@ -28,10 +33,26 @@ def search_parts(talent: Talent) -> list[str]:
 
 def refresh_search_text(talent: Talent) -> None:
     """Rebuild the words a talent is found by: profile, notes and document text."""
-    notes = Note.objects.filter(talent=talent).values_list("text", flat=True)
-    texts = Document.objects.filter(talent=talent).values_list("text", flat=True)
-    talent.search_text = build_search_text([*search_parts(talent), *notes, *texts])
-    Talent.objects.filter(pk=talent.pk).update(search_text=talent.search_text)
+    refresh_search_texts([talent])
+
+
+def refresh_search_texts(talents: Sequence[Talent]) -> None:
+    """refresh_search_text for many talents: two reads and one statement for all."""
+    texts = extra_search_texts([talent.pk for talent in talents])
+    for talent in talents:
+        talent.search_text = build_search_text([*search_parts(talent), *texts[talent.pk]])
+    update_rows(Talent, [(talent.pk, {"search_text": talent.search_text}) for talent in talents])
+
+
+def extra_search_texts(talent_ids: list[int]) -> dict[int, list[str]]:
+    """Notes and document texts, which a talent's search words include besides its fields."""
+    texts: dict[int, list[str]] = defaultdict(list)
+    if talent_ids:
+        for model, column in ((Note, "text"), (Document, "text")):
+            of_them = model.objects.filter(AnyOf(F("talent_id"), talent_ids))
+            for talent_id, text in of_them.values_list("talent_id", column):
+                texts[talent_id].append(text)
+    return texts
 
 
 def refresh_restriction(talent_ids: list[int]) -> None:

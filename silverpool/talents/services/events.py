@@ -1,6 +1,7 @@
 """Recording timeline events: every change to a talent goes through `record_event`."""
 
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -52,10 +53,30 @@ def record_events(
     **data: Any,
 ) -> None:
     """The same event on many talents at once (bulk actions)."""
-    now = timezone.now()
-    Talent.objects.filter(pk__in=talent_ids).update(last_activity_at=now)
     payload = {key: jsonable(value) for key, value in data.items()}
+    record_events_each(
+        kind, [(pk, payload) for pk in talent_ids], actor=actor, actor_label=actor_label
+    )
+
+
+def record_events_each(
+    kind: Event.Kind,
+    data_by_talent: Sequence[tuple[int, dict[str, Any]]],
+    *,
+    actor: User | None,
+    actor_label: str = "",
+) -> None:
+    """An event of `kind` on each talent, with data of its own (talent id, data): a
+    deleted note's id, ..."""
+    now = timezone.now()
+    Talent.objects.filter(pk__in={pk for pk, _data in data_by_talent}).update(last_activity_at=now)
     Event.objects.bulk_create(
-        Event(talent_id=pk, kind=kind, actor=actor, actor_label=actor_label, data=payload)
-        for pk in talent_ids
+        Event(
+            talent_id=pk,
+            kind=kind,
+            actor=actor,
+            actor_label=actor_label,
+            data={key: jsonable(value) for key, value in data.items()},
+        )
+        for pk, data in data_by_talent
     )

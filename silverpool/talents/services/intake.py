@@ -1,6 +1,7 @@
 """The one way talents enter or change: every channel calls `intake_talent` or `update_talent`."""
 
-from collections.abc import Collection, Iterable, Mapping
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -8,17 +9,18 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
+from ...bulk_insert import lock_keys, update_rows
 from ...lookups import AnyOf
 from ...privacy import services as privacy
-from ...privacy.models import AuditEntry
 from ..models import Event, Pool, Status, Tag, Talent
 from ..validation import clean_talent_fields
-from .derived import name_key, refresh_search_text
+from .derived import name_key, refresh_search_text, refresh_search_texts
 from .duplicates import flag_duplicates
-from .events import jsonable, record_event
+from .events import record_event, record_events_each
 from .membership import add_tag, add_to_pool, set_owner, set_status
 
 if TYPE_CHECKING:
@@ -201,42 +203,87 @@ def update_talent(
     return _apply_changes(talent, fields, actor=actor, actor_label=actor_label)
 
 
+@transaction.atomic
+def update_talents(
+    changes: Sequence[tuple[Talent, Mapping[str, Any]]],
+    *,
+    actor: User | None,
+    actor_label: str = "",
+) -> set[int]:
+    """update_talent for many talents (an import undone), with the same checks, events and
+    audit entries in a few statements for all. Returns the ids of the talents whose values
+    update_talent would refuse (ValidationError): they keep what they have."""
+    cleaned, refused = [], set()
+    for talent, raw in changes:
+        try:
+            fields = clean_talent_fields(raw, partial=True, country=talent.country.code or "")
+        except ValidationError:
+            refused.add(talent.pk)
+        else:
+            cleaned.append((talent, fields))
+    _changed, taken = _apply_all_changes(cleaned, actor=actor, actor_label=actor_label)
+    return refused | taken
+
+
 def _apply_changes(
     talent: Talent, fields: dict[str, Any], *, actor: User | None, actor_label: str
 ) -> list[str]:
-    changed = [name for name, value in fields.items() if getattr(talent, name) != value]
-    if not changed:
-        return []
-    if "email" in changed and fields["email"]:
-        other = find_by_email(fields["email"])
-        if other is not None and other.pk != talent.pk:
-            raise ValidationError({"email": [_("Another talent already has this email address.")]})
-    old = {name: getattr(talent, name) for name in changed}
-    for name in changed:
-        setattr(talent, name, fields[name])
-    talent.name_key = name_key(talent.first_name, talent.last_name)
-    # Only what changed: the caller's copy may predate a private pool (is_restricted).
-    talent.save(update_fields=[*changed, "name_key", "updated_at"])
-    refresh_search_text(talent)
-    for name in changed:
-        record_event(
-            talent,
-            Event.Kind.FIELD_CHANGED,
-            actor=actor,
-            actor_label=actor_label,
-            field=name,
-            old=jsonable(old[name]),
-            new=jsonable(fields[name]),
-        )
+    changed, taken = _apply_all_changes([(talent, fields)], actor=actor, actor_label=actor_label)
+    if taken:
+        raise ValidationError({"email": [_("Another talent already has this email address.")]})
+    return changed.get(talent.pk, [])
+
+
+def _apply_all_changes(
+    items: Sequence[tuple[Talent, dict[str, Any]]], *, actor: User | None, actor_label: str
+) -> tuple[dict[int, list[str]], set[int]]:
+    """Write the talents' new field values, each changed field an event on its timeline;
+    the names of the changed fields by talent id, and the ids of the talents left as they
+    were because their new email is another talent's (or another's of `items`)."""
+    planned = [
+        (talent, fields, changed)
+        for talent, fields in items
+        if (changed := [name for name, value in fields.items() if getattr(talent, name) != value])
+    ]
+    taken = _emails_taken(planned)
+    planned = [item for item in planned if item[0].pk not in taken]
+    if not planned:
+        return {}, taken
+    now = timezone.now()
+    rows, events, changed_by_id = [], [], {}
+    for talent, fields, changed in planned:
+        old = {name: getattr(talent, name) for name in changed}
+        for name in changed:
+            setattr(talent, name, fields[name])
+        talent.name_key = name_key(talent.first_name, talent.last_name)
+        talent.updated_at = talent.last_activity_at = now
+        # Only what changed: the caller's copy may predate a private pool (is_restricted).
+        columns = {name: fields[name] for name in changed}
+        rows.append((talent.pk, {**columns, "name_key": talent.name_key, "updated_at": now}))
+        events += [(talent.pk, {"field": n, "old": old[n], "new": fields[n]}) for n in changed]
+        changed_by_id[talent.pk] = changed
+    update_rows(Talent, rows)
+    refresh_search_texts([talent for talent, _fields, _changed in planned])
+    record_events_each(Event.Kind.FIELD_CHANGED, events, actor=actor, actor_label=actor_label)
     # The timeline holds the values; the audit log, which outlives the talent, only who
     # changed which fields.
-    privacy.audit(
-        actor=actor,
-        actor_label=actor_label,
-        talent_id=talent.pk,
-        action=AuditEntry.Action.CHANGED,
-        fields=changed,
-    )
-    if DUPLICATE_RELEVANT.intersection(changed):
-        flag_duplicates(talent, actor=actor)
-    return changed
+    lock_keys(User, [actor.pk if actor else None])
+    privacy.audit_changes(changed_by_id, actor=actor, actor_label=actor_label)
+    for talent, _fields, changed in planned:
+        if DUPLICATE_RELEVANT.intersection(changed):
+            flag_duplicates(talent, actor=actor)
+    return changed_by_id, taken
+
+
+def _emails_taken(planned: Sequence[tuple[Talent, dict[str, Any], list[str]]]) -> set[int]:
+    """The ids of the talents of `planned` whose new email another talent has or gets."""
+    wanted = [
+        (talent.pk, fields["email"].lower())
+        for talent, fields, changed in planned
+        if "email" in changed and fields["email"]
+    ]
+    if not wanted:
+        return set()
+    twice = {email for email, count in Counter(e for _pk, e in wanted).items() if count > 1}
+    owners = {other.email.lower(): other.pk for other in find_by_emails({e for _pk, e in wanted})}
+    return {pk for pk, email in wanted if email in twice or owners.get(email, pk) != pk}

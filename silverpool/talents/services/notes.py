@@ -1,13 +1,15 @@
 """Notes on a talent. Only the author or an admin may change or delete a note."""
 
+from collections.abc import Sequence
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
 from ..models import Event, Note, Talent
-from .derived import refresh_search_text
-from .events import record_event
+from .derived import refresh_search_text, refresh_search_texts
+from .events import record_event, record_events_each
 
 MAX_NOTE_LENGTH = 20_000
 
@@ -61,11 +63,21 @@ def edit_note(note: Note, text: str, *, actor: User, visible_to_talent: bool | N
     return note
 
 
-@transaction.atomic
 def delete_note(note: Note, *, actor: User) -> None:
-    if not can_change_note(actor, note):
+    delete_notes([note], actor=actor)
+
+
+@transaction.atomic
+def delete_notes(notes: Sequence[Note], *, actor: User) -> None:
+    """Delete the notes, each on its talent's timeline; none if `actor` may not delete one
+    of them (PermissionDenied). The talents' search words lose the notes' words."""
+    if not all(can_change_note(actor, note) for note in notes):
         raise PermissionDenied(_("Only the author or an admin can delete this note."))
-    talent = note.talent
-    record_event(talent, Event.Kind.NOTE_DELETED, actor=actor, note_id=note.pk)
-    note.delete()
-    refresh_search_text(talent)
+    talents = {note.talent_id: note.talent for note in notes}
+    record_events_each(
+        Event.Kind.NOTE_DELETED,
+        [(note.talent_id, {"note_id": note.pk}) for note in notes],
+        actor=actor,
+    )
+    Note.objects.filter(pk__in=[note.pk for note in notes]).delete()
+    refresh_search_texts(list(talents.values()))
