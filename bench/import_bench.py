@@ -3,6 +3,7 @@ what the usual tool does (the peer).
 
     .venv/bin/python -m bench.import_bench
     .venv/bin/python -m bench.import_bench --sizes 10000      # a quick look
+    .venv/bin/python -m bench.import_bench --undo             # and each import undone
 
 ours   the workbook through Silverpool's import services into a fresh copy of a database
        of 100,000 talents (about 10 % of the file's emails among them), on PostgreSQL and
@@ -270,11 +271,15 @@ def measure_peer(path: Path) -> dict[str, Any]:
 # --- the run ---------------------------------------------------------------------------
 
 
-def in_child(kind: str, path: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Run one measurement in a fresh interpreter and return what it printed."""
+def in_child(
+    kind: str, path: Path, env: dict[str, str] | None = None, *, undo: bool = False
+) -> dict[str, Any]:
+    """Run one measurement in a fresh interpreter and return what it printed; `undo`: ours
+    undoes its import afterwards, timed too."""
     command = ["-m", "bench.import_bench", "--child", kind, str(path)]
     if kind.startswith("ours-"):
         command = ["-m", "bench.import_ours", str(path), kind.removeprefix("ours-")]
+        command += ["--undo"] if undo else []
     done = subprocess.run(  # noqa: S603 - our own modules, our own arguments
         [sys.executable, *command],
         check=True,
@@ -321,6 +326,22 @@ def print_ratios(results: list[dict[str, Any]]) -> None:
         )
 
 
+def print_undos(results: list[dict[str, Any]]) -> None:
+    """How long undoing each of our imports took: the talents it created removed, the
+    ones it updated reverted."""
+    print("\n| undo | file | removed | reverted | kept | s | talents/s |")
+    print("|---|---|---:|---:|---:|---:|---:|")
+    for r in results:
+        if "undo_s" not in r:
+            continue
+        removed, reverted = r.get("undo_removed", 0), r.get("undo_reverted", 0)
+        print(
+            f"| {r['what'].removeprefix('ours-')} | {r['file']} | {removed:,} | {reverted:,}"
+            f" | {r.get('undo_kept', 0):,} | {r['undo_s']:.1f}"
+            f" | **{(removed + reverted) / r['undo_s']:,.0f}** |"
+        )
+
+
 def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
@@ -330,6 +351,7 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--peer-rows", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--undo", action="store_true", help="time the undo of our imports too")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -356,7 +378,7 @@ def main() -> None:
                 env = TEMPLATE_ENV
                 if kind.startswith("ours-"):
                     env = import_ours.fresh_copy("postgres" if "postgres" in kind else "sqlite")
-                found = in_child(kind, paths[size], env)
+                found = in_child(kind, paths[size], env, undo=args.undo)
                 results.append({"what": kind, "file": paths[size].name, **found})
                 rate = found["rows"] / found["total_s"]
                 print(f"  {kind} {size:,}: {rate:,.0f} rows/s", flush=True)
@@ -379,6 +401,7 @@ def main() -> None:
             f" | **{r['rows'] / r['total_s']:,.0f}** | {r['total_s']:.1f} | {r['peak_mb']:.0f} |"
         )
     print_ratios(results)
+    print_undos(results)
     print(
         "\nrows/s counts the file's data rows over the whole measurement (parse, type and"
         " COPY for the limit; load and import_data for the peer; the run after the check"

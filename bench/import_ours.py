@@ -21,9 +21,12 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .databases import OUT_DIR, PG_SERVER, Backend
+
+if TYPE_CHECKING:
+    from silverpool.imports.models import ImportJob
 
 EXISTING_TALENTS = 100_000
 PG_TEMPLATE = "silverpool_bench_import"
@@ -172,8 +175,9 @@ def _upload(path: Path, backend: Backend) -> tuple[int, float, float, float]:
     return job.pk, elapsed, memory.take_peak_mb(), _status_kib("self", "VmHWM") / 1024
 
 
-def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
-    """In a child process whose environment points at a fresh copy: upload, check, run."""
+def measure_ours(path: Path, backend: Backend, *, undo: bool = False) -> dict[str, Any]:
+    """In a child process whose environment points at a fresh copy: upload, check, run;
+    with `undo`, then the undo of the import, as the import history page starts it."""
     from .databases import setup_django
 
     os.environ["TASKS_BACKEND"] = "django.tasks.backends.immediate.ImmediateBackend"
@@ -220,6 +224,7 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
     memory.stopping.set()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE, job.error
+    undone = _undo(job, before) if undo else {}
     return {
         "rows": job.total_rows,
         "stored": Talent.objects.count() - before,
@@ -237,7 +242,25 @@ def measure_ours(path: Path, backend: Backend) -> dict[str, Any]:
         "peak_run_mb": run_peak,
         # This process's peak (maxrss, KiB on Linux): the worker's, in the check or the run.
         "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        **undone,
     }
+
+
+def _undo(job: "ImportJob", before: int) -> dict[str, Any]:
+    """Undo the import by the recruiter who ran it; its seconds and counts. Every talent
+    it created goes (nobody changed one since), and the talents it updated are reverted."""
+    from silverpool.imports.models import ImportJob
+    from silverpool.imports.services import undo
+    from silverpool.talents.models import Talent
+
+    assert job.uploaded_by is not None
+    started = time.perf_counter()
+    undo.request_undo(job, actor=job.uploaded_by)  # the task runs at once (immediate backend)
+    elapsed = time.perf_counter() - started
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.UNDONE, job.state
+    assert Talent.objects.count() == before, "the undo left talents behind"
+    return {"undo_s": elapsed, **{f"undo_{key}": value for key, value in job.undo_summary.items()}}
 
 
 if __name__ == "__main__":
@@ -245,5 +268,9 @@ if __name__ == "__main__":
     # import spawns import the main module again, and this one is light, as manage.py is
     # in production; bench.import_bench would bring openpyxl and Faker into the reading
     # process.
-    found = measure_ours(Path(sys.argv[1]), "postgres" if sys.argv[2] == "postgres" else "sqlite")
+    found = measure_ours(
+        Path(sys.argv[1]),
+        "postgres" if sys.argv[2] == "postgres" else "sqlite",
+        undo="--undo" in sys.argv[3:],
+    )
     print(json.dumps(found))
