@@ -224,10 +224,11 @@ def measure_ours(path: Path, backend: Backend, *, undo: bool = False) -> dict[st
     memory.stopping.set()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE, job.error
+    stored = Talent.objects.count() - before
     undone = _undo(job, before) if undo else {}
     return {
         "rows": job.total_rows,
-        "stored": Talent.objects.count() - before,
+        "stored": stored,
         "created": job.created_count,
         "updated": job.updated_count,
         "unchanged": job.unchanged_count,
