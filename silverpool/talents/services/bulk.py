@@ -24,16 +24,7 @@ def bulk_add_to_pool(talents: QuerySet[Talent], pool: Pool, *, actor: User) -> i
     PoolMembership.objects.bulk_create(
         PoolMembership(talent_id=pk, pool=pool, added_by=actor) for pk in ids
     )
-    record_events(
-        ids,
-        Event.Kind.POOL_ADDED,
-        actor=actor,
-        pool_id=pool.pk,
-        pool=pool.name,
-        private=pool.is_private,
-    )
-    if pool.is_private:
-        refresh_restriction(ids)
+    _record_pool_change(ids, Event.Kind.POOL_ADDED, pool, actor)
     return len(ids)
 
 
@@ -51,17 +42,16 @@ def bulk_remove_from_pool(talents: QuerySet[Talent], pool: Pool, *, actor: User)
     memberships = PoolMembership.objects.filter(_pairs(talents, pool))
     ids = list(memberships.values_list("talent_id", flat=True))
     memberships.delete()
-    record_events(
-        ids,
-        Event.Kind.POOL_REMOVED,
-        actor=actor,
-        pool_id=pool.pk,
-        pool=pool.name,
-        private=pool.is_private,
-    )
+    _record_pool_change(ids, Event.Kind.POOL_REMOVED, pool, actor)
+    return len(ids)
+
+
+def _record_pool_change(ids: list[int], kind: Event.Kind, pool: Pool, actor: User) -> None:
+    """Each talent's timeline says it joined or left the pool; a private pool's talents
+    are hidden from, or shown again to, those who are not its members."""
+    record_events(ids, kind, actor=actor, pool_id=pool.pk, pool=pool.name, private=pool.is_private)
     if pool.is_private:
         refresh_restriction(ids)
-    return len(ids)
 
 
 @transaction.atomic
