@@ -328,12 +328,13 @@ def print_ratios(results: list[dict[str, Any]]) -> None:
 
 def print_undos(results: list[dict[str, Any]]) -> None:
     """How long undoing each of our imports took: the talents it created removed, the
-    ones it updated reverted."""
+    ones it updated reverted (with --undo)."""
+    undone = [r for r in results if "undo_s" in r]
+    if not undone:
+        return
     print("\n| undo | file | removed | reverted | kept | s | talents/s |")
     print("|---|---|---:|---:|---:|---:|---:|")
-    for r in results:
-        if "undo_s" not in r:
-            continue
+    for r in undone:
         removed, reverted = r.get("undo_removed", 0), r.get("undo_reverted", 0)
         print(
             f"| {r['what'].removeprefix('ours-')} | {r['file']} | {removed:,} | {reverted:,}"
