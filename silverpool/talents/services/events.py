@@ -5,10 +5,12 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F
 from django.utils import timezone
 from django_countries.fields import Country
 
 from ...accounts.models import User
+from ...lookups import AnyOf
 from ..models import Event, Talent
 
 
@@ -69,7 +71,9 @@ def record_events_each(
     """An event of `kind` on each talent, with data of its own (talent id, data): a
     deleted note's id, ..."""
     now = timezone.now()
-    Talent.objects.filter(pk__in={pk for pk, _data in data_by_talent}).update(last_activity_at=now)
+    # AnyOf: one parameter however many talents (a bulk action on every matching one).
+    talents = Talent.objects.filter(AnyOf(F("pk"), {pk for pk, _data in data_by_talent}))
+    talents.update(last_activity_at=now)
     Event.objects.bulk_create(
         Event(
             talent_id=pk,

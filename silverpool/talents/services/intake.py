@@ -1,4 +1,5 @@
-"""The one way talents enter or change: every channel calls `intake_talent` or `update_talent`."""
+"""The one way talents enter or change: every channel calls `intake_talent` or
+`update_talent` (`update_talents` for many at once)."""
 
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
