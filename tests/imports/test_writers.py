@@ -15,7 +15,7 @@ from django.db import connection
 from silverpool.accounts.models import User
 from silverpool.imports import services
 from silverpool.imports.models import ImportJob
-from silverpool.imports.services import run
+from silverpool.imports.services import rowstream, run
 from silverpool.talents.models import DuplicateFlag, Event, Talent
 from silverpool.talents.services.bulk_intake import Arrival, intake_talents
 
@@ -80,6 +80,42 @@ def test_two_batches_are_written_at_once_on_postgresql_and_every_row_once(
     assert emails == sorted(f"talent{n}@example.com" for n in [1, 2, 3, 4, *range(6, 11)])
     assert Event.objects.filter(kind=Event.Kind.CREATED).count() == 9
     assert job.talents.count() == 9
+
+
+def test_a_small_file_is_written_in_batches_of_equal_size(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ten rows with batches of at most six: five and five (written side by side on
+    PostgreSQL, one after the other on SQLite), not six and four."""
+    monkeypatch.setattr(rowstream, "CHUNK_ROWS", 1)
+    batches_of(monkeypatch, 6)
+    job = checked(uploaded(xlsx(tmp_path / "t.xlsx", people(10)), rita))
+    services.start_import(job, enqueue=False)
+    commits: list[int] = []
+
+    run.run_import(job.pk, on_batch=commits.append)
+
+    assert commits == [5, 10]
+    assert Talent.objects.count() == 10
+
+
+@pytest.mark.parametrize(
+    ("remaining", "writers", "rows"),
+    [
+        (10_000, 2, 5_000),  # two batches side by side, not 6,000 and 4,000
+        (12_000, 2, 6_000),
+        (15_000, 2, 3_750),  # four, two at a time
+        (100_000, 2, 5_556),  # 18 of them, in nine rounds
+        (10_000, 1, 5_000),
+        (6_000, 1, 6_000),
+        (0, 2, 1),  # a resumed run with nothing left
+    ],
+)
+def test_batch_rows_make_the_last_batches_as_large_as_the_others(
+    monkeypatch: pytest.MonkeyPatch, remaining: int, writers: int, rows: int
+) -> None:
+    batches_of(monkeypatch, 6_000)
+    assert rowstream.batch_rows(remaining, writers) == rows
 
 
 def test_likely_duplicates_in_batches_written_at_once_are_all_flagged(

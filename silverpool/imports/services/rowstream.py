@@ -9,6 +9,7 @@ parses while the worker reads the rows.
 """
 
 import logging
+import math
 import multiprocessing
 import queue
 from collections.abc import Iterator
@@ -46,7 +47,9 @@ BATCH_ROWS = 6000
 SQLITE_BATCH_ROWS = 12_000
 # Rows the check reads, checks and spools at a time (the run joins them into batches):
 # what the check holds at once, and the reading process may be READ_AHEAD of them ahead.
-CHUNK_ROWS = 2000
+# Batches are whole chunks: small ones let a small file's batches be of equal size (see
+# batch_rows); the check and a 100,000-row run take as long as with 2,000.
+CHUNK_ROWS = 1000
 # Text files from this size on are read in a separate process too, which parses them while
 # the check looks up the emails; smaller ones are not worth starting an interpreter for.
 # Workbooks always are (see reading.is_workbook).
@@ -111,10 +114,19 @@ def read_chunks(job: ImportJob) -> Iterator[Batch]:
     return _read_apart(spec)
 
 
-def joined(chunks: Iterator[Batch]) -> Iterator[Batch]:
-    """Batches of whole chunks, at least BATCH_ROWS rows each (SQLITE_BATCH_ROWS on
-    SQLite) but the last."""
-    rows = SQLITE_BATCH_ROWS if connection.vendor == "sqlite" else BATCH_ROWS
+def batch_rows(remaining: int, writers: int) -> int:
+    """The rows a batch takes for a run of `remaining` rows written `writers` batches at a
+    time: at most BATCH_ROWS (SQLITE_BATCH_ROWS on SQLite), and no more than makes the
+    batches of equal size. A 10,000-row file on PostgreSQL is two batches of 5,000 written
+    side by side instead of 6,000 and 4,000, whose larger one the run waited for: 7 % less
+    time (docs/benchmarks.md)."""
+    most = SQLITE_BATCH_ROWS if connection.vendor == "sqlite" else BATCH_ROWS
+    rounds = max(1, math.ceil(remaining / (most * writers)))
+    return max(1, math.ceil(remaining / (rounds * writers)))
+
+
+def joined(chunks: Iterator[Batch], rows: int) -> Iterator[Batch]:
+    """Batches of whole chunks, at least `rows` rows each (see batch_rows) but the last."""
     batch = None
     for chunk in chunks:
         if batch is None:

@@ -44,7 +44,7 @@ from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
 from ..values import clean_text
 from .garbage import paused_collection
-from .rowstream import Batch, joined
+from .rowstream import Batch, batch_rows, joined
 from .spool import SpoolMissing, discard_upload, spooled_chunks
 from .upload import targets_of
 
@@ -192,8 +192,13 @@ def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
     channel = channel_for(job)
     cursor, state = job.cursor, None
     try:
-        batches = joined(spooled_chunks(job, skip=job.cursor))
-        with paused_collection() as collect, closing(_written(job, batches, channel)) as written:
+        writers = _writers()
+        rows = batch_rows(job.total_rows - job.cursor, writers)
+        batches = joined(spooled_chunks(job, skip=job.cursor), rows)
+        with (
+            paused_collection() as collect,
+            closing(_written(job, batches, channel, writers)) as written,
+        ):
             for batch, state in written:
                 if state is not None:
                     break
@@ -222,14 +227,13 @@ def _writers() -> int:
 
 
 def _written(
-    job: ImportJob, batches: Iterator[Batch], channel: Channel
+    job: ImportJob, batches: Iterator[Batch], channel: Channel, count: int
 ) -> Generator[tuple[Batch, str | None]]:
-    """Write the batches; each with the state to finish in if the job must stop there
-    (see _write), in the file's order. Once the caller stops, or an exception comes, the
-    batches still being written end before this does: after a batch that stopped or
-    failed they roll back, since the cursor is not where they begin; after an
-    interruption (Ctrl+C in the command) they are finished."""
-    count = _writers()
+    """Write the batches, `count` at a time; each with the state to finish in if the job
+    must stop there (see _write), in the file's order. Once the caller stops, or an
+    exception comes, the batches still being written end before this does: after a batch
+    that stopped or failed they roll back, since the cursor is not where they begin; after
+    an interruption (Ctrl+C in the command) they are finished."""
     if count == 1:
         for batch in batches:
             yield batch, _write_with_retries(job, batch, channel)
