@@ -1,6 +1,6 @@
 """The garbage collector during a run (services/garbage.py): paused, collecting once
 every COLLECT_EVERY rows, and as it was before once the run ends; during the check,
-paused, collecting the young generations after each chunk."""
+paused, collecting the young generations after each chunk, and fully once it is done."""
 
 import gc
 from collections.abc import Iterator
@@ -115,8 +115,10 @@ def test_the_check_reads_with_collection_paused_and_collects_the_young_after_eac
 
     assert checked(job).preview["rows"] == 9
     assert enabled_while_reading == [False] * 3
-    # Chunks of three rows: a young collection after each, none of the collector's own.
+    # Chunks of three rows: a young collection after each, none of the collector's own;
+    # then, with the preview saved, a full one (what the run would otherwise pay for).
     first = collections_before[0]
     assert collections_before == [first, first + 1, first + 2]
     assert collections_started[first : first + 3] == [1, 1, 1]
+    assert 2 in collections_started[first + 3 :]
     assert gc.isenabled()
