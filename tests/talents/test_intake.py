@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.core.exceptions import ValidationError
 
@@ -6,6 +8,7 @@ from silverpool.privacy.models import AuditEntry
 from silverpool.talents import services
 from silverpool.talents.models import DuplicateFlag, Event, Pool, Talent
 from silverpool.talents.services.derived import name_key
+from silverpool.talents.services.intake import channel_changes
 
 from .factories import make_talent
 
@@ -157,6 +160,54 @@ def test_a_channel_update_without_salary_keeps_the_currency_and_period(rita: Use
 
     talent.refresh_from_db()
     assert (talent.salary_currency, talent.salary_period) == ("GBP", "month")
+
+
+@pytest.mark.parametrize(
+    ("fill", "expected"),
+    [
+        # Overwrite (web forms, the API, an import's choice): whatever differs.
+        (
+            False,
+            {
+                "city": "Köln",
+                "job_title": "Data Engineer",
+                "salary_amount": Decimal("70000"),
+                "custom_values": {"notice": "3 Monate", "team": "Data"},
+            },
+        ),
+        # Fill (an import's choice): empty fields only; the custom fields it lacks.
+        (
+            True,
+            {
+                "job_title": "Data Engineer",
+                "salary_amount": Decimal("70000"),
+                "custom_values": {"notice": "1 Monat", "team": "Data"},
+            },
+        ),
+    ],
+    ids=["overwrite", "fill"],
+)
+def test_channel_changes_are_what_a_channel_brings_that_differs(
+    rita: User, fill: bool, expected: dict[str, object]
+) -> None:
+    talent = make_talent(rita, email="lena@example.com", city="Bonn", phone="")
+    talent.custom_values = {"notice": "1 Monat"}
+    brought = {
+        "email": "LENA@example.com",
+        "city": "Köln",
+        "phone": "",
+        "job_title": "Data Engineer",
+        "salary_amount": Decimal("70000"),
+        "salary_currency": "EUR",
+        "salary_period": "year",
+        "custom_values": {"notice": "3 Monate", "team": "Data"},
+    }
+
+    changes = channel_changes(talent, brought, fill=fill)
+
+    # The email found the talent, an empty phone blanks nothing, and currency and period
+    # are what the talent had already.
+    assert changes == expected
 
 
 def test_a_phone_edited_alone_is_read_in_the_talents_country(rita: User) -> None:

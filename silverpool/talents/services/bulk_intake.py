@@ -9,7 +9,7 @@ The caller holds the transaction: a batch is written whole or not at all.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import batched
@@ -39,7 +39,7 @@ from ..models import (
 from ..search import build_search_text, search_index_deferred, search_index_rewritten
 from .derived import extra_search_texts, name_key, refresh_restriction, search_parts
 from .events import jsonable
-from .intake import DUPLICATE_RELEVANT, default_status, find_by_emails
+from .intake import DUPLICATE_RELEVANT, channel_changes, default_status, find_by_emails
 
 if TYPE_CHECKING:
     from ...privacy.services import ConsentGrant
@@ -185,7 +185,8 @@ def intake_talents(
         elif channel.existing == ExistingTalents.SKIP:
             result.unchanged[arrival.key] = talent
         else:
-            new_values = _changes(talent, arrival.fields, channel.existing)
+            fill = channel.existing == ExistingTalents.FILL
+            new_values = channel_changes(talent, arrival.fields, fill=fill)
             result.updated[arrival.key] = Changed(talent, new_values)
     result.created = _create(new, channel, status, timeline)
     _write_updates(result.updated, channel, timeline)
@@ -244,41 +245,6 @@ def _visible_ids(actor: User | None, ids: list[int]) -> set[int]:
         return set(ids)
     visible = Talent.objects.visible_to(actor).filter(AnyOf(F("pk"), ids))
     return set(visible.values_list("pk", flat=True))
-
-
-def _changes(talent: Talent, fields: Mapping[str, Any], mode: ExistingTalents) -> dict[str, Any]:
-    """Field -> new value: what the channel brings that differs (overwrite), or only what
-    fills an empty field (fill). Empty values and the email itself never change anything."""
-    provided = {k: v for k, v in fields.items() if v not in ("", None, [], {}) and k != "email"}
-    if "salary_amount" not in provided:
-        # Currency and period have defaults; without an amount they carry no information.
-        provided.pop("salary_currency", None)
-        provided.pop("salary_period", None)
-    if "custom_values" in provided:
-        current = talent.custom_values
-        merged = (
-            {**provided["custom_values"], **current}
-            if mode == ExistingTalents.FILL
-            else {**current, **provided["custom_values"]}
-        )
-        provided["custom_values"] = merged
-    # Amount, currency and period are one value: "empty" is no amount (currency and period
-    # always have one), and a new amount comes with its currency and period.
-    salary = {k: provided.pop(k) for k in SALARY_FIELDS if k in provided}
-    if salary and (mode == ExistingTalents.OVERWRITE or talent.salary_amount is None):
-        provided.update(salary)
-    changes = {}
-    for name, value in provided.items():
-        old = getattr(talent, name)
-        fill_only = mode == ExistingTalents.FILL and name not in ("custom_values", *SALARY_FIELDS)
-        if fill_only and old not in ("", None, []):
-            continue
-        if jsonable(old) != jsonable(value):
-            changes[name] = value
-    return changes
-
-
-SALARY_FIELDS = ("salary_amount", "salary_currency", "salary_period")
 
 
 TALENT_DEFAULTS = {

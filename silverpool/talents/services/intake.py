@@ -21,7 +21,7 @@ from ..models import Event, Pool, Status, Tag, Talent
 from ..validation import clean_talent_fields
 from .derived import name_key, refresh_search_text, refresh_search_texts
 from .duplicates import flag_duplicates
-from .events import record_event, record_events_each
+from .events import jsonable, record_event, record_events_each
 from .membership import add_tag, add_to_pool, set_owner, set_status
 
 if TYPE_CHECKING:
@@ -169,17 +169,7 @@ def _update_from_channel(
     source_kind: Talent.SourceKind,
     source_label: str,
 ) -> IntakeResult:
-    # A channel only brings values; empty ones never blank out what a recruiter entered.
-    provided = {k: v for k, v in fields.items() if v not in ("", None, [], {})}
-    if provided.get("email", "").lower() == talent.email.lower():
-        del provided["email"]
-    if "salary_amount" not in provided:
-        # Currency and period have defaults; without an amount they carry no information.
-        provided.pop("salary_currency", None)
-        provided.pop("salary_period", None)
-    if "custom_values" in provided:
-        # Like any field: the custom fields the channel does not bring stay as they are.
-        provided["custom_values"] = {**talent.custom_values, **provided["custom_values"]}
+    provided = channel_changes(talent, fields, fill=False)
     record_event(
         talent,
         Event.Kind.UPDATED,
@@ -190,6 +180,38 @@ def _update_from_channel(
     )
     changed = _apply_changes(talent, provided, actor=actor, actor_label=actor_label)
     return IntakeResult(talent=talent, created=False, changed=changed)
+
+
+SALARY_FIELDS = ("salary_amount", "salary_currency", "salary_period")
+
+
+def channel_changes(talent: Talent, fields: Mapping[str, Any], *, fill: bool) -> dict[str, Any]:
+    """Field -> new value: what a channel brings for a talent it found by email that
+    differs from what the talent has, or with `fill` (an import's choice) only what fills
+    an empty field. A channel only brings values: empty ones never blank out what a
+    recruiter entered, and the email, which found the talent, changes nothing."""
+    provided = {k: v for k, v in fields.items() if v not in ("", None, [], {}) and k != "email"}
+    if "salary_amount" not in provided:
+        # Currency and period have defaults; without an amount they carry no information.
+        provided.pop("salary_currency", None)
+        provided.pop("salary_period", None)
+    if "custom_values" in provided:
+        # Like any field: the custom fields the channel does not bring stay as they are.
+        current, brought = talent.custom_values, provided["custom_values"]
+        provided["custom_values"] = {**brought, **current} if fill else {**current, **brought}
+    # Amount, currency and period are one value: "empty" is no amount (currency and period
+    # always have one), and a new amount comes with its currency and period.
+    salary = {k: provided.pop(k) for k in SALARY_FIELDS if k in provided}
+    if salary and (not fill or talent.salary_amount is None):
+        provided.update(salary)
+    changes = {}
+    for name, value in provided.items():
+        old = getattr(talent, name)
+        if fill and name not in ("custom_values", *SALARY_FIELDS) and old not in ("", None, []):
+            continue
+        if jsonable(old) != jsonable(value):
+            changes[name] = value
+    return changes
 
 
 @transaction.atomic
