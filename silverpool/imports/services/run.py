@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 
 from ...accounts.models import User
 from ...bulk_insert import insert_rows, lock_keys, writes_beside
+from ...checkpoints import Checkpoints, checkpoints_beside
 from ...privacy import services as privacy
 from ...privacy.models import AuditEntry, ConsentRecord, Purpose
 from ...talents.models import CustomField, PoolMembership, Talent, TalentTag
@@ -183,12 +184,13 @@ def run_import(job_id: int, *, on_batch: Callable[[int], None] | None = None) ->
             _finish(job, ImportJob.State.FAILED, error)
             return
         try:
-            _run(job, on_batch)
+            with checkpoints_beside() as checkpoints:
+                _run(job, checkpoints, on_batch)
         except LostLease:
             logger.info("import %s: lease lost, another run continues", job.pk)
 
 
-def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
+def _run(job: ImportJob, checkpoints: Checkpoints, on_batch: Callable[[int], None] | None) -> None:
     channel = channel_for(job)
     cursor, state = job.cursor, None
     try:
@@ -197,7 +199,7 @@ def _run(job: ImportJob, on_batch: Callable[[int], None] | None = None) -> None:
         batches = joined(spooled_chunks(job, skip=job.cursor), rows)
         with (
             paused_collection() as collect,
-            closing(_written(job, batches, channel, writers)) as written,
+            closing(_written(job, batches, channel, writers, checkpoints)) as written,
         ):
             for batch, state in written:
                 if state is not None:
@@ -227,7 +229,11 @@ def _writers() -> int:
 
 
 def _written(
-    job: ImportJob, batches: Iterator[Batch], channel: Channel, count: int
+    job: ImportJob,
+    batches: Iterator[Batch],
+    channel: Channel,
+    count: int,
+    checkpoints: Checkpoints,
 ) -> Generator[tuple[Batch, str | None]]:
     """Write the batches, `count` at a time; each with the state to finish in if the job
     must stop there (see _write), in the file's order. Once the caller stops, or an
@@ -235,8 +241,13 @@ def _written(
     that stopped or failed they roll back, since the cursor is not where they begin; after
     an interruption (Ctrl+C in the command) they are finished."""
     if count == 1:
+        # SQLite's log is copied into the database file after each batch while the next
+        # one is read from the spool (see checkpoints_beside).
         for batch in batches:
-            yield batch, _write_with_retries(job, batch, channel)
+            checkpoints.wait()
+            state = _write_with_retries(job, batch, channel)
+            checkpoints.start()
+            yield batch, state
         return
     language = translation.get_language()
     # Idle while the threads write: a database restart meanwhile would leave it broken for
