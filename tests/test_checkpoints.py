@@ -11,7 +11,7 @@ from django.db import connection
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.utils import ConnectionHandler
 
-from silverpool.checkpoints import checkpoints_beside
+from silverpool.checkpoints import Checkpoints, checkpoints_beside
 
 PAGES = 2_000  # of 4 KiB: twice what makes a commit copy the log by itself
 
@@ -85,3 +85,14 @@ def test_without_a_database_file_in_wal_mode_nothing_is_copied(db: None) -> None
         checkpoints.wait()
     assert checkpoints.path is None
     assert checkpoints.running is None
+
+
+def test_a_copy_that_fails_is_logged_and_the_writer_goes_on(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    checkpoints = Checkpoints(str(tmp_path / "gone" / "silverpool.sqlite3"))
+
+    checkpoints.start()
+    checkpoints.wait()
+
+    assert "copying the log of" in caplog.text
