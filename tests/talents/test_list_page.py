@@ -48,10 +48,7 @@ def test_search_finds_a_talent_by_word_prefixes(
     recruiter_client: Client, rita: User, fields: dict[str, Any], query: str
 ) -> None:
     make_talent(rita, **fields)
-    # Its own email: a generated one may start with the query too ("schmitt.jan@…").
-    make_talent(
-        rita, first_name="Bernd", last_name="Other", job_title="Chef", email="bo@example.org"
-    )
+    make_talent(rita, first_name="Bernd", last_name="Other", job_title="Chef")
 
     html = get_list(recruiter_client, q=query)
 
