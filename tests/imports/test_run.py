@@ -2,6 +2,8 @@
 talent taken, privacy, stopping and cancelling, and the exact counts at the end."""
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from django.urls import reverse
 from time_machine import TimeMachineFixture
 
 from silverpool.accounts.models import User
+from silverpool.checkpoints import Checkpoints
 from silverpool.imports import services
 from silverpool.imports.models import ImportedTalent, ImportJob
 from silverpool.imports.reading import Cell
@@ -37,6 +40,7 @@ from silverpool.talents.models import (
     Talent,
     TalentTag,
 )
+from silverpool.talents.services import bulk_intake
 
 from ..talents.factories import make_pool, make_tag, make_talent
 from .batches import batches_of
@@ -107,6 +111,37 @@ def test_an_import_in_batches_takes_every_row_once_with_exact_counts(
     assert ImportedTalent.objects.filter(job=job, created=True).count() == 5
     assert job.started_at == NOW
     assert job.finished_at == NOW
+
+
+def test_the_log_is_copied_after_each_batch_and_before_the_next_one_begins(
+    tmp_path: Path, rita: User, small_batches: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite's log copied beside the run (checkpoints.py): after each batch, and waited
+    for before the next one writes, or the log would grow by every batch."""
+    steps: list[str] = []
+
+    class Recorded(Checkpoints):
+        def start(self) -> None:
+            steps.append("copy")
+
+        def wait(self) -> None:
+            steps.append("wait")
+
+    @contextmanager
+    def recorded() -> Iterator[Checkpoints]:
+        yield Recorded(None)
+
+    def batch(*args: Any, **options: Any) -> Any:
+        steps.append("batch")
+        return intake(*args, **options)
+
+    intake = bulk_intake.intake_talents
+    monkeypatch.setattr(run, "checkpoints_beside", recorded)
+    monkeypatch.setattr(run, "intake_talents", batch)
+
+    imported(xlsx(tmp_path / "talente.xlsx", people(2 * small_batches)), rita)
+
+    assert steps == ["wait", "batch", "copy"] * 2
 
 
 def test_new_talents_come_from_the_import_and_the_file(tmp_path: Path, rita: User) -> None:
