@@ -299,6 +299,21 @@ def test_the_mapping_page_shows_the_header_row_examples_and_every_target(
     assert "Country of phone numbers without a country code" in html
 
 
+def test_the_countries_of_phone_numbers_are_named_in_the_readers_language(
+    recruiter_client: Client, rita: User
+) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    url = reverse("imports:import-mapping", args=[latest_job().pk])
+    english = recruiter_client.get(url).content.decode()
+    rita.language = "de"
+    rita.save()
+    german = recruiter_client.get(url).content.decode()
+
+    assert re.search(r'<option value="DE" selected>Germany</option>', english)
+    assert re.search(r'<option value="DE" selected>Deutschland</option>', german)
+    assert '<option value="AT">Österreich</option>' in german
+
+
 def test_a_job_uploaded_before_its_examples_were_kept_reads_them_once(
     recruiter_client: Client,
 ) -> None:

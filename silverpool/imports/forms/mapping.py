@@ -72,7 +72,9 @@ class MappingForm(forms.Form):
 
     default_country = forms.ChoiceField(
         label=gettext_lazy("Country of phone numbers without a country code"),
-        choices=countries,
+        # Named in the reader's language: a list made here would keep the names of the
+        # language active when the module was imported ("Germany" on a German page).
+        choices=lambda: list(countries),
     )
     save_as = forms.CharField(
         label=gettext_lazy("Save this mapping as"),
