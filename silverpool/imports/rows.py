@@ -13,6 +13,7 @@ from ..talents.validation import clean_talent_fields
 from . import values
 from .apart import PhoneHint
 from .headers import Target, TargetField
+from .models import RejectedRow
 from .reading import Row
 from .reading.table import Cell
 
@@ -88,20 +89,26 @@ class RowReader:
         self.source_label = source_label
         self.custom_fields = custom_fields
         self.header_of = column_headers(self.headers, mapping)
+        # Where each header's column is, to list a row's problems in the file's order.
+        self.position = {header: index for index, header in reversed(list(enumerate(headers)))}
 
     def _header(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else ""
 
     def read(self, row: Row, phone_hint: PhoneHint = None) -> GoodRow | BadRow:
         """`phone_hint`: the row's phone number as the reading process read it and the
-        country it read it for (apart.py), taken if the row's country is that one."""
+        country it read it for (apart.py), taken if the row's country is that one. A row
+        with several problems is rejected naming all of them, so that one round of fixing
+        the file is enough."""
         cells = row.cells
         raw: dict[str, Any] = {}
         custom: dict[str, Any] = {}
         notes: list[str] = []
         urls: list[str] = []
+        problems: list[tuple[str, str]] = []  # (header, reason)
         phone: Cell = None
         phone_header = ""
+        unknown_country = False
         for index, target in self.columns:
             cell = cells[index] if index < len(cells) else None
             if cell is None or cell == "":
@@ -109,11 +116,15 @@ class RowReader:
             try:
                 self._take(target, cell, raw, custom, notes, urls)
             except ValueError as error:
-                return self._bad(row, self._header(index), str(error))
+                problems.append((self._header(index), str(error)))
+                if target.field == TargetField.COUNTRY:
+                    unknown_country = True
+                continue
             if target.field == TargetField.PHONE:
                 phone, phone_header = cell, self._header(index)
         phone_number = ""
-        if phone is not None:
+        # Without the row's country a number without +code cannot be judged.
+        if phone is not None and not unknown_country:
             # Read after the country column: a number without +code is from that country.
             # parse_phone applies the rule of clean_talent_fields, which it skips (the
             # number would be parsed twice, the slowest step of reading a row).
@@ -122,16 +133,17 @@ class RowReader:
             try:
                 phone_number = values.parse_phone(phone, region, read)
             except ValueError as error:
-                return self._bad(row, phone_header, str(error))
+                problems.append((phone_header, str(error)))
         if urls:
             raw["profile_urls"] = urls
         if custom:
             raw["custom_values"] = custom
         if not raw.get("email"):
-            return self._bad(
-                row,
-                self.header_of.get(TargetField.EMAIL, ""),
-                _("No email address: without one the talent could not be recognised again."),
+            problems.append(
+                (
+                    self.header_of.get(TargetField.EMAIL, ""),
+                    _("No email address: without one the talent could not be recognised again."),
+                )
             )
         # Where the talent came from before the file ("LinkedIn", "Messe") goes with the file.
         label = raw.pop("source_label", "")
@@ -139,8 +151,10 @@ class RowReader:
         try:
             fields = clean_talent_fields(raw, partial=False, custom_fields=self.custom_fields)
         except ValidationError as error:
-            name, messages = next(iter(error.message_dict.items()))
-            return self._bad(row, self._blame(name, raw), " ".join(messages))
+            for name, messages in error.message_dict.items():
+                problems.append((self._blame(name, raw), " ".join(messages)))
+        if problems:
+            return self._bad(row, problems)
         if phone_number:
             fields["phone"] = phone_number
         return GoodRow(row.number, fields, "\n".join(notes), cells, source_label)
@@ -215,5 +229,16 @@ class RowReader:
             return ""
         return self.header_of.get(FIELD_TARGETS.get(name, name), "")
 
-    def _bad(self, row: Row, column: str, reason: str) -> BadRow:
-        return BadRow(row.number, column, reason, [values.clean_text(c) for c in row.cells])
+    def _bad(self, row: Row, problems: list[tuple[str, str]]) -> BadRow:
+        """The row rejected for its problems, in the order of their columns; each reason
+        after its column's header when there are several."""
+        problems.sort(key=lambda problem: self.position.get(problem[0], len(self.headers)))
+        if len(problems) == 1:
+            column, reason = problems[0]
+        else:
+            column = ", ".join(dict.fromkeys(header for header, _reason in problems if header))
+            reason = " ".join(
+                f"{header}: {reason}" if header else reason for header, reason in problems
+            )
+        cells = [values.clean_text(c) for c in row.cells]
+        return BadRow(row.number, column[: RejectedRow.column.field.max_length], reason, cells)

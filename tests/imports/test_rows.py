@@ -288,6 +288,45 @@ def test_a_bad_cell_rejects_the_row_naming_its_column_and_the_reason(
     assert (row.number, row.column, row.reason) == (7, column, reason)
 
 
+def test_a_row_with_several_problems_names_each_in_the_order_of_the_columns() -> None:
+    row = bad({"Verfügbar ab": "31.02.2027", "E-Mail": "max@", "Name": None})
+
+    assert row.column == "Name, E-Mail, Verfügbar ab"
+    assert row.reason == (
+        "Name: A first name is required. E-Mail: Enter a valid email address. "
+        "Verfügbar ab: “31.02.2027” is not a date."
+    )
+
+
+def test_a_row_without_an_email_names_its_other_problems_too() -> None:
+    row = bad({"E-Mail": None, "Gehaltswunsch": "nach Vereinbarung"})
+
+    assert row.column == "E-Mail, Gehaltswunsch"
+    assert row.reason == (
+        "E-Mail: No email address: without one the talent could not be recognised again. "
+        "Gehaltswunsch: “nach Vereinbarung” is not a salary."
+    )
+
+
+def test_a_phone_is_not_judged_when_the_rows_country_is_unknown() -> None:
+    # An Austrian number without +43: read in the default country it would be wrong too.
+    row = bad({"Land": "Atlantis", "Mobil": "0660 1234567"})
+
+    assert (row.column, row.reason) == ("Land", "“Atlantis” is not a country we know.")
+
+
+def test_the_columns_of_a_row_with_many_problems_fit_the_report() -> None:
+    columns = [(f"Spalte {n} " + "x" * 30, Target(F.AVAILABLE_FROM)) for n in range(10)]
+    columns.append(("E-Mail", Target(F.EMAIL)))
+
+    cells: list[Cell] = [*["demnächst"] * 10, "max@example.com"]
+    result = reader(columns).read(Row(3, cells))
+
+    assert isinstance(result, BadRow)
+    assert len(result.column) == 200
+    assert result.reason.count("is not a date.") == 10
+
+
 def test_a_rejected_row_keeps_its_cells_as_text_for_the_report() -> None:
     row = bad({"E-Mail": None, "Gespräch am": FULL_ROW["Gespräch am"], "Berufsjahre": 12.0})
 
