@@ -376,6 +376,7 @@ def main() -> None:
     try:
         for size in args.sizes:
             for kind in ("limit", *(f"ours-{backend}" for backend in BACKENDS)):
+                import_ours.settle()
                 env = TEMPLATE_ENV
                 if kind.startswith("ours-"):
                     env = import_ours.fresh_copy("postgres" if "postgres" in kind else "sqlite")
@@ -385,6 +386,7 @@ def main() -> None:
                 print(f"  {kind} {size:,}: {rate:,.0f} rows/s", flush=True)
     finally:
         import_ours.drop_copies()
+    import_ours.settle()
     found = in_child("peer", peer_path, TEMPLATE_ENV)
     results.append({"what": "peer", "file": peer_path.name, **found})
     print(f"load average after: {load_average()}\n")

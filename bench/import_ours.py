@@ -86,6 +86,16 @@ def drop_copies() -> None:
         Path(f"{SQLITE_RUN}{suffix}").unlink(missing_ok=True)
 
 
+def settle() -> None:
+    """A quiet machine for the next measurement: the PostgreSQL copy of the one before
+    goes (autovacuum would analyse its new rows meanwhile), PostgreSQL writes the pages it
+    changed (its checkpointer would, during the next measurement), and so does the kernel
+    with the files written (SQLite's)."""
+    drop_copies()
+    _psql("CHECKPOINT")
+    os.sync()
+
+
 def _status_kib(pid: str, key: str = "VmRSS") -> int:
     """A memory figure of /proc/PID/status: VmRSS (now) or VmHWM (the peak)."""
     try:
