@@ -1,5 +1,5 @@
 """One row of the file, read through the column mapping into a talent's cleaned fields,
-or into the reason it cannot be imported (which column, why)."""
+or into the reasons it cannot be imported (which columns, why)."""
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,8 +89,11 @@ class RowReader:
         self.source_label = source_label
         self.custom_fields = custom_fields
         self.header_of = column_headers(self.headers, mapping)
-        # Where each header's column is, to list a row's problems in the file's order.
-        self.position = {header: index for index, header in reversed(list(enumerate(headers)))}
+        # Where each header's column is (the first of that name), to list a row's problems
+        # in the file's order.
+        self.position: dict[str, int] = {}
+        for index, header in enumerate(self.headers):
+            self.position.setdefault(header, index)
 
     def _header(self, index: int) -> str:
         return self.headers[index] if index < len(self.headers) else ""

@@ -380,6 +380,32 @@ def test_submitting_the_mapping_checks_the_file_and_shows_the_preview(
     assert "Vorname1" in html
 
 
+def test_a_row_with_several_problems_is_one_invalid_row_naming_each_in_preview_and_report(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    upload(recruiter_client, workbook([person(1), person(2, first="", email="kaputt")]))
+    job = latest_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(reverse("imports:import-mapping", args=[job.pk]), mapping_data(job))
+    html = recruiter_client.get(reverse("imports:import-detail", args=[job.pk])).content.decode()
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+    assert re.search(r'id="preview-invalid">1<', html)
+    assert (
+        "3 Vorname, E-Mail Vorname: A first name is required. "
+        "E-Mail: Enter a valid email address." in text
+    )
+    start(recruiter_client, job, django_capture_on_commit_callbacks)
+    report = recruiter_client.get(reverse("imports:import-rejected", args=[job.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
+    assert sheet is not None
+    assert [cell.value for cell in sheet[2]][:3] == [
+        3,
+        "Vorname, E-Mail",
+        "Vorname: A first name is required. E-Mail: Enter a valid email address.",
+    ]
+
+
 def test_a_mapping_can_be_saved_and_applied_to_another_file(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
