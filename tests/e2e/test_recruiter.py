@@ -136,3 +136,37 @@ def test_recruiter_edits_a_field_in_place_and_adds_a_note(page: Page) -> None:
     page.reload()
     expect(city.locator(".value")).to_have_text("Köln")
     assert Talent.objects.get(pk=talent.pk).city == "Köln"
+
+
+def test_recruiter_adds_selected_talents_to_a_pool_and_removes_some_again(page: Page) -> None:
+    rita = make_user("rita", User.Role.RECRUITER)
+    pool = Pool.objects.create(name="Frontend Hamburg")
+    for first_name in ("Agnes", "Bruno", "Carla"):
+        make_talent(rita, first_name=first_name, last_name="Lindqvist")
+    log_in(page, "rita")
+
+    page.goto("/talents/?q=lindqvist")
+    page.get_by_label("Select all on this page").check()
+    expect(page.locator("#selection-count")).to_have_text("3")
+    bar = page.locator("#bulk-bar")
+    bar.get_by_label("Pool").select_option(label="Frontend Hamburg")
+    bar.get_by_role("button", name="Add to pool").click()
+
+    expect(page.get_by_role("status")).to_have_text("3 talents added to pool Frontend Hamburg")
+    expect(
+        page.locator(".talent-table tbody tr").filter(has_text="Frontend Hamburg")
+    ).to_have_count(3)
+
+    page.get_by_label("Select Agnes Lindqvist").check()
+    page.get_by_label("Select Bruno Lindqvist").check()
+    expect(page.locator("#selection-count")).to_have_text("2")
+    bar.get_by_label("Pool").select_option(label="Frontend Hamburg")
+    bar.get_by_role("button", name="Remove from pool").click()
+
+    expect(page.get_by_role("status")).to_have_text("2 talents removed from pool Frontend Hamburg")
+    expect(
+        page.locator(".talent-table tbody tr").filter(has_text="Frontend Hamburg")
+    ).to_have_count(1)
+    assert [t.first_name for t in pool.talents.all()] == ["Carla"]
+    page.get_by_role("link", name="Agnes Lindqvist").click()
+    expect(page.locator("#timeline")).to_contain_text("removed from pool Frontend Hamburg")

@@ -51,6 +51,42 @@ def test_add_to_pool_adds_the_selected_talents_and_says_how_many(
     assert picked[0].events.filter(kind=Event.Kind.POOL_ADDED).exists()
 
 
+def test_remove_from_pool_removes_the_selected_talents_that_were_in_it(
+    recruiter_client: Client, rita: User
+) -> None:
+    pool = make_pool("Frontend pool")
+    members = [make_talent(rita, pools=[pool]) for _ in range(3)]
+    outsider = make_talent(rita)
+
+    response = bulk(
+        recruiter_client,
+        action="remove_from_pool",
+        pool=pool.pk,
+        ids=[members[0].pk, members[1].pk, outsider.pk],
+    )
+
+    assert flash(response) == "2 talents removed from pool Frontend pool"
+    assert list(pool.talents.all()) == [members[2]]
+    removed = members[0].events.get(kind=Event.Kind.POOL_REMOVED)
+    assert (removed.actor, removed.data["pool"]) == (rita, "Frontend pool")
+    assert not outsider.events.filter(kind=Event.Kind.POOL_REMOVED).exists()
+
+
+def test_remove_from_pool_needs_a_pool_and_may_not_touch_a_private_pool_of_others(
+    recruiter_client: Client, rita: User
+) -> None:
+    secret = make_pool("Secret pool", is_private=True)
+    talent = make_talent(rita)
+    secret.talents.add(talent, through_defaults={})
+
+    without = bulk(recruiter_client, action="remove_from_pool", ids=[talent.pk])
+    assert flash(without) == "Choose a pool."
+    other = bulk(recruiter_client, action="remove_from_pool", pool=secret.pk, ids=[talent.pk])
+    assert "Select a valid choice" in flash(other)
+
+    assert list(secret.talents.all()) == [talent]
+
+
 def test_add_tag_and_remove_tag(recruiter_client: Client, rita: User) -> None:
     tag = make_tag("Night owl")
     talents = [make_talent(rita), make_talent(rita, tags=[tag])]

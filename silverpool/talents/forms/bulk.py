@@ -28,6 +28,7 @@ MAX_ID = 2**63 - 1
 
 class BulkAction(models.TextChoices):
     ADD_TO_POOL = "add_to_pool", _("Add to pool")
+    REMOVE_FROM_POOL = "remove_from_pool", _("Remove from pool")
     ADD_TAG = "add_tag", _("Add tag")
     REMOVE_TAG = "remove_tag", _("Remove tag")
     SET_STATUS = "set_status", _("Set status")
@@ -42,6 +43,7 @@ class BulkAction(models.TextChoices):
 # The field each action needs, and what to say when it was left empty.
 ARGUMENTS = {
     BulkAction.ADD_TO_POOL: ("pool", _("Choose a pool.")),
+    BulkAction.REMOVE_FROM_POOL: ("pool", _("Choose a pool.")),
     BulkAction.ADD_TAG: ("tag", _("Choose a tag.")),
     BulkAction.REMOVE_TAG: ("tag", _("Choose a tag.")),
     BulkAction.SET_STATUS: ("status", _("Choose a status.")),
@@ -208,6 +210,14 @@ def run_bulk_action(form: BulkActionForm, *, actor: User) -> str:
             text = ngettext(
                 "%(count)s talent added to pool %(name)s",
                 "%(count)s talents added to pool %(name)s",
+                n,
+            )
+            name = data["pool"].name
+        case BulkAction.REMOVE_FROM_POOL:
+            n = services.bulk_remove_from_pool(talents, data["pool"], actor=actor)
+            text = ngettext(
+                "%(count)s talent removed from pool %(name)s",
+                "%(count)s talents removed from pool %(name)s",
                 n,
             )
             name = data["pool"].name
