@@ -155,7 +155,12 @@ class RowReader:
             fields = clean_talent_fields(raw, partial=False, custom_fields=self.custom_fields)
         except ValidationError as error:
             for name, messages in error.message_dict.items():
-                problems.append((self._blame(name, raw), " ".join(messages)))
+                reason = " ".join(messages)
+                if name == "email":
+                    # The validator's message does not say which address, as the date,
+                    # salary and phone reasons say which value.
+                    reason = _("“%(value)s”: %(reason)s") % {"value": raw[name], "reason": reason}
+                problems.append((self._blame(name, raw), reason))
         if problems:
             return self._bad(row, problems)
         if phone_number:

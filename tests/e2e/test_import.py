@@ -128,7 +128,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     expect(first_rows).to_contain_text("65,000 EUR")
     problems = page.locator("#problems")
     expect(problems).to_contain_text("Repeats row 5 (same email address).")
-    expect(problems).to_contain_text("Enter a valid email address.")
+    expect(problems).to_contain_text("“lena.fischer(at)example.de”: Enter a valid email address.")
 
     # The decisions, then the run, which waits for the worker.
     page.get_by_label("Backend").check()
@@ -155,7 +155,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     assert rows[0][:4] == ("Row", "Column", "Reason", "Vorname")
     assert [row[:3] for row in rows[1:]] == [
         (6, "E-Mail-Adresse", "Repeats row 5 (same email address)."),
-        (7, "E-Mail-Adresse", "Enter a valid email address."),
+        (7, "E-Mail-Adresse", "“lena.fischer(at)example.de”: Enter a valid email address."),
     ]
     assert rows[2][3:6] == ("Lena", "Fischer", "lena.fischer(at)example.de")
 

@@ -52,7 +52,7 @@ def test_the_check_counts_new_existing_repeated_and_invalid_rows(
     }
     assert preview["problems"] == [
         {"row": 5, "column": "E-Mail", "reason": "Repeats row 2 (same email address)."},
-        {"row": 6, "column": "E-Mail", "reason": "Enter a valid email address."},
+        {"row": 6, "column": "E-Mail", "reason": "“keine Angabe”: Enter a valid email address."},
         {
             "row": 7,
             "column": "E-Mail",
@@ -147,7 +147,7 @@ def test_the_check_speaks_the_uploaders_language(tmp_path: Path, rita: User) -> 
 
     problems = checked(job).preview["problems"]
 
-    assert problems[0]["reason"] == "Bitte gültige E-Mail-Adresse eingeben."
+    assert problems[0]["reason"] == "„max(at)example.com“: Bitte gültige E-Mail-Adresse eingeben."
 
 
 def test_a_file_that_cannot_be_read_any_more_sends_the_job_back_with_the_reason(

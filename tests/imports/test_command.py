@@ -58,7 +58,7 @@ def test_the_command_imports_a_file_with_the_suggested_mapping(
     assert (
         "Rows: 4 · new talents: 3 · already known: 0 · repeated rows: 0 · invalid rows: 1" in output
     )
-    assert "Row 5, column “E-Mail”: Enter a valid email address." in output
+    assert "Row 5, column “E-Mail”: “kaputt”: Enter a valid email address." in output
     assert "4/4 rows" in output
     assert "Created: 3 · updated: 0 · unchanged: 0 · repeated rows: 0 · rejected rows: 1" in output
     job = ImportJob.objects.get()
@@ -281,7 +281,7 @@ def test_the_rejected_rows_can_be_written_to_a_report(tmp_path: Path, rita: User
     sheet = openpyxl.load_workbook(report).active
     assert sheet is not None
     assert [row[:3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [
-        (3, "E-Mail", "Enter a valid email address.")
+        (3, "E-Mail", "“kaputt”: Enter a valid email address.")
     ]
 
 

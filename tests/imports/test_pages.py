@@ -393,7 +393,7 @@ def test_a_row_with_several_problems_is_one_invalid_row_naming_each_in_preview_a
     assert re.search(r'id="preview-invalid">1<', html)
     assert (
         "3 Vorname, E-Mail Vorname: A first name is required. "
-        "E-Mail: Enter a valid email address." in text
+        "E-Mail: “kaputt”: Enter a valid email address." in text
     )
     start(recruiter_client, job, django_capture_on_commit_callbacks)
     report = recruiter_client.get(reverse("imports:import-rejected", args=[job.pk]))
@@ -403,7 +403,7 @@ def test_a_row_with_several_problems_is_one_invalid_row_naming_each_in_preview_a
     assert rows[1][:3] == (
         3,
         "Vorname, E-Mail",
-        "Vorname: A first name is required. E-Mail: Enter a valid email address.",
+        "Vorname: A first name is required. E-Mail: “kaputt”: Enter a valid email address.",
     )
 
 

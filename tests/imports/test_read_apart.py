@@ -39,7 +39,7 @@ def test_a_file_read_in_another_process_imports_every_row_once(
     assert Talent.objects.count() == 30
     reasons = dict(job.rejected_rows.values_list("row_number", "reason"))
     assert reasons[32] == "Repeats row 6 (same email address)."
-    assert reasons[33] == "Enter a valid email address."
+    assert reasons[33] == "“kaputt”: Enter a valid email address."
 
 
 def test_the_reading_process_reports_a_file_with_too_many_rows(

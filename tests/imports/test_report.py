@@ -44,7 +44,7 @@ def test_the_report_lists_each_rejected_row_with_its_reason_and_cells(
 
     assert report(job) == [
         HEADER,
-        (3, "E-Mail", "Enter a valid email address.",
+        (3, "E-Mail", "“kaputt”: Enter a valid email address.",
          "Vorname2", "Nachname2", "kaputt", "030 1234567", "Berlin", "Entwicklerin", None),
         (4, "E-Mail", "Repeats row 2 (same email address).",
          "Doppelt", "Nachname1", "talent1@example.com", None, "Berlin", "Entwicklerin", None),

@@ -258,7 +258,11 @@ def test_a_short_row_reads_its_missing_cells_as_empty() -> None:
             "E-Mail",
             "No email address: without one the talent could not be recognised again.",
         ),
-        ({"E-Mail": "max(at)example.com"}, "E-Mail", "Enter a valid email address."),
+        (
+            {"E-Mail": "max(at)example.com"},
+            "E-Mail",
+            "“max(at)example.com”: Enter a valid email address.",
+        ),
         ({"Name": None}, "Name", "A first name is required."),
         (
             {"Gehaltswunsch": "nach Vereinbarung"},
@@ -293,7 +297,7 @@ def test_a_row_with_several_problems_names_each_in_the_order_of_the_columns() ->
 
     assert row.column == "Name, E-Mail, Verfügbar ab"
     assert row.reason == (
-        "Name: A first name is required. E-Mail: Enter a valid email address. "
+        "Name: A first name is required. E-Mail: “max@”: Enter a valid email address. "
         "Verfügbar ab: “31.02.2027” is not a date."
     )
 

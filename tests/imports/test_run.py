@@ -106,7 +106,7 @@ def test_an_import_in_batches_takes_every_row_once_with_exact_counts(
     assert Talent.objects.get(email="talent1@example.com").first_name == "Vorname1"
     assert list(job.rejected_rows.values_list("row_number", "column", "reason")) == [
         (5, "E-Mail", "Repeats row 2 (same email address)."),
-        (6, "E-Mail", "Enter a valid email address."),
+        (6, "E-Mail", "“kaputt”: Enter a valid email address."),
     ]
     assert ImportedTalent.objects.filter(job=job, created=True).count() == 5
     assert job.started_at == NOW
@@ -545,7 +545,7 @@ def test_rejected_rows_are_explained_in_the_uploaders_language(tmp_path: Path, r
 
     job = imported(xlsx(tmp_path / "t.xlsx", [person(1, email="x")]), rita)
 
-    assert job.rejected_rows.get().reason == "Bitte gültige E-Mail-Adresse eingeben."
+    assert job.rejected_rows.get().reason == "„x“: Bitte gültige E-Mail-Adresse eingeben."
 
 
 def test_start_refuses_stop_when_the_check_found_invalid_rows(tmp_path: Path, rita: User) -> None:

@@ -46,7 +46,7 @@ def test_the_run_imports_what_the_check_read_even_if_the_file_changed_since(
     }
     reasons = dict(job.rejected_rows.values_list("row_number", "reason"))
     assert reasons[32] == "Repeats row 6 (same email address)."
-    assert reasons[33] == "Enter a valid email address."
+    assert reasons[33] == "“kaputt”: Enter a valid email address."
 
 
 def test_a_spool_changed_on_disk_is_refused_and_nothing_is_written(
