@@ -152,6 +152,12 @@ def _builtin_target(header: str) -> Target:
     return Target(fields.pop()) if len(fields) == 1 else IGNORE
 
 
+def names_a_note(header: str) -> bool:
+    """Whether a column's header says that it holds notes ("Bemerkung", "Kommentar
+    Telefonat", "Notes"); another column's text goes into a note after its header."""
+    return _builtin_target(normalize_header(header)).field == TargetField.NOTE
+
+
 def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]) -> list[Target]:
     """A target for each column, from German and English headers and the custom fields'
     keys and labels (which win: an admin named them after this team's data).

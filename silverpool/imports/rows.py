@@ -12,7 +12,7 @@ from ..talents.models import CustomField
 from ..talents.validation import clean_talent_fields
 from . import values
 from .apart import PhoneHint
-from .headers import Target, TargetField
+from .headers import Target, TargetField, names_a_note
 from .models import RejectedRow
 from .reading import Row
 from .reading.table import Cell
@@ -89,6 +89,14 @@ class RowReader:
         self.source_label = source_label
         self.custom_fields = custom_fields
         self.header_of = column_headers(self.headers, mapping)
+        # What a note column's text starts with: its header, unless that names a note
+        # already; "3 Monate" or "blau" alone would not say what they are.
+        self.note_labels = {
+            index: "" if not header or names_a_note(header) else f"{header}: "
+            for index, target in self.columns
+            if target.field == TargetField.NOTE
+            for header in [self._header(index)]
+        }
         # Where each header's column is (the first of that name), to list a row's problems
         # in the file's order.
         self.position: dict[str, int] = {}
@@ -116,8 +124,12 @@ class RowReader:
             cell = cells[index] if index < len(cells) else None
             if cell is None or cell == "":
                 continue
+            if target.field == TargetField.NOTE:
+                if text := values.clean_text(cell):
+                    notes.append(self.note_labels[index] + text)
+                continue
             try:
-                self._take(target, cell, raw, custom, notes, urls)
+                self._take(target, cell, raw, custom, urls)
             except ValueError as error:
                 problems.append((self._header(index), str(error)))
                 if target.field == TargetField.COUNTRY:
@@ -173,7 +185,6 @@ class RowReader:
         cell: Cell,
         raw: dict[str, Any],
         custom: dict[str, Any],
-        notes: list[str],
         urls: list[str],
     ) -> None:
         kind = target.field
@@ -206,10 +217,6 @@ class RowReader:
                 raw["salary_period"] = period
         elif kind == TargetField.AVAILABLE_FROM:
             raw["available_from"] = values.parse_date(cell)
-        elif kind == TargetField.NOTE:
-            text = values.clean_text(cell)
-            if text:
-                notes.append(text)
         elif kind == TargetField.CUSTOM:
             custom[target.custom_key] = self._custom_value(target.custom_key, cell)
 

@@ -196,7 +196,8 @@ def test_a_mapping_changed_during_the_check_leaves_it_to_the_newer_check(
 
     job.refresh_from_db()
     assert job.state == ImportJob.State.CHECKING
-    assert job.preview == {}
+    # Its progress, written before the mapping changed on a slow machine, but not its result.
+    assert job.preview.keys() <= {"checked", "seconds"}
     # the rows read with the old mapping are not kept for the run
     upload = Path(job.file.path)
     assert list(upload.parent.glob(f"{upload.name}.*")) == []

@@ -233,6 +233,25 @@ def test_custom_values_of_each_kind_are_read_from_german_cells() -> None:
     }
 
 
+def test_a_note_column_of_other_data_says_what_its_text_is() -> None:
+    """A second phone number or a column nothing else takes goes into the note after its
+    header; a column whose header names a note needs none."""
+    columns = [
+        ("Vorname", Target(F.FIRST_NAME)),
+        ("E-Mail", Target(F.EMAIL)),
+        ("Bemerkung", Target(F.NOTE)),
+        ("Handy privat", Target(F.NOTE)),
+        ("Lieblingsfarbe", Target(F.NOTE)),
+        ("", Target(F.NOTE)),
+    ]
+    cells: list[Cell] = ["Max", "max@example.com", "Sehr gut", "0171 2345678", " blau ", "x"]
+
+    result = reader(columns).read(Row(2, cells))
+
+    assert isinstance(result, GoodRow)
+    assert result.note == "Sehr gut\nHandy privat: 0171 2345678\nLieblingsfarbe: blau\nx"
+
+
 def test_empty_cells_leave_their_fields_out() -> None:
     empty = dict.fromkeys(FULL_ROW, None) | {"Name": "Max Muster", "E-Mail": "max@example.com"}
 
