@@ -431,6 +431,32 @@ def test_a_mapping_can_be_saved_and_applied_to_another_file(
     assert second.mapping[3] == ["ignore", ""]  # "Tel" is not in the saved mapping
 
 
+def test_the_mapping_page_names_the_saved_mapping_its_columns_follow(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    first = latest_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(
+            reverse("imports:import-mapping", args=[first.pk]),
+            mapping_data(first, column_4="note", save_as="Messe"),
+        )
+    saved = SavedMapping.objects.get(name="Messe")
+    upload(recruiter_client, workbook([person(2)]))
+    second = latest_job()
+    url = reverse("imports:import-mapping", args=[second.pk])
+
+    page = recruiter_client.get(url).content.decode()
+
+    assert "The columns below are mapped as the saved mapping “Messe” says." in page
+    assert f'<option value="{saved.pk}" selected>Messe</option>' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(url, mapping_data(second, column_4="ignore"))
+    page = recruiter_client.get(url).content.decode()
+    assert "saved mapping “Messe”" not in page
+    assert f'<option value="{saved.pk}">Messe</option>' in page
+
+
 def test_the_mapping_page_and_starting_the_check_do_not_open_the_file_again(
     recruiter_client: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -17,6 +17,7 @@ from .upload import (
     keep_sheets_and_examples,
     save_mapping,
     save_suggestion,
+    saved_mapping_in_use,
     targets_of,
 )
 
@@ -38,6 +39,7 @@ __all__ = [
     "request_undo",
     "save_mapping",
     "save_suggestion",
+    "saved_mapping_in_use",
     "start_import",
     "stop_refusal",
     "targets_of",

@@ -121,11 +121,26 @@ def choose_sheet(job: ImportJob, glance: Glance) -> None:
 
 def apply_saved_mapping(job: ImportJob, saved: SavedMapping) -> None:
     """Map the job's columns as `saved` says; columns it does not know are ignored."""
-    job.mapping = [
-        saved.columns.get(normalize_header(header), [TargetField.IGNORE, ""])
-        for header in job.headers
-    ]
+    job.mapping = _mapped_as(saved, job.headers)
     job.default_country = saved.default_country
+
+
+def _mapped_as(saved: SavedMapping, headers: Sequence[str]) -> list[list[str]]:
+    return [
+        saved.columns.get(normalize_header(header), [TargetField.IGNORE, ""]) for header in headers
+    ]
+
+
+def saved_mapping_in_use(job: ImportJob) -> SavedMapping | None:
+    """The saved mapping that maps the job's columns as they are mapped now (suggested at
+    the upload, or chosen), if one does: the page names it."""
+    for saved in SavedMapping.objects.order_by("-created_at"):
+        if (
+            saved.default_country == job.default_country
+            and _mapped_as(saved, job.headers) == job.mapping
+        ):
+            return saved
+    return None
 
 
 # Until the import starts, the mapping may change; a changed mapping is checked again.

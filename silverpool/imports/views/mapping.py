@@ -99,12 +99,16 @@ def _page(
     sheet_form: SheetForm,
     saved_form: SavedMappingForm,
 ) -> HttpResponse:
+    in_use = services.saved_mapping_in_use(job)
+    if in_use is not None and not saved_form.is_bound:
+        saved_form.initial["saved"] = in_use.pk
     context = {
         "job": job,
         "form": form,
         "columns": _columns(form, job.sample),
         "sheet_form": sheet_form if len(job.sheets) > 1 else None,
         "saved_form": saved_form if SavedMapping.objects.exists() else None,
+        "saved_in_use": in_use,
     }
     refused = form.errors or sheet_form.errors or saved_form.errors
     return render(request, "imports/mapping_form.html", context, status=422 if refused else 200)
