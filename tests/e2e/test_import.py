@@ -147,7 +147,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
 
     # The rejected rows, with the reasons and the cells as the file had them.
     with page.expect_download() as download_info:
-        page.get_by_role("link", name="Download rejected rows (xlsx)").click()
+        page.get_by_role("link", name="Download the rows not imported (xlsx)").click()
     download = download_info.value
     assert download.suggested_filename == "Bewerber Messe - rejected rows.xlsx"
     report = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True).active
