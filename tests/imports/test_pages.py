@@ -407,17 +407,26 @@ def test_a_row_with_several_problems_is_one_invalid_row_naming_each_in_preview_a
     )
 
 
+def saved_from_a_first_file(
+    client: Client, capture: Capture, name: str, **columns: str
+) -> SavedMapping:
+    """A first file's mapping, with `columns` changed, checked and saved under `name`."""
+    upload(client, workbook([person(1)]))
+    first = latest_job()
+    with capture(execute=True):
+        client.post(
+            reverse("imports:import-mapping", args=[first.pk]),
+            mapping_data(first, **columns, save_as=name),
+        )
+    return SavedMapping.objects.get(name=name)
+
+
 def test_a_mapping_can_be_saved_and_applied_to_another_file(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    upload(recruiter_client, workbook([person(1)]))
-    first = latest_job()
-    with django_capture_on_commit_callbacks(execute=True):
-        recruiter_client.post(
-            reverse("imports:import-mapping", args=[first.pk]),
-            mapping_data(first, column_4="ignore", save_as="ATS export"),
-        )
-    saved = SavedMapping.objects.get(name="ATS export")
+    saved = saved_from_a_first_file(
+        recruiter_client, django_capture_on_commit_callbacks, "ATS export", column_4="ignore"
+    )
     upload(recruiter_client, workbook([person(2)], ["Vorname", "Nachname", "E-Mail", "Tel", "Ort"]))
     second = latest_job()
 
@@ -434,14 +443,9 @@ def test_a_mapping_can_be_saved_and_applied_to_another_file(
 def test_the_mapping_page_names_the_saved_mapping_its_columns_follow(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
-    upload(recruiter_client, workbook([person(1)]))
-    first = latest_job()
-    with django_capture_on_commit_callbacks(execute=True):
-        recruiter_client.post(
-            reverse("imports:import-mapping", args=[first.pk]),
-            mapping_data(first, column_4="note", save_as="Messe"),
-        )
-    saved = SavedMapping.objects.get(name="Messe")
+    saved = saved_from_a_first_file(
+        recruiter_client, django_capture_on_commit_callbacks, "Messe", column_4="note"
+    )
     upload(recruiter_client, workbook([person(2)]))
     second = latest_job()
     url = reverse("imports:import-mapping", args=[second.pk])
