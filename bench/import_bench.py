@@ -40,7 +40,7 @@ import resource
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -330,11 +330,14 @@ def ratios(results: list[dict[str, Any]]) -> dict[tuple[str, str], dict[str, flo
 
 
 def print_ratios(rounds: list[list[dict[str, Any]]]) -> None:
-    """The ratios of each round, and the targets; with several rounds, each figure is the
-    median of the rounds' with their range, and how many rounds met the target."""
+    """Ours against the limit and the peer, and the targets; with several rounds, each
+    figure is the median of the rounds' own, with their range and how many rounds met the
+    target."""
     each = [ratios(results) for results in rounds]
 
-    def show(key: tuple[str, str], name: str, digits: int, met: Any = None) -> str:
+    def show(
+        key: tuple[str, str], name: str, digits: int, met: Callable[[float], bool] | None = None
+    ) -> str:
         values = [found[key][name] for found in each]
         text = f"{median(values):,.{digits}f}"
         if len(values) > 1:
@@ -411,7 +414,7 @@ def measure_round(
 
 
 def median_results(rounds: list[list[dict[str, Any]]]) -> list[dict[str, Any]]:
-    """Each measurement of the round in which it took the median time (the lower of the
+    """Each measurement of the round in which it took the median time (the faster of the
     middle two for an even number of rounds), so that a row's figures are one run's."""
     return [
         sorted(runs, key=lambda r: r["total_s"])[(len(runs) - 1) // 2]
