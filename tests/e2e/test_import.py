@@ -149,7 +149,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download the rows not imported (xlsx)").click()
     download = download_info.value
-    assert download.suggested_filename == "Bewerber Messe - rejected rows.xlsx"
+    assert download.suggested_filename == "Bewerber Messe - not imported.xlsx"
     report = openpyxl.load_workbook(io.BytesIO(download.path().read_bytes()), read_only=True).active
     rows = list(report.iter_rows(values_only=True))
     assert rows[0][:4] == ("Row", "Column", "Reason", "Vorname")

@@ -277,7 +277,7 @@ def test_the_rejected_rows_can_be_written_to_a_report(tmp_path: Path, rita: User
 
     output = import_talents(path, "--user", "rita", "--report", str(report))
 
-    assert f"Rejected rows written to {report}." in output
+    assert f"Rows not imported written to {report}." in output
     sheet = openpyxl.load_workbook(report).active
     assert sheet is not None
     assert [row[:3] for row in sheet.iter_rows(min_row=2, values_only=True)] == [

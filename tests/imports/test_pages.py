@@ -856,7 +856,7 @@ def test_the_rejected_rows_report_has_row_column_reason_and_the_cells(
     response = recruiter_client.get(job_urls(done_job)["rejected"])
 
     assert isinstance(response, FileResponse)
-    assert "talente - rejected rows.xlsx" in response["Content-Disposition"]
+    assert "talente - not imported.xlsx" in response["Content-Disposition"]
     content = b"".join(response.streaming_content)
     sheet = openpyxl.load_workbook(io.BytesIO(content), read_only=True).active
     rows = list(sheet.iter_rows(values_only=True))

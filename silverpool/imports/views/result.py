@@ -21,7 +21,7 @@ def import_rejected(request: AuthedRequest, pk: int) -> HttpResponse | FileRespo
     job = get_job_for(request.user, pk)
     if not job.rejected_rows.exists():
         return redirect("imports:import-detail", pk=job.pk)
-    name = _("%(file)s - rejected rows") % {"file": PurePath(job.original_name).stem}
+    name = _("%(file)s - not imported") % {"file": PurePath(job.original_name).stem}
     return xlsx_download(
         lambda out: services.write_rejected_rows(job, out, user=request.user), f"{name}.xlsx"
     )

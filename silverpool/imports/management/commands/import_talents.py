@@ -82,7 +82,9 @@ class Command(BaseCommand):
             help="Rejected applicants: kept under the application hold first.",
         )
         parser.add_argument(
-            "--report", type=Path, help="Write the rejected rows to this xlsx file."
+            "--report",
+            type=Path,
+            help="Write the rows not imported (rejected and repeated) to this xlsx file.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Only check the file: counts and problems."
@@ -230,7 +232,7 @@ class Command(BaseCommand):
         if report is not None:
             with report.open("wb") as out:
                 services.write_rejected_rows(job, out, user=user)
-            self.stdout.write(_("Rejected rows written to %(file)s.") % {"file": report})
+            self.stdout.write(_("Rows not imported written to %(file)s.") % {"file": report})
         if job.state == ImportJob.State.RUNNING:
             # Another worker claimed the job (this process stalled past its lease).
             self.stdout.write(_("The import goes on in the background."))
