@@ -1,8 +1,8 @@
 """A recruiter imports a messy German workbook in the browser: fixes one column of the
 suggested mapping, reads the preview, imports with a pool and a tag, watches the progress,
 downloads the rejected rows, finds the talents in the list and undoes the import;
-follows an import that one worker left halfway and the next one finished; and cancels
-one.
+follows an import that one worker left halfway and the next one finished; cancels one;
+and saves a mapping that the next file with the same headers gets.
 
 The check and the run are background tasks. Here they wait in the database queue until
 the test runs the worker, as a worker process would, while the page polls. The live
@@ -24,7 +24,7 @@ from django_tasks_db.models import DBTaskResult
 from playwright.sync_api import FilePayload, Locator, Page, Route, expect
 
 from silverpool.accounts.models import User
-from silverpool.imports.models import ImportJob
+from silverpool.imports.models import ImportJob, SavedMapping
 from silverpool.imports.services import rowstream, run
 from silverpool.imports.views.xlsx import XLSX
 from silverpool.talents.models import Pool, Tag, Talent
@@ -256,3 +256,32 @@ def test_a_cancelled_import_keeps_what_it_wrote_and_can_be_undone(
     expect(page.locator("#count-created")).to_have_text("2")
     expect(page.get_by_role("link", name="Undo the import")).to_be_visible()
     assert Talent.objects.count() == 2
+
+
+def test_a_saved_mapping_is_named_and_used_for_the_next_file_with_its_headers(
+    page: Page,
+) -> None:
+    make_user("rita", User.Role.RECRUITER, first_name="Rita")
+    hold_polls(page)
+    log_in(page, "rita")
+    upload_messy_workbook(page)
+    page.get_by_label("Stelle", exact=True).select_option(label="Current job title")
+    page.get_by_label("Save this mapping as").fill("Jobmesse")
+    page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("Checking the rows of the file…")).to_be_visible()
+
+    # The next file from the fair: its columns are mapped as saved, and the page says so.
+    upload_messy_workbook(page)
+
+    expect(
+        page.get_by_text("The columns below are mapped as the saved mapping “Jobmesse” says.")
+    ).to_be_visible()
+    expect(page.get_by_label("Saved mapping")).to_have_value(
+        str(SavedMapping.objects.get(name="Jobmesse").pk)
+    )
+    expect(page.get_by_label("Stelle", exact=True)).to_have_value("job_title")
+    page.get_by_label("Stelle", exact=True).select_option(label="— ignore —")
+    page.get_by_role("button", name="Check the file").click()
+    page.get_by_role("link", name="Change the mapping").first.click()
+    expect(page.get_by_label("Stelle", exact=True)).to_have_value("ignore")
+    expect(page.get_by_text("mapped as the saved mapping")).to_have_count(0)
