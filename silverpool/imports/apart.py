@@ -28,6 +28,7 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 
 from ..talents import phones
+from .countries import country_keys
 from .reading import Cell, Row, UnreadableFile, open_table
 from .reading.errors import NOT_OPENED
 
@@ -54,7 +55,8 @@ class ReadSpec:
     max_memory_mb: int
     chunk_rows: int
     # The columns of the phone number and the country, and the countries by their names
-    # as values.parse_country knows them (casefolded), for reading phone numbers here.
+    # as values.parse_country knows them (countries.country_keys), for reading phone numbers
+    # here.
     phone_column: int | None
     country_column: int | None
     country_names: dict[str, str]
@@ -135,9 +137,14 @@ def _phone_hint(spec: ReadSpec, cells: list[Cell]) -> PhoneHint:
     if not phone:
         return None
     country = _plain(cells, spec.country_column)
-    region = spec.country_names.get(country.casefold()) if country else spec.default_country
-    if region is None:
-        return None
+    region = spec.default_country
+    if country:
+        found = [
+            spec.country_names[key] for key in country_keys(country) if key in spec.country_names
+        ]
+        if not found:
+            return None
+        region = found[0]
     return (region, phones.e164(phone, region))
 
 

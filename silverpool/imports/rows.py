@@ -137,13 +137,15 @@ class RowReader:
                 continue
             if target.field == TargetField.PHONE:
                 phone, phone_header = cell, self._header(index)
+        region = raw.get("country") or self.default_country
+        if postcode := raw.get("postcode"):
+            raw["postcode"] = values.postcode_of(postcode, region)
         phone_number = ""
         # Without the row's country a number without +code cannot be judged.
         if phone is not None and not unknown_country:
             # Read after the country column: a number without +code is from that country.
             # parse_phone applies the rule of clean_talent_fields, which it skips (the
             # number would be parsed twice, the slowest step of reading a row).
-            region = raw.get("country") or self.default_country
             read = phone_hint[1] if phone_hint is not None and phone_hint[0] == region else None
             try:
                 phone_number = values.parse_phone(phone, region, read)

@@ -17,12 +17,14 @@ import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_countries import countries
+from django_countries import Countries, countries
+from django_countries.data import COUNTRIES
 
 from silverpool.privacy.services.audit import FORMULA_STARTS
 from silverpool.talents import phones, validation
 from silverpool.talents.models import Talent
 
+from .countries import country_keys
 from .reading.table import Cell
 
 # Spreadsheet cells bring invisible characters along from web pages and CRMs. Non-breaking
@@ -353,6 +355,22 @@ def parse_phone(cell: Cell, default_region: str, read: str | phones.Refused | No
     return read
 
 
+# --- postcodes ---------------------------------------------------------------------------
+
+# Countries whose postcodes are five digits, some of them starting with 0 (01069 Dresden,
+# 00184 Roma, 02139 Cambridge MA): a spreadsheet drops the 0 of one typed as a number, and
+# a CSV file saved from it keeps it dropped.
+_FIVE_DIGIT_POSTCODES = {"DE", "FR", "IT", "ES", "FI", "US"}
+
+
+def postcode_of(text: str, country: str) -> str:
+    """The postcode `text` (a postcode cell as clean_text reads it) in `country`, with the
+    zeros in front that a spreadsheet dropped: 1069 in Germany is 01069."""
+    if country in _FIVE_DIGIT_POSTCODES and len(text) in (3, 4) and text.isdigit():
+        return text.zfill(5)
+    return text
+
+
 # --- names and countries -----------------------------------------------------------------
 
 
@@ -373,31 +391,47 @@ _COUNTRY_ALIASES = {
     "brd": "DE",
     "uk": "GB",
     "england": "GB",
+    "great britain": "GB",
     "grossbritannien": "GB",
     "holland": "NL",
     "usa": "US",
     "us": "US",
-    "oesterreich": "AT",
+    "united states": "US",
+    "vereinigte staaten": "US",
+    "tschechische republik": "CZ",
+    "uae": "AE",
+    "vae": "AE",
+    "suisse": "CH",
+    "svizzera": "CH",
 }
 
 
 @cache
 def country_names() -> dict[str, str]:
-    """Country codes by the names parse_country knows, casefolded."""
-    names = dict(_COUNTRY_ALIASES)
+    """Country codes by the names parse_country knows, as countries.country_keys has them:
+    the names Silverpool shows, the official ones (“United States of America”) and former
+    ones (“Turkey”, “Czech Republic”), in English and German, and their codes."""
+    names = {}
+    official = [(code, name) for code, name in COUNTRIES.items()]
+    former = [(code, name) for code, old in Countries.OLD_NAMES.items() for name in old]
     for language in ("en", "de"):
         with translation.override(language):
-            names.update({str(name).casefold(): code for code, name in countries})
+            for code, name in [*official, *former, *countries]:
+                names.update(dict.fromkeys(country_keys(str(name)), code))
+    for alias, code in _COUNTRY_ALIASES.items():
+        names.update(dict.fromkeys(country_keys(alias), code))
     names.update({code.casefold(): code for code in countries.countries})
     return names
 
 
 def parse_country(cell: Cell) -> str:
-    """A country code from "DE", "Deutschland", "Germany", "Österreich" or "UK"."""
+    """A country code from "DE", "Deutschland", "Germany", "Österreich", "The
+    Netherlands", "Vereinigte Staaten" or "UK"."""
     text = clean_text(cell)
     if not text:
         return ""
-    code = country_names().get(text.casefold())
-    if code is None:
-        raise _quoted(_("“%(value)s” is not a country we know."), cell)
-    return code
+    known = country_names()
+    for key in country_keys(text):
+        if key in known:
+            return known[key]
+    raise _quoted(_("“%(value)s” is not a country we know."), cell)

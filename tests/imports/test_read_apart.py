@@ -122,12 +122,13 @@ PHONES: list[tuple[int, Cell, str]] = [
     (4, 15112345678.0, "DE"),  # typed as a number: the check reads it
     (5, "'+49 30 1234567", "Deutschland"),  # quoted by an export: the check reads it
     (6, "12345", "Deutschland"),  # refused there, for a reason the check words
+    (7, "020 123 4567", "The Netherlands"),  # the country as the check reads it too
 ]
 
 
 @pytest.mark.parametrize(
     ("apart", "read_by_the_check"),
-    [(True, [2, 4, 5]), (False, [1, 2, 3, 4, 5, 6])],
+    [(True, [2, 4, 5]), (False, [1, 2, 3, 4, 5, 6, 7])],
     ids=["read apart", "read here"],
 )
 def test_phone_numbers_read_by_the_reading_process_are_the_ones_the_check_would_read(
@@ -157,6 +158,7 @@ def test_phone_numbers_read_by_the_reading_process_are_the_ones_the_check_would_
         "talent3@example.com": "+41446681800",
         "talent4@example.com": "+4915112345678",
         "talent5@example.com": "+49301234567",
+        "talent7@example.com": "+31201234567",
     }
     assert list(job.rejected_rows.values_list("row_number", "reason")) == [
         (7, "“12345”: This phone number is not valid.")

@@ -186,12 +186,55 @@ def test_first_and_last_name_columns_win_over_a_full_name_column() -> None:
 
 @pytest.mark.parametrize(
     ("cell", "code"),
-    [("Deutschland", "DE"), ("Germany", "DE"), ("de", "DE"), ("UK", "GB"), ("Schweiz", "CH")],
+    [
+        ("Deutschland", "DE"),
+        ("Germany", "DE"),
+        ("de", "DE"),
+        ("UK", "GB"),
+        ("U.K.", "GB"),
+        ("Great Britain", "GB"),
+        ("Schweiz", "CH"),
+        ("Oesterreich", "AT"),
+        ("United States", "US"),
+        ("United States of America", "US"),
+        ("Vereinigte Staaten", "US"),
+        ("The Netherlands", "NL"),
+        ("Czech Republic", "CZ"),
+        ("Tschechien", "CZ"),
+        ("Turkey", "TR"),
+        ("Türkei", "TR"),
+        ("Tuerkei", "TR"),
+        ("Turkiye", "TR"),
+        ("Russian Federation", "RU"),
+        ("Suedkorea", "KR"),
+    ],
 )
 def test_countries_are_read_from_german_and_english_names_and_codes(cell: str, code: str) -> None:
+    """The names Silverpool shows, official and former names, in either language, with
+    umlauts written out or dropped, with "The" or without."""
     row = good({"Land": cell, "Mobil": None})
 
     assert row.fields["country"] == code
+
+
+@pytest.mark.parametrize(
+    ("postcode", "country", "read_as"),
+    [
+        (1069, "Deutschland", "01069"),  # typed as a number: Excel dropped the 0
+        ("1069", None, "01069"),  # from a CSV file saved by Excel; the default country
+        ("01069", "Deutschland", "01069"),
+        (184, "Italien", "00184"),
+        (1010, "Österreich", "1010"),  # four digits there
+        ("10115", "Deutschland", "10115"),
+        ("SW1A 1AA", "UK", "SW1A 1AA"),
+    ],
+)
+def test_a_postcode_gets_back_the_zeros_a_spreadsheet_dropped(
+    postcode: Cell, country: str | None, read_as: str
+) -> None:
+    row = good({"PLZ": postcode, "Land": country, "Mobil": None})
+
+    assert row.fields["postcode"] == read_as
 
 
 def test_a_phone_without_a_country_code_is_read_in_the_default_country() -> None:
