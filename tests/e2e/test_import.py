@@ -21,7 +21,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
-from playwright.sync_api import FilePayload, Locator, Page, Route, expect
+from playwright.sync_api import Dialog, FilePayload, Locator, Page, Route, expect
 
 from silverpool.accounts.models import User
 from silverpool.imports.models import ImportJob, SavedMapping
@@ -245,8 +245,17 @@ def test_a_cancelled_import_keeps_what_it_wrote_and_can_be_undone(
     state = left_after_its_first_batch(page, monkeypatch)
     expect(page.locator("#progress")).to_contain_text("2 of 5 rows")
 
+    asked: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        asked.append(dialog.message)
+        dialog.accept()
+
+    page.once("dialog", answer)
     page.get_by_role("button", name="Cancel the import").click()
     expect(page.get_by_role("button", name="Cancel the import")).to_have_count(0)
+    assert asked == ["Cancel the import? What it has saved so far stays and can be undone."]
+    expect(page.get_by_text("the batch it is writing is not saved")).to_be_visible()
     # The next worker stops before the second batch.
     ImportJob.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
     run_worker()
@@ -254,6 +263,7 @@ def test_a_cancelled_import_keeps_what_it_wrote_and_can_be_undone(
     expect(page.get_by_text("The import was cancelled.")).to_be_visible()
     expect(state).to_have_text("Cancelled")
     expect(page.locator("#count-created")).to_have_text("2")
+    expect(page.locator("#rest-not-imported")).to_contain_text("upload the file again")
     expect(page.get_by_role("link", name="Undo the import")).to_be_visible()
     assert Talent.objects.count() == 2
 

@@ -162,6 +162,22 @@ def test_a_file_that_cannot_be_read_any_more_sends_the_job_back_with_the_reason(
     assert job.preview == {"error": str(TooManyRows(4))}
 
 
+def test_a_file_with_nothing_below_its_header_goes_back_to_the_mapping_with_the_reason(
+    tmp_path: Path, rita: User
+) -> None:
+    """Not an import of nothing that reports success: more often than not the header row
+    or the sheet is the wrong one, which the mapping page lets the recruiter change."""
+    path = tmp_path / "talente.csv"
+    path.write_text("Vorname;Nachname;E-Mail\n;;\n\n", encoding="utf-8")
+    job = uploaded(path, rita)
+
+    job = checked(job)
+
+    assert job.state == ImportJob.State.MAPPING
+    assert job.preview == {"error": "Below the header (row 1) there is no row to import."}
+    assert not services.start_import(job, enqueue=False)
+
+
 def test_a_damaged_upload_sends_the_job_back_with_the_reason(tmp_path: Path, rita: User) -> None:
     job = uploaded(xlsx(tmp_path / "talente.xlsx", people(5)), rita)
     Path(job.file.path).write_bytes(b"PK\x03\x04 not a zip any more")

@@ -246,8 +246,8 @@ def test_the_uploader_is_required(tmp_path: Path, rita: User) -> None:
         call_command("import_talents", str(xlsx(tmp_path / "t.xlsx", people(1))))
 
 
-def test_a_saved_mapping_that_misses_the_email_is_refused(tmp_path: Path, rita: User) -> None:
-    SavedMapping.objects.create(name="Nur Namen", columns={"vorname": ["first_name", ""]})
+def test_a_saved_mapping_that_leaves_out_the_email_is_refused(tmp_path: Path, rita: User) -> None:
+    SavedMapping.objects.create(name="Nur Namen", columns={"e mail": ["ignore", ""]})
 
     message = refusal(
         xlsx(tmp_path / "t.xlsx", people(1)), "--user", "rita", "--mapping", "Nur Namen"

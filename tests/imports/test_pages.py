@@ -278,6 +278,22 @@ def test_the_template_headers_are_all_mapped_by_the_suggestion(
     assert ("Vorname" in headers) == (language == "de")
 
 
+def test_the_template_keeps_the_zero_in_front_of_a_postcode_or_phone_typed_into_it(
+    recruiter_client: Client,
+) -> None:
+    response = recruiter_client.get(reverse("imports:import-template"))
+
+    assert isinstance(response, FileResponse)
+    content = b"".join(response.streaming_content)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    text_columns = {
+        str(sheet.cell(1, index).value)
+        for index, column in enumerate(sheet.iter_cols(max_row=1), start=1)
+        if sheet.column_dimensions[column[0].column_letter].number_format == "@"
+    }
+    assert text_columns == {"Postcode", "Phone"}
+
+
 # --- mapping ---------------------------------------------------------------------------
 
 
@@ -344,6 +360,21 @@ def test_a_mapping_without_an_email_column_is_refused_with_the_reason(
     job.refresh_from_db()
     assert job.state == ImportJob.State.MAPPING
     assert job.mapping[2] == ["email", ""]
+
+
+def test_two_columns_in_one_field_are_named_with_their_letters(recruiter_client: Client) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    job = latest_job()
+
+    response = recruiter_client.post(
+        reverse("imports:import-mapping", args=[job.pk]), mapping_data(job, column_3="city")
+    )
+
+    assert response.status_code == 422
+    assert (
+        "Two columns go into “city”: “Telefon” (column D) and “Ort” (column E)."
+        in response.content.decode()
+    )
 
 
 def test_submitting_the_mapping_checks_the_file_and_shows_the_preview(
@@ -437,7 +468,21 @@ def test_a_mapping_can_be_saved_and_applied_to_another_file(
 
     second.refresh_from_db()
     assert second.mapping[4] == ["ignore", ""]
-    assert second.mapping[3] == ["ignore", ""]  # "Tel" is not in the saved mapping
+    # "Tel", which the saved mapping does not know, as the suggestion has it.
+    assert second.mapping[3] == ["phone", ""]
+
+
+def test_a_saved_mapping_is_not_named_for_a_file_with_a_column_it_does_not_know(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    """A cover sheet of one column, ignored, is not "mapped as the saved mapping says"."""
+    saved_from_a_first_file(recruiter_client, django_capture_on_commit_callbacks, "Messe")
+    upload(recruiter_client, workbook([["Stand: November"]], ["Deckblatt"]))
+    job = latest_job()
+
+    page = recruiter_client.get(reverse("imports:import-mapping", args=[job.pk])).content.decode()
+
+    assert "saved mapping “Messe”" not in page
 
 
 def test_the_mapping_page_names_the_saved_mapping_its_columns_follow(
@@ -693,9 +738,10 @@ def test_starting_applies_the_decisions_to_every_imported_talent(
         assert talent.source_label == "talente.xlsx"
 
 
-def test_a_second_click_on_start_changes_nothing(
+def test_a_second_click_on_start_changes_nothing_and_says_so(
     done_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
+    """Another tab's start, with other choices: they did not count, and the page says so."""
     response = start(
         recruiter_client, done_job, django_capture_on_commit_callbacks, existing="skip"
     )
@@ -703,6 +749,8 @@ def test_a_second_click_on_start_changes_nothing(
     assert response["Location"] == job_urls(done_job)["detail"]
     assert done_job.existing == ImportJob.Existing.FILL
     assert Talent.objects.count() == 3
+    page = recruiter_client.get(response["Location"]).content.decode()
+    assert "This import had been started already, with the choices made then" in page
 
 
 def test_the_example_rows_are_forgotten_once_the_import_starts(done_job: ImportJob) -> None:

@@ -213,7 +213,7 @@ def import_file(
 ) -> ImportJob:
     """Import through the services as the import pages do, with the suggested mapping."""
     job = services.create_job(upload, user=user)
-    services.check_mapping(services.targets_of(job))
+    services.check_mapping(services.targets_of(job), job.headers)
     with on_commit(execute=True):
         services.request_check(job)
     job.refresh_from_db()

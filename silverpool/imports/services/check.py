@@ -13,6 +13,7 @@ from typing import NamedTuple
 from django.db import connection, transaction
 from django.db.models import QuerySet
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from ...talents.services import find_by_emails
 from ...talents.services.events import jsonable
@@ -202,4 +203,9 @@ def _check(
             for bad in sorted(chunk.bad + chunk.repeated, key=lambda r: r.number):
                 if len(problems) < PREVIEW_PROBLEMS:
                     problems.append(problem(bad))
+    if not counts["rows"]:
+        # Nothing to import: more likely a wrong header row or sheet than an empty list.
+        raise UnreadableFile(
+            _("Below the header (row %(row)s) there is no row to import.") % {"row": job.header_row}
+        )
     return {**counts, "first": first, "problems": problems}

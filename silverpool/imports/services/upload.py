@@ -5,7 +5,7 @@ import functools
 import hashlib
 import logging
 import multiprocessing
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
+from openpyxl.utils import get_column_letter
 
 from ...accounts.models import User
 from ...talents.models import CustomField
@@ -120,25 +121,31 @@ def choose_sheet(job: ImportJob, glance: Glance) -> None:
 
 
 def apply_saved_mapping(job: ImportJob, saved: SavedMapping) -> None:
-    """Map the job's columns as `saved` says; columns it does not know are ignored."""
-    job.mapping = _mapped_as(saved, job.headers)
+    """Map the job's columns as `saved` says; a column it does not know gets the suggestion
+    from its header, unless that goes into a field the saved mapping fills already."""
+    known = [saved.columns.get(normalize_header(header)) for header in job.headers]
+    taken = {tuple(pair) for pair in known if pair is not None}
+    suggested = suggest_mapping(job.headers, list(CustomField.objects.all()))
+    mapping = []
+    for pair, target in zip(known, suggested, strict=True):
+        if pair is None:
+            pair = [target.field, target.custom_key]
+            if target.field not in REPEATABLE and tuple(pair) in taken:
+                pair = [TargetField.IGNORE, ""]
+            taken.add(tuple(pair))
+        mapping.append(pair)
+    job.mapping = mapping
     job.default_country = saved.default_country
 
 
-def _mapped_as(saved: SavedMapping, headers: Sequence[str]) -> list[list[str]]:
-    return [
-        saved.columns.get(normalize_header(header), [TargetField.IGNORE, ""]) for header in headers
-    ]
-
-
 def saved_mapping_in_use(job: ImportJob) -> SavedMapping | None:
-    """The saved mapping that maps the job's columns as they are mapped now (suggested at
-    the upload, or chosen), if one does: the page names it."""
-    for saved in SavedMapping.objects.order_by("-created_at"):
-        if (
-            saved.default_country == job.default_country
-            and _mapped_as(saved, job.headers) == job.mapping
-        ):
+    """The saved mapping that knows every column of the job's file and maps them as they
+    are mapped now (suggested at the upload, or chosen), if one does: the page names it."""
+    for saved in _knowing_every_header(job.headers):
+        if saved.default_country == job.default_country and job.mapping == [
+            saved.columns.get(normalize_header(header), [TargetField.IGNORE, ""])
+            for header in job.headers
+        ]:
             return saved
     return None
 
@@ -192,24 +199,40 @@ class MappingProblem(Exception):
     message: str
 
 
-def check_mapping(targets: Sequence[Target]) -> None:
-    """Refuse a mapping the import cannot work with; MappingProblem says why."""
+def check_mapping(targets: Sequence[Target], headers: Sequence[str]) -> None:
+    """Refuse a mapping of the columns with `headers` the import cannot work with;
+    MappingProblem says why."""
     fields = [t.field for t in targets]
     if TargetField.EMAIL not in fields:
         raise MappingProblem(
             _(
                 "No column goes into “email”. Silverpool recognises talents by their email "
-                "address; choose the column that holds it."
+                "address: choose the column that holds it, or add one to the file."
             )
         )
     if not {TargetField.FIRST_NAME, TargetField.FULL_NAME} & set(fields):
         raise MappingProblem(_("No column goes into “first name” or “full name”."))
-    seen: set[Target] = set()
-    for target in targets:
+    seen: dict[Target, int] = {}
+    for index, target in enumerate(targets):
         if target.field not in REPEATABLE and target in seen:
-            label = target.custom_key or TargetField(target.field).label
-            raise MappingProblem(_("Two columns go into “%(field)s”.") % {"field": label})
-        seen.add(target)
+            raise MappingProblem(
+                _("Two columns go into “%(field)s”: %(first)s and %(second)s.")
+                % {
+                    "field": target.custom_key or TargetField(target.field).label,
+                    "first": _column_name(seen[target], headers),
+                    "second": _column_name(index, headers),
+                }
+            )
+        seen[target] = index
+
+
+def _column_name(index: int, headers: Sequence[str]) -> str:
+    """A column as the mapping page and a spreadsheet name it: “Ort” (column E)."""
+    header = headers[index] if index < len(headers) else ""
+    letter = get_column_letter(index + 1)
+    if not header:
+        return _("column %(letter)s") % {"letter": letter}
+    return _("“%(header)s” (column %(letter)s)") % {"header": header, "letter": letter}
 
 
 @transaction.atomic
@@ -229,8 +252,12 @@ def save_mapping(job: ImportJob, name: str, *, user: User) -> SavedMapping:
 
 def saved_mapping_for(headers: Sequence[str]) -> SavedMapping | None:
     """The newest saved mapping that knows every non-empty header of the file."""
+    return next(_knowing_every_header(headers), None)
+
+
+def _knowing_every_header(headers: Sequence[str]) -> Iterator[SavedMapping]:
+    """The saved mappings that know every non-empty header of a file, newest first."""
     wanted = {normalize_header(header) for header in headers if header}
     for saved in SavedMapping.objects.order_by("-created_at"):
         if wanted and wanted <= saved.columns.keys():
-            return saved
-    return None
+            yield saved

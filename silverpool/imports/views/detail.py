@@ -155,12 +155,23 @@ def import_detail(request: AuthedRequest, pk: int) -> HttpResponse:
 def import_start(request: AuthedRequest, pk: int) -> HttpResponse:
     """Save the decisions and start the import."""
     job = get_job_for(request.user, pk)
-    if job.state != State.READY:  # a second click, another tab: the page shows where it is
-        return redirect("imports:import-detail", pk=job.pk)
-    form = DecisionsForm(request.POST, job=job, user=request.user)
-    if not form.is_valid():
-        return render(request, TEMPLATE, _context(job, form=form), status=422)
-    services.start_import(job, decide=form.save_decisions)
+    if job.state == State.READY:
+        form = DecisionsForm(request.POST, job=job, user=request.user)
+        if not form.is_valid():
+            return render(request, TEMPLATE, _context(job, form=form), status=422)
+        if services.start_import(job, decide=form.save_decisions):
+            return redirect("imports:import-detail", pk=job.pk)
+        job.refresh_from_db()
+    if job.state not in (State.MAPPING, State.CHECKING, State.READY):
+        # A second click, or another tab: the page shows where it is, and this says that
+        # what was chosen here did not count.
+        messages.info(
+            request,
+            _(
+                "This import had been started already, with the choices made then; it goes "
+                "on with those."
+            ),
+        )
     return redirect("imports:import-detail", pk=job.pk)
 
 
@@ -175,6 +186,9 @@ def import_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.info(
                 request,
-                _("The import stops after the batch it is writing; what it wrote can be undone."),
+                _(
+                    "The import stops; the batch it is writing is not saved, and what it saved "
+                    "before can be undone."
+                ),
             )
     return redirect("imports:import-detail", pk=job.pk)

@@ -80,7 +80,7 @@ def _check(request: AuthedRequest, job: ImportJob, form: MappingForm) -> HttpRes
     """Start the check with the submitted mapping, or None with the problem on the form."""
     targets = form.targets()
     try:
-        services.check_mapping(targets)
+        services.check_mapping(targets, job.headers)
     except services.MappingProblem as problem:
         form.add_error(None, problem.message)
         return None

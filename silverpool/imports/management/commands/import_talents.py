@@ -154,7 +154,7 @@ class Command(BaseCommand):
                 where = target.custom_key or TargetField(target.field).label
                 self.stdout.write(f"  {header or '-'} → {where}")
         try:
-            services.check_mapping(targets)
+            services.check_mapping(targets, job.headers)
         except services.MappingProblem as problem:
             raise CommandError(problem.message) from problem
 
