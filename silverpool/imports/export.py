@@ -2,7 +2,8 @@
 
 Rows are read in chunks and written as they come, so an export of 100,000 talents holds
 one chunk in memory, not the list. Text that a spreadsheet would run as a formula is
-neutralised in both formats; each export is one entry in the privacy audit log.
+neutralised in both formats (sheets.text_cell); each export is one entry in the privacy
+audit log.
 """
 
 import csv
@@ -25,6 +26,8 @@ from ..privacy.models import AuditEntry
 from ..privacy.services import audit
 from ..privacy.services.audit import neutralise
 from ..talents.models import CustomField, Talent
+from ..talents.validation import format_phone
+from .sheets import text_cell, write_header
 
 Cell = str | int | float | Decimal | datetime.date | None
 CHUNK_SIZE = 1000
@@ -46,6 +49,7 @@ class Column:
     label: str | Promise
     value: Callable[[Talent], Cell]
     default: bool = True
+    width: float = 16  # in an xlsx, in characters
 
 
 def _joined(items: Iterable[Any]) -> str:
@@ -57,23 +61,28 @@ def _local(moment: datetime.datetime) -> datetime.datetime:
     return timezone.localtime(moment).replace(tzinfo=None, microsecond=0)
 
 
+def _source(talent: Talent) -> str:
+    kind = talent.get_source_kind_display()
+    return f"{kind} · {talent.source_label}" if talent.source_label else kind
+
+
 def _legal_basis(talent: Talent) -> str:
     basis = getattr(talent, "legal_basis", None)
     return basis.get_state_display() if basis is not None else ""
 
 
 BUILTIN_COLUMNS = (
-    Column("name", _("Name"), lambda t: t.full_name),
+    Column("name", _("Name"), lambda t: t.full_name, width=24),
     Column("first_name", _("First name"), lambda t: t.first_name, default=False),
     Column("last_name", _("Last name"), lambda t: t.last_name, default=False),
-    Column("email", _("Email"), lambda t: t.email),
-    Column("phone", _("Phone"), lambda t: t.phone),
-    Column("postcode", _("Postcode"), lambda t: t.postcode, default=False),
+    Column("email", _("Email"), lambda t: t.email, width=30),
+    Column("phone", _("Phone"), lambda t: format_phone(t.phone), width=18),
+    Column("postcode", _("Postcode"), lambda t: t.postcode, default=False, width=10),
     Column("city", _("City"), lambda t: t.city),
     Column("country", _("Country"), lambda t: str(t.country.name) if t.country else ""),
-    Column("job_title", _("Job title"), lambda t: t.job_title),
-    Column("skills", _("Skills"), lambda t: _joined(t.skills)),
-    Column("linkedin_url", _("LinkedIn"), lambda t: t.linkedin_url, default=False),
+    Column("job_title", _("Job title"), lambda t: t.job_title, width=24),
+    Column("skills", _("Skills"), lambda t: _joined(t.skills), width=40),
+    Column("linkedin_url", _("LinkedIn"), lambda t: t.linkedin_url, default=False, width=36),
     # Separated by spaces, as the import reads them.
     Column("profile_urls", _("Other profiles"), lambda t: " ".join(t.profile_urls), default=False),
     Column("salary_amount", _("Salary expectation"), lambda t: t.salary_amount, default=False),
@@ -87,13 +96,13 @@ BUILTIN_COLUMNS = (
     Column("status", _("Status"), lambda t: t.status.name),
     Column("owner", _("Owner"), lambda t: str(t.owner) if t.owner else ""),
     # visible_pools holds only the pools the exporting user may see (with_list_relations).
-    Column("pools", _("Pools"), lambda t: _joined(t.visible_pools)),  # type: ignore[attr-defined]
-    Column("tags", _("Tags"), lambda t: _joined(t.visible_tags)),  # type: ignore[attr-defined]
+    Column("pools", _("Pools"), lambda t: _joined(t.visible_pools), width=24),  # type: ignore[attr-defined]
+    Column("tags", _("Tags"), lambda t: _joined(t.visible_tags), width=24),  # type: ignore[attr-defined]
     Column("legal_basis", _("Legal basis"), _legal_basis),
     Column("available_from", _("Available from"), lambda t: t.available_from),
-    Column("source", _("Source"), lambda t: t.get_source_kind_display(), default=False),
-    Column("created", _("Created"), lambda t: _local(t.created_at)),
-    Column("updated", _("Updated"), lambda t: _local(t.updated_at)),
+    Column("source", _("Source"), _source, default=False, width=30),
+    Column("created", _("Created"), lambda t: _local(t.created_at), width=19),
+    Column("updated", _("Updated"), lambda t: _local(t.updated_at), width=19),
 )
 
 
@@ -119,14 +128,10 @@ def export_columns() -> list[Column]:
     return [*BUILTIN_COLUMNS, *(_custom_column(f) for f in CustomField.objects.all())]
 
 
-def _safe(value: Cell) -> Cell:
-    return neutralise(value) if isinstance(value, str) else value
-
-
 def _rows(talents: QuerySet[Talent], columns: Sequence[Column]) -> Iterator[list[Cell]]:
     # iterator() with a chunk size still runs the prefetches, once per chunk.
     for talent in talents.iterator(chunk_size=CHUNK_SIZE):
-        yield [_safe(column.value(talent)) for column in columns]
+        yield [column.value(talent) for column in columns]
 
 
 _THOUSANDS_LOOKALIKE = re.compile(r"-?\d{1,3}[.,]\d{3}")
@@ -149,6 +154,8 @@ def _csv_text(value: Cell, decimal: str) -> str:
         return text + "0" if _THOUSANDS_LOOKALIKE.fullmatch(text) else text
     if isinstance(value, Decimal):
         return str(value).replace(".", decimal)
+    if isinstance(value, str):
+        return neutralise(value)
     return str(value)
 
 
@@ -177,9 +184,13 @@ def write_xlsx(talents: QuerySet[Talent], columns: Sequence[Column], out: IO[byt
     temporary file instead of keeping a cell object per value; dates stay real dates."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(str(_("Talents")))
-    sheet.append([neutralise(str(column.label)) for column in columns])
+    labels = [str(column.label) for column in columns]
+    widths = [
+        max(column.width, len(label) + 4) for column, label in zip(columns, labels, strict=True)
+    ]
+    write_header(sheet, labels, widths)
     for row in _rows(talents, columns):
-        sheet.append(row)
+        sheet.append([text_cell(sheet, cell) for cell in row])
     workbook.save(out)
 
 

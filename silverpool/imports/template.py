@@ -5,12 +5,10 @@ from typing import IO
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from ..talents.models import CustomField
 from .headers import Target, TargetField
+from .sheets import write_header
 
 
 def template_columns() -> list[tuple[str, Target]]:
@@ -40,17 +38,17 @@ def template_columns() -> list[tuple[str, Target]]:
 
 
 def write_template(out: IO[bytes]) -> None:
-    """The template as xlsx: one sheet, a bold header row, nothing else."""
+    """The template as xlsx: one sheet, a header row, nothing else; postcodes and phone
+    numbers formatted as text, so that a 0 in front stays (01069, 0151 …)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Talents"))
-    headers = [header for header, _target in template_columns()]
-    for index, header in enumerate(headers, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = max(14, len(header) + 4)
-    sheet.freeze_panes = "A2"
-    cells = []
-    for header in headers:
-        cell = WriteOnlyCell(sheet, value=header)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    sheet.append(cells)
+    columns = template_columns()
+    headers = [header for header, _target in columns]
+    text = [
+        index
+        for index, (_header, target) in enumerate(columns)
+        if target.field in (TargetField.POSTCODE, TargetField.PHONE)
+    ]
+    widths = [max(14, len(header) + 4) for header in headers]
+    write_header(sheet, headers, widths, text_columns=text)
     workbook.save(out)

@@ -12,6 +12,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from silverpool.accounts.models import User
 from silverpool.privacy.models import AuditEntry
@@ -111,10 +112,34 @@ def test_formulas_are_neutralised_in_csv_and_xlsx(recruiter_client: Client, rita
     )
 
     csv_cells = csv_rows(download(recruiter_client, columns=["name", "job_title"]))[1]
-    xlsx_cells = xlsx_rows(download(recruiter_client, columns=["name", "job_title"], format="xlsx"))
+    xlsx = download(recruiter_client, columns=["name", "job_title"], format="xlsx")
 
     assert csv_cells == ['\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)"]
-    assert xlsx_cells[1] == ('\'=HYPERLINK("http://evil.example","x")', "'@SUM(A1)")
+    # In the workbook text cells, marked as Excel marks text typed with a ' in front (which
+    # it hides): shown as they are, never run, not even once edited.
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert isinstance(sheet, Worksheet)
+    assert [(c.value, c.data_type, c.quotePrefix) for c in sheet[2]] == [
+        ('=HYPERLINK("http://evil.example","x")', "s", True),
+        ("@SUM(A1)", "s", True),
+    ]
+
+
+def test_xlsx_reads_well_header_in_view_columns_wide_enough(
+    recruiter_client: Client, rita: User
+) -> None:
+    make_talent(rita, first_name="Anna", last_name="Berg", phone="+4935155555")
+
+    xlsx = download(recruiter_client, columns=["name", "email", "phone", "created"], format="xlsx")
+
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert isinstance(sheet, Worksheet)
+    assert sheet.freeze_panes == "A2"
+    assert all(cell.font.b for cell in sheet[1])
+    widths = [sheet.column_dimensions[letter].width for letter in "ABCD"]
+    assert widths == [24, 30, 18, 19]
+    # The phone number as the talent's page shows it; the import reads it as it is.
+    assert sheet["C2"].value == "+49 351 55555"
 
 
 def test_xlsx_is_readable_with_real_dates(recruiter_client: Client, rita: User) -> None:
@@ -216,7 +241,9 @@ def test_no_column_chosen_shows_the_page_again(recruiter_client: Client) -> None
 
 
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
-def test_headers_follow_the_users_language(recruiter_client: Client, rita: User, fmt: str) -> None:
+def test_headers_and_file_name_follow_the_users_language(
+    recruiter_client: Client, rita: User, fmt: str
+) -> None:
     rita.language = "de"
     rita.save()
     CustomField.objects.create(key="notice", label_en="Notice period", label_de="Frist")
@@ -229,3 +256,4 @@ def test_headers_follow_the_users_language(recruiter_client: Client, rita: User,
 
     with translation.override("de"):
         assert list(rows[0]) == ["Name", "Ort", "Verfügbar ab", "Frist"]
+    assert response["Content-Disposition"].startswith('attachment; filename="talente-')

@@ -1,5 +1,6 @@
-"""The rejected-rows report: every row the import did not take, with the reason and the
-row's cells as the file had them, so that it can be fixed and imported again."""
+"""The report of the rows not imported (rejected, or repeating another row): every row
+the import did not take, with the reason and the row's cells as the file had them, so
+that it can be fixed and imported again."""
 
 from typing import IO
 
@@ -9,8 +10,8 @@ from openpyxl import Workbook
 from ...accounts.models import User
 from ...privacy.models import AuditEntry
 from ...privacy.services import audit
-from ...privacy.services.audit import neutralise
 from ..models import ImportJob
+from ..sheets import text_cell, write_header
 
 
 def write_rejected_rows(job: ImportJob, out: IO[bytes], *, user: User) -> None:
@@ -25,15 +26,11 @@ def write_rejected_rows(job: ImportJob, out: IO[bytes], *, user: User) -> None:
         count=job.rejected_rows.count(),
     )
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Rejected rows"))
-    sheet.append([_("Row"), _("Column"), _("Reason"), *(neutralise(h) for h in job.headers)])
+    sheet = workbook.create_sheet(_("Rows not imported"))
+    headers = [_("Row"), _("Column"), _("Reason"), *job.headers]
+    widths = [8, 20, 60, *(min(max(12, len(header) + 4), 40) for header in job.headers)]
+    write_header(sheet, headers, widths)
     for row in job.rejected_rows.order_by("row_number", "id").iterator(chunk_size=2000):
-        sheet.append(
-            [
-                row.row_number,
-                neutralise(row.column),
-                neutralise(row.reason),
-                *(neutralise(str(cell)) for cell in row.cells),
-            ]
-        )
+        texts = (row.column, row.reason, *(str(cell) for cell in row.cells))
+        sheet.append([row.row_number, *(text_cell(sheet, text) for text in texts)])
     workbook.save(out)

@@ -6,6 +6,7 @@ from django.core.exceptions import BadRequest
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -51,7 +52,7 @@ def talent_export(request: AuthedRequest) -> HttpResponse | StreamingHttpRespons
         selection=bool(selection.selected_ids),
     )
     rows = talents.with_list_relations(matching, request.user)
-    filename = f"talents-{timezone.localdate().isoformat()}"
+    filename = _("talents-%(date)s") % {"date": timezone.localdate().isoformat()}
     if fmt == ExportFormat.XLSX:
         return xlsx_download(lambda out: export.write_xlsx(rows, columns, out), f"{filename}.xlsx")
     delimiter = ";" if fmt == ExportFormat.CSV_SEMICOLON else ","
