@@ -70,6 +70,27 @@ def test_the_page_shows_every_field_in_readable_form(recruiter_client: Client, r
     assert "Rita created the profile (source: Manual · Rita)" in page
 
 
+@pytest.mark.parametrize(
+    ("source_kind", "label", "sentence"),
+    [
+        (Talent.SourceKind.IMPORT, "kandidaten.xlsx", "Rita imported new details (source: Import"),
+        (Talent.SourceKind.FORM, "Messe 2026", "Rita sent new details (source: Form"),
+    ],
+)
+def test_new_details_say_whether_a_user_imported_them_or_a_channel_sent_them(
+    recruiter_client: Client, rita: User, source_kind: str, label: str, sentence: str
+) -> None:
+    talent = make_talent(rita)
+    Event.objects.create(
+        talent=talent,
+        kind=Event.Kind.UPDATED,
+        actor=rita,
+        data={"source_kind": source_kind, "source_label": label},
+    )
+
+    assert f"{sentence} · {label})" in text_of(detail(recruiter_client, talent))
+
+
 def test_markup_in_any_field_is_shown_as_text(recruiter_client: Client, rita: User) -> None:
     talent = make_talent(rita, first_name="<script>alert(1)</script>", city="<b>Köln</b>")
     services.add_note(talent, "<img src=x onerror=alert(2)>", author=rita)

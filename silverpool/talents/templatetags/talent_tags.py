@@ -318,9 +318,12 @@ def event_sentence(context: Context, event: Event) -> SafeString:
                 sentence = format_html(_("{sentence}, tagged {tags}"), sentence=sentence, tags=tags)
             return sentence
         case Event.Kind.UPDATED:
-            return format_html(
-                _("{actor} sent new details (source: {source})"), actor=actor, source=_source(event)
-            )
+            # A form or an ATS sends what the talent or the ATS gave; an import is a user's.
+            if data.get("source_kind") == Talent.SourceKind.IMPORT:
+                new_details = _("{actor} imported new details (source: {source})")
+            else:
+                new_details = _("{actor} sent new details (source: {source})")
+            return format_html(new_details, actor=actor, source=_source(event))
         case Event.Kind.FIELD_CHANGED:
             return _field_changed(event, actor, context)
         case Event.Kind.STATUS_CHANGED:
