@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/mapping/", mapping.import_mapping, name="import-mapping"),
     path("<int:pk>/start/", detail.import_start, name="import-start"),
     path("<int:pk>/cancel/", detail.import_cancel, name="import-cancel"),
+    path("<int:pk>/discard/", detail.import_discard, name="import-discard"),
     path("<int:pk>/rejected.xlsx", result.import_rejected, name="import-rejected"),
     path("<int:pk>/undo/", result.import_undo, name="import-undo"),
     path("export/", export.talent_export, name="talent-export"),

@@ -14,6 +14,7 @@ own thread (Playwright handles routes only when the test calls into it).
 import datetime
 import io
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -295,3 +296,20 @@ def test_a_saved_mapping_is_named_and_used_for_the_next_file_with_its_headers(
     page.get_by_role("link", name="Change the mapping").first.click()
     expect(page.get_by_label("Stelle", exact=True)).to_have_value("ignore")
     expect(page.get_by_text("mapped as the saved mapping")).to_have_count(0)
+
+
+def test_the_wrong_file_is_discarded_before_anything_is_imported(page: Page) -> None:
+    make_user("rita", User.Role.RECRUITER, first_name="Rita")
+    log_in(page, "rita")
+    upload_messy_workbook(page)
+    expect(page.get_by_role("button", name="Check the file")).to_be_visible()
+    stored = Path(ImportJob.objects.get().file.path)
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Discard this upload").click()
+
+    expect(page.get_by_text(f"“{FILE_NAME}” was discarded")).to_be_visible()
+    expect(page.get_by_role("button", name="Upload")).to_be_visible()
+    expect(page.get_by_role("link", name=FILE_NAME)).to_have_count(0)
+    assert not ImportJob.objects.exists()
+    assert not stored.exists()

@@ -6,6 +6,7 @@ import io
 import re
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -121,7 +122,7 @@ def done_job(
 def job_urls(job: ImportJob) -> dict[str, str]:
     return {
         name: reverse(f"imports:import-{name}", args=[job.pk])
-        for name in ("detail", "mapping", "start", "cancel", "rejected", "undo")
+        for name in ("detail", "mapping", "start", "cancel", "discard", "rejected", "undo")
     }
 
 
@@ -129,7 +130,9 @@ def each_request(client: Client, job: ImportJob) -> list[int]:
     """The status of every page (GET) and action (POST) of the job."""
     urls = job_urls(job)
     pages = [client.get(urls[name]) for name in ("detail", "mapping", "rejected", "undo")]
-    actions = [client.post(urls[name]) for name in ("mapping", "start", "cancel", "undo")]
+    actions = [
+        client.post(urls[name]) for name in ("mapping", "start", "cancel", "discard", "undo")
+    ]
     return [response.status_code for response in pages + actions]
 
 
@@ -738,6 +741,39 @@ def test_starting_applies_the_decisions_to_every_imported_talent(
         assert talent.source_label == "talente.xlsx"
 
 
+def test_an_upload_not_imported_can_be_discarded_with_its_file(
+    recruiter_client: Client,
+) -> None:
+    upload(recruiter_client, workbook([person(1)]), "falsche-datei.xlsx")
+    job = latest_job()
+    stored = Path(job.file.path)
+    mapping_page = recruiter_client.get(job_urls(job)["mapping"]).content.decode()
+    history = recruiter_client.get(UPLOAD_URL).content.decode()
+    assert mapping_page.count(f'action="{job_urls(job)["discard"]}"') == 1
+    assert history.count(f'action="{job_urls(job)["discard"]}"') == 1
+
+    response = recruiter_client.post(job_urls(job)["discard"], follow=True)
+
+    assert response.redirect_chain == [(UPLOAD_URL, 302)]
+    assert (
+        "“falsche-datei.xlsx” was discarded: the file is deleted, nothing was imported from it."
+        in response.content.decode()
+    )
+    assert not ImportJob.objects.filter(pk=job.pk).exists()
+    assert not stored.exists()
+
+
+def test_a_started_import_is_not_discarded(done_job: ImportJob, recruiter_client: Client) -> None:
+    history = recruiter_client.get(UPLOAD_URL).content.decode()
+    assert job_urls(done_job)["discard"] not in history
+
+    response = recruiter_client.post(job_urls(done_job)["discard"], follow=True)
+
+    assert response.redirect_chain == [(job_urls(done_job)["detail"], 302)]
+    assert "This import has started, so it cannot be discarded" in response.content.decode()
+    assert ImportJob.objects.filter(pk=done_job.pk).exists()
+
+
 def test_a_second_click_on_start_changes_nothing_and_says_so(
     done_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
@@ -1019,5 +1055,5 @@ def test_the_history_is_paged(recruiter_client: Client, rita: User) -> None:
     second = recruiter_client.get(UPLOAD_URL, {"page": 2}).content.decode()
 
     assert "Page 1 of 2" in first
-    assert first.count("liste-") == 50
-    assert second.count("liste-") == 1
+    assert first.count('">liste-') == 50  # the links to them
+    assert second.count('">liste-') == 1

@@ -2,6 +2,7 @@
 the rejected-rows report."""
 
 from .check import check_report, expected_rows, request_check
+from .cleanup import discard_job
 from .report import write_rejected_rows
 from .run import cancel_import, start_import, stop_refusal
 from .spool import discard_upload
@@ -28,6 +29,7 @@ __all__ = [
     "can_undo",
     "cancel_import",
     "check_mapping",
+    "discard_job",
     "check_report",
     "choose_sheet",
     "create_job",

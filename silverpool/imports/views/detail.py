@@ -177,6 +177,25 @@ def import_start(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def import_discard(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Delete an upload that has not been imported, with its file."""
+    job = get_job_for(request.user, pk)
+    if services.discard_job(job):
+        messages.info(
+            request,
+            _("“%(file)s” was discarded: the file is deleted, nothing was imported from it.")
+            % {"file": job.original_name},
+        )
+        return redirect("imports:import-upload")
+    messages.info(
+        request,
+        _("This import has started, so it cannot be discarded; once it ends it can be undone."),
+    )
+    return redirect("imports:import-detail", pk=job.pk)
+
+
+@login_required
+@require_POST
 def import_cancel(request: AuthedRequest, pk: int) -> HttpResponse:
     job = get_job_for(request.user, pk)
     if job.state in POLLING["progress"]:

@@ -39,6 +39,7 @@ def import_upload(request: AuthedRequest) -> HttpResponse:
         "form": form,
         "page": page,
         "rows": [(job, services.can_undo(job)) for job in page],
+        "discardable": services.MAPPABLE,
         "show_uploader": request.user.is_admin,
     }
     status = 422 if form.errors else 200
