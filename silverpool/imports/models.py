@@ -135,6 +135,16 @@ class ImportJob(models.Model):
         """Talent.source_label of the talents it brings: the file's name."""
         return self.original_name[:200]
 
+    @property
+    def undo_done(self) -> int:
+        """The talents an undo has dealt with so far (removed, reverted or kept)."""
+        return sum(self.undo_summary.values())
+
+    @property
+    def undo_total(self) -> int:
+        """The talents an undo deals with: those the import created or changed."""
+        return self.created_count + self.updated_count
+
 
 class RejectedRow(models.Model):
     """A row of the file the import did not take, with the reason, for the report."""

@@ -172,7 +172,9 @@ def test_an_admin_may_open_and_undo_anyones_import(
         response = admin_client.post(job_urls(done_job)["undo"])
     done_job.refresh_from_db()
     assert done_job.state == ImportJob.State.UNDOING
-    assert "Undoing the import…" in admin_client.get(response["Location"]).content.decode()
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "Undoing the import…" in page
+    assert f"0 of {done_job.created_count} talents · so far removed: 0" in page
 
     undo_task[0]()  # the background undo
 
@@ -965,6 +967,7 @@ def test_undo_asks_first_then_removes_the_created_talents(
 
     assert "The 3 talents it created are deleted, unless someone changed them since." in question
     assert "talents it updated" not in question  # it updated none
+    assert "pools and tags it added" not in question  # it added to none
     assert not Talent.objects.filter(email__startswith="talent").exists()
     assert "The import was undone." in result
     assert "Created talents removed: 3 · updated talents reverted: 0 · kept because" in result
