@@ -134,6 +134,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     # The decisions, then the run, which waits for the worker.
     page.get_by_label("Backend").check()
     page.get_by_label("Messe 2026").check()
+    page.get_by_label("New tags").fill("Jobmesse Dresden")
     page.get_by_role("button", name="Start the import").click()
     bar = page.locator("#progress-bar")
     expect(page.get_by_role("heading", name="Waiting to start…")).to_be_visible()
@@ -170,6 +171,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     expect(table.locator(".chip.pool", has_text="Backend")).to_have_count(3)
     tagged = Talent.objects.filter(tags__name="Messe 2026", pools__name="Backend")
     assert tagged.count() == 3
+    assert Talent.objects.filter(tags__name="Jobmesse Dresden").count() == 3
     anna = Talent.objects.get(email="anna.schmidt@example.de")
     jonas = Talent.objects.get(email__iexact="jonas.weber@example.de")
     assert (anna.available_from, anna.salary_amount) == (datetime.date(2027, 3, 1), Decimal(65000))

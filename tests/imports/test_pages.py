@@ -706,6 +706,41 @@ def test_stopping_at_invalid_rows_is_refused_when_the_file_has_some(
     assert not Talent.objects.exists()
 
 
+def test_new_tags_typed_in_are_made_and_given_to_every_imported_talent(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    Tag.objects.create(name="Runner-up")
+    tags_before = Tag.objects.count()
+
+    start(
+        recruiter_client,
+        checked_job,
+        django_capture_on_commit_callbacks,
+        new_tags="Messe Dresden 2026, runner-up, ",
+    )
+
+    assert checked_job.state == ImportJob.State.DONE
+    assert Tag.objects.count() == tags_before + 1  # "runner-up" is the one there
+    for talent in Talent.objects.filter(email__startswith="talent"):
+        names = sorted(link.tag.name for link in talent.talent_tags.all())
+        assert names == ["Messe Dresden 2026", "Runner-up"]
+
+
+def test_a_new_tag_too_long_is_refused_before_anything_starts(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    tags_before = Tag.objects.count()
+
+    response = start(
+        recruiter_client, checked_job, django_capture_on_commit_callbacks, new_tags="x" * 81
+    )
+
+    assert response.status_code == 422
+    assert "A tag&#x27;s name has at most 80 characters" in response.content.decode()
+    assert checked_job.state == ImportJob.State.READY
+    assert Tag.objects.count() == tags_before
+
+
 # --- running ---------------------------------------------------------------------------
 
 
