@@ -412,7 +412,7 @@ def country_names() -> dict[str, str]:
     the names Silverpool shows, the official ones (“United States of America”) and former
     ones (“Turkey”, “Czech Republic”), in English and German, and their codes."""
     names = {}
-    official = [(code, name) for code, name in COUNTRIES.items()]
+    official = list(COUNTRIES.items())
     former = [(code, name) for code, old in Countries.OLD_NAMES.items() for name in old]
     for language in ("en", "de"):
         with translation.override(language):

@@ -162,7 +162,7 @@ def import_start(request: AuthedRequest, pk: int) -> HttpResponse:
         if services.start_import(job, decide=form.save_decisions):
             return redirect("imports:import-detail", pk=job.pk)
         job.refresh_from_db()
-    if job.state not in (State.MAPPING, State.CHECKING, State.READY):
+    if job.state not in services.MAPPABLE:
         # A second click, or another tab: the page shows where it is, and this says that
         # what was chosen here did not count.
         messages.info(
