@@ -477,6 +477,19 @@ def test_a_mapping_can_be_saved_and_applied_to_another_file(
     assert second.mapping[3] == ["phone", ""]
 
 
+def test_a_column_a_saved_mapping_does_not_know_is_not_put_into_a_field_it_fills(
+    db: None,
+) -> None:
+    saved = SavedMapping(columns={"lieblingsstadt": ["city", ""]}, default_country="AT")
+    job = ImportJob(headers=["Vorname", "E-Mail", "Lieblingsstadt", "Stadt"])
+
+    services.apply_saved_mapping(job, saved)
+
+    # "Stadt" would be the city by its header; the saved mapping has a city already.
+    assert job.mapping == [["first_name", ""], ["email", ""], ["city", ""], ["ignore", ""]]
+    assert job.default_country == "AT"
+
+
 def test_a_saved_mapping_is_not_named_for_a_file_with_a_column_it_does_not_know(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
