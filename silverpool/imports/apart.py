@@ -28,7 +28,7 @@ from multiprocessing.queues import Queue
 from pathlib import Path
 
 from ..talents import phones
-from .countries import country_keys
+from .countries import country_code
 from .reading import Cell, Row, UnreadableFile, open_table
 from .reading.errors import NOT_OPENED
 
@@ -137,14 +137,9 @@ def _phone_hint(spec: ReadSpec, cells: list[Cell]) -> PhoneHint:
     if not phone:
         return None
     country = _plain(cells, spec.country_column)
-    region = spec.default_country
-    if country:
-        found = [
-            spec.country_names[key] for key in country_keys(country) if key in spec.country_names
-        ]
-        if not found:
-            return None
-        region = found[0]
+    region = country_code(country, spec.country_names) if country else spec.default_country
+    if region is None:
+        return None
     return (region, phones.e164(phone, region))
 
 

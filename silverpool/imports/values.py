@@ -24,7 +24,7 @@ from silverpool.privacy.services.audit import FORMULA_STARTS
 from silverpool.talents import phones, validation
 from silverpool.talents.models import Talent
 
-from .countries import country_keys
+from .countries import country_code, country_keys
 from .reading.table import Cell
 
 # Spreadsheet cells bring invisible characters along from web pages and CRMs. Non-breaking
@@ -430,8 +430,7 @@ def parse_country(cell: Cell) -> str:
     text = clean_text(cell)
     if not text:
         return ""
-    known = country_names()
-    for key in country_keys(text):
-        if key in known:
-            return known[key]
-    raise _quoted(_("“%(value)s” is not a country we know."), cell)
+    code = country_code(text, country_names())
+    if code is None:
+        raise _quoted(_("“%(value)s” is not a country we know."), cell)
+    return code

@@ -116,6 +116,19 @@ def test_the_create_form_shows_each_service_error_next_to_its_field(
     assert Tag.objects.count() == tags_before, "no tag is left behind by a refused form"
 
 
+def test_a_new_tag_too_long_is_refused_with_the_form(recruiter_client: Client) -> None:
+    tags_before = Tag.objects.count()
+
+    response = recruiter_client.post(CREATE, form_data(new_tags="Short, " + "x" * 81))
+
+    assert response.status_code == 200
+    assert errors_of(response.content.decode())["new_tags"].startswith(
+        "A tag&#x27;s name has at most 80 characters"
+    )
+    assert not Talent.objects.exists()
+    assert Tag.objects.count() == tags_before
+
+
 def test_an_existing_email_updates_that_talent_and_says_so(
     recruiter_client: Client, rita: User
 ) -> None:

@@ -2,21 +2,19 @@
 and what every imported talent gets (pools, tags, status, owner, consent handling)."""
 
 from collections.abc import Mapping
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ...accounts.models import User
-from ...talents.forms.talent import assignable_owners
-from ...talents.models import Tag
+from ...talents.forms.talent import TagNamesField, assignable_owners
 from ...talents.services import get_or_create_tag, pools_visible_to
 from .. import services
 from ..models import ImportJob
 
 Consent = ImportJob.Consent
-TAG_NAME_LENGTH = cast(int, Tag._meta.get_field("name").max_length)
 
 
 class DecisionsForm(forms.ModelForm[ImportJob]):
@@ -68,7 +66,7 @@ class DecisionsForm(forms.ModelForm[ImportJob]):
             "consent_note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    new_tags = forms.CharField(
+    new_tags = TagNamesField(
         label=gettext_lazy("New tags"),
         required=False,
         help_text=gettext_lazy("Names of tags to create and add, separated by commas."),
@@ -95,16 +93,6 @@ class DecisionsForm(forms.ModelForm[ImportJob]):
         job.save(update_fields=[name for name in self.Meta.fields if name not in ("pools", "tags")])
         self.save_m2m()
         job.tags.add(*(get_or_create_tag(name) for name in self.cleaned_data["new_tags"]))
-
-    def clean_new_tags(self) -> list[str]:
-        names = [name.strip() for name in self.cleaned_data["new_tags"].split(",")]
-        names = [name for name in names if name]
-        if too_long := [name for name in names if len(name) > TAG_NAME_LENGTH]:
-            raise forms.ValidationError(
-                _("A tag's name has at most %(n)d characters: “%(name)s”.")
-                % {"n": TAG_NAME_LENGTH, "name": too_long[0]}
-            )
-        return names
 
     @property
     def may_record_consent(self) -> bool:

@@ -6,15 +6,16 @@ ValidationError is mapped back onto the fields with `add_service_errors`, so a p
 exactly the message the API would give.
 """
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -24,6 +25,22 @@ from ..models import CustomField, Pool, Status, Tag, Talent
 from ..validation import EDITABLE_FIELDS, clean_talent_fields
 
 CUSTOM_PREFIX = "custom_"
+TAG_NAME_LENGTH = cast(int, Tag._meta.get_field("name").max_length)
+
+
+class TagNamesField(forms.CharField):
+    """Names of tags to create (or find, whatever their case), separated by commas: the
+    list of names, each refused if longer than a tag's name may be."""
+
+    def clean(self, value: Any) -> list[str]:
+        names = [name.strip() for name in super().clean(value).split(",")]
+        names = [name for name in names if name]
+        if too_long := [name for name in names if len(name) > TAG_NAME_LENGTH]:
+            raise ValidationError(
+                gettext("A tag's name has at most %(n)d characters: “%(name)s”.")
+                % {"n": TAG_NAME_LENGTH, "name": too_long[0]}
+            )
+        return names
 
 
 def _label(name: str) -> Any:
@@ -238,7 +255,7 @@ class TalentCreateForm(TalentForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    new_tags = forms.CharField(
+    new_tags = TagNamesField(
         label=_("New tags"),
         required=False,
         help_text=_("Names of tags to create, separated by commas."),
@@ -274,7 +291,3 @@ class TalentCreateForm(TalentForm):
                 [self[n] for n in ("status", "owner", "pools", "tags", "new_tags")],
             ),
         ]
-
-    def new_tag_names(self) -> Iterable[str]:
-        names = self.cleaned_data.get("new_tags", "").split(",")
-        return [name.strip() for name in names if name.strip()]

@@ -18,7 +18,7 @@ from ..models import Tag, Talent
 
 def _new_tags(form: TalentCreateForm) -> list[Tag]:
     tags = []
-    for name in form.new_tag_names():
+    for name in form.cleaned_data["new_tags"]:
         try:
             tags.append(services.get_or_create_tag(name))
         except ValidationError as exc:
