@@ -2,7 +2,8 @@
 suggested mapping, reads the preview, imports with a pool and a tag, watches the progress,
 downloads the rejected rows, finds the talents in the list and undoes the import;
 follows an import that one worker left halfway and the next one finished; cancels one;
-and saves a mapping that the next file with the same headers gets.
+follows an undo step by step; and saves a mapping that the next file with the same
+headers gets.
 
 The check and the run are background tasks. Here they wait in the database queue until
 the test runs the worker, as a worker process would, while the page polls. The live
@@ -26,7 +27,7 @@ from playwright.sync_api import Dialog, FilePayload, Locator, Page, Route, expec
 
 from silverpool.accounts.models import User
 from silverpool.imports.models import ImportJob, SavedMapping
-from silverpool.imports.services import rowstream, run
+from silverpool.imports.services import rowstream, run, undo
 from silverpool.imports.views.xlsx import XLSX
 from silverpool.talents.models import Pool, Tag, Talent
 
@@ -269,6 +270,32 @@ def test_a_cancelled_import_keeps_what_it_wrote_and_can_be_undone(
     expect(page.locator("#rest-not-imported")).to_contain_text("upload the file again")
     expect(page.get_by_role("link", name="Undo the import")).to_be_visible()
     assert Talent.objects.count() == 2
+
+
+def test_the_page_follows_an_undo_step_by_step(page: Page, monkeypatch: pytest.MonkeyPatch) -> None:
+    state = left_after_its_first_batch(page, monkeypatch)
+    ImportJob.objects.update(lease_until=timezone.now() - datetime.timedelta(seconds=1))
+    run_worker()
+    expect(state).to_have_text("Imported")
+    monkeypatch.setattr(undo, "UNDO_CHUNK", 2)
+
+    page.get_by_role("link", name="Undo the import").click()
+    page.get_by_role("button", name="Undo the import").click()
+    expect(page.get_by_role("heading", name="Undoing the import…")).to_be_visible()
+    expect(page.locator("#undo-progress")).to_have_attribute("max", "3")
+    expect(page.locator("#undo-progress")).to_have_attribute("value", "0")
+
+    # The worker's first step removes two of the three talents; the page shows it.
+    undo._undo_step(ImportJob.objects.get().pk)
+    expect(page.locator("#undo-progress")).to_have_attribute("value", "2")
+    expect(page.locator("#undoing")).to_contain_text(
+        "2 of 3 talents · so far removed: 2 · reverted: 0"
+    )
+
+    run_worker()
+    expect(page.get_by_role("heading", name="The import was undone.")).to_be_visible()
+    expect(page.locator("#undo-summary")).to_contain_text("Created talents removed: 3")
+    assert not Talent.objects.exists()
 
 
 def test_a_saved_mapping_is_named_and_used_for_the_next_file_with_its_headers(
