@@ -22,6 +22,7 @@ from silverpool.imports.models import ImportedTalent, ImportJob
 from silverpool.imports.reading import Cell
 from silverpool.imports.services import run
 from silverpool.outreach.models import OutboundEmail
+from silverpool.privacy import services as privacy
 from silverpool.privacy.models import (
     AuditEntry,
     ConsentRecord,
@@ -42,6 +43,7 @@ from silverpool.talents.models import (
 )
 from silverpool.talents.services import bulk_intake
 
+from ..privacy.factories import give_consent
 from ..talents.factories import make_pool, make_tag, make_talent
 from .batches import batches_of
 from .workbooks import checked, imported, people, person, started, uploaded, xlsx
@@ -369,6 +371,47 @@ def test_consent_obtained_elsewhere_is_recorded_with_the_note_as_proof(
     assert record.purpose.key == Purpose.TALENT_POOL
     assert record.decision == ConsentRecord.Decision.GIVEN
     assert talent.legal_basis.state == LegalBasis.State.CONSENT_VALID
+
+
+def test_consent_obtained_elsewhere_does_not_overturn_a_talents_own_refusal(
+    tmp_path: Path, alice: User
+) -> None:
+    declined = make_talent(first_name="Thea", email="talent1@example.com")
+    withdrawn = make_talent(first_name="Sherri", email="talent2@example.com")
+    waiting = make_talent(first_name="Albert", email="talent3@example.com")
+    pool = [Purpose.TALENT_POOL]
+    privacy.record_consent(
+        declined,
+        privacy.ConsentGrant(
+            method=ConsentRecord.Method.CONSENT_PAGE, language="de", declined=pool
+        ),
+        actor=None,
+        actor_label="Talent",
+    )
+    give_consent(withdrawn)
+    privacy.withdraw_consent(
+        withdrawn, pool, method=ConsentRecord.Method.PRIVACY_PAGE, actor=None, actor_label="Talent"
+    )
+
+    imported(
+        xlsx(tmp_path / "t.xlsx", people(4)),
+        alice,
+        consent="recorded",
+        consent_note="Messe-Liste 2026",
+    )
+
+    states = dict(LegalBasis.objects.values_list("talent__email", "state"))
+    assert states == {
+        "talent1@example.com": LegalBasis.State.DECLINED,
+        "talent2@example.com": LegalBasis.State.WITHDRAWN,
+        "talent3@example.com": LegalBasis.State.CONSENT_VALID,
+        "talent4@example.com": LegalBasis.State.CONSENT_VALID,
+    }
+    by_import = ConsentRecord.objects.filter(method=ConsentRecord.Method.IMPORT)
+    assert set(by_import.values_list("talent__email", flat=True)) == {
+        waiting.email,
+        "talent4@example.com",
+    }
 
 
 def test_ask_now_asks_the_new_talents_for_consent_right_after_the_import(

@@ -191,7 +191,16 @@ def apply_intake(
     actor_label: str = "",
 ) -> None:
     """What an arrival through any channel means for the legal basis. A known talent who
-    applied again and was rejected starts a new hold, unless they consented."""
+    applied again and was rejected starts a new hold, unless they consented. Consent an
+    import says was obtained elsewhere is not recorded for a known talent who declined or
+    withdrew theirs: one line of a file does not overturn what the person decided."""
+    if (
+        consent is not None
+        and consent.method == ConsentRecord.Method.IMPORT
+        and not created
+        and basis_of(talent).state in {State.DECLINED, State.WITHDRAWN}
+    ):
+        consent = None
     if created:
         open_legal_basis(talent, rejected_applicant=rejected_applicant)
     elif rejected_applicant:
