@@ -203,17 +203,18 @@ def test_a_file_without_an_email_column_is_refused_and_not_kept(
     [
         (
             ("--mapping", "Gibt es nicht"),
-            "There is no saved mapping “Gibt es nicht”; saved mappings: -.",
+            "There is no saved mapping “Gibt es nicht”: none has been saved yet.",
         ),
         (("--sheet", "Tabelle9"), "The file has no sheet “Tabelle9”; its sheets: Talente."),
         (("--pool", "Gibt es nicht"), "There is no pool “Gibt es nicht”."),
         (("--pool", "Vorstand"), "There is no pool “Vorstand”."),  # private, Rita is no member
-        (("--owner", "nobody"), "There is no user “nobody”."),
+        (("--owner", "nobody"), "There is no recruiter or admin “nobody” to own the talents."),
+        (("--owner", "victor"), "There is no recruiter or admin “victor” to own the talents."),
         (("--country", "XX"), "“XX” is not a country code."),
     ],
 )
 def test_a_wrong_option_is_refused_before_anything_is_imported(
-    tmp_path: Path, rita: User, args: tuple[str, ...], message: str
+    tmp_path: Path, rita: User, victor: User, args: tuple[str, ...], message: str
 ) -> None:
     make_pool("Vorstand", is_private=True)
 
@@ -372,8 +373,11 @@ def test_ctrl_c_stops_after_the_last_complete_batch_and_the_import_can_be_undone
         import_talents(xlsx(tmp_path / "t.xlsx", people(5)), "--user", "rita")
 
     assert refused.value.returncode == 130
-    assert str(refused.value).startswith("Interrupted: the import stopped")
     job = ImportJob.objects.get()
+    assert str(refused.value) == (
+        "Interrupted: 2 of 5 rows were imported (created: 2, updated: 0); the rest of the "
+        f"file was not. The import can be undone on its page: http://127.0.0.1:8000/imports/{job.pk}/"
+    )
     assert job.state == ImportJob.State.CANCELLED
     assert Talent.objects.count() == job.created_count == 2
     assert services.can_undo(job)

@@ -9,14 +9,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.urls import reverse
 from django.utils import translation
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django_countries import countries
 
 from ....accounts.models import User
+from ....talents.forms.talent import assignable_owners
 from ....talents.models import Status
 from ....talents.services import get_or_create_tag, pools_visible_to
 from ... import services
@@ -52,13 +55,14 @@ class Command(BaseCommand):
             "--existing",
             choices=ImportJob.Existing.values,
             default=ImportJob.Existing.FILL,
-            help="Talents whose email is known: skip, fill empty fields, or overwrite.",
+            help="Talents whose email is known: skip, fill empty fields, or overwrite "
+            "(default: %(default)s).",
         )
         parser.add_argument(
             "--invalid",
             choices=ImportJob.Invalid.values,
             default=ImportJob.Invalid.SKIP,
-            help="Invalid rows: skip them (reported) or stop the import.",
+            help="Invalid rows: skip them (reported) or stop the import (default: %(default)s).",
         )
         parser.add_argument(
             "--pool", action="append", default=[], dest="pools", help="Pool name; repeatable."
@@ -72,8 +76,9 @@ class Command(BaseCommand):
             "--consent",
             choices=ImportJob.Consent.values,
             default=ImportJob.Consent.WEEKLY,
-            help="Ask for consent in the weekly batch, right after the import (ask_now), or "
-            "record consent obtained elsewhere (recorded; admins only, with --consent-note).",
+            help="Ask for consent in the weekly batch (the default), right after the import "
+            "(ask_now), or record consent obtained elsewhere (recorded; admins only, with "
+            "--consent-note).",
         )
         parser.add_argument("--consent-note", default="", help="Proof of recorded consent.")
         parser.add_argument(
@@ -101,6 +106,7 @@ class Command(BaseCommand):
                 if refusal := services.stop_refusal(job.preview, decisions["invalid"]):
                     raise CommandError(refusal)
             except KeyboardInterrupt:
+                self._end_progress_line()
                 _discard(job)
                 raise CommandError(
                     _("Interrupted during the check: nothing was imported."), returncode=130
@@ -140,7 +146,12 @@ class Command(BaseCommand):
         if options["mapping"]:
             saved = SavedMapping.objects.filter(name=options["mapping"]).first()
             if saved is None:
-                names = ", ".join(SavedMapping.objects.values_list("name", flat=True)) or "-"
+                names = ", ".join(SavedMapping.objects.values_list("name", flat=True))
+                if not names:
+                    raise CommandError(
+                        _("There is no saved mapping “%(name)s”: none has been saved yet.")
+                        % {"name": options["mapping"]}
+                    )
                 raise CommandError(
                     _("There is no saved mapping “%(name)s”; saved mappings: %(names)s.")
                     % {"name": options["mapping"], "names": names}
@@ -193,21 +204,37 @@ class Command(BaseCommand):
         job.pools.set(pools)
         job.tags.set([get_or_create_tag(name) for name in tag_names])
         services.start_import(job, enqueue=False)
+        self.stdout.write(_("Importing %(file)s …") % {"file": job.original_name})
         progress = Progress(self.stdout, job.total_rows)
         try:
             run.run_import(job.pk, on_batch=progress.update)
         except KeyboardInterrupt:
+            self._end_progress_line()
             run.cancel_here(job)
+            job.refresh_from_db()
             raise CommandError(
                 _(
-                    "Interrupted: the import stopped after the last complete batch; what it "
-                    "imported can be undone on the import history page."
-                ),
+                    "Interrupted: %(done)s of %(total)s rows were imported (created: "
+                    "%(created)s, updated: %(updated)s); the rest of the file was not. "
+                    "The import can be undone on its page: %(url)s"
+                )
+                % {
+                    "done": _number(job.cursor),
+                    "total": _number(job.total_rows),
+                    "created": _number(job.created_count),
+                    "updated": _number(job.updated_count),
+                    "url": settings.SITE_URL + reverse("imports:import-detail", args=[job.pk]),
+                },
                 returncode=130,
             ) from None
         progress.finish()
         job.refresh_from_db()
         self._summarise(job, user, options["report"])
+
+    def _end_progress_line(self) -> None:
+        """Ctrl+C came while a progress bar was redrawn in place: the message goes below it."""
+        if self.stdout.isatty():
+            self.stdout.write("")
 
     def _summarise(self, job: ImportJob, user: User, report: Path | None) -> None:
         self.stdout.write(
@@ -325,9 +352,12 @@ def _decisions(user: User, options: dict[str, Any]) -> dict[str, Any]:
             )
     owner = None
     if options["owner"]:
-        owner = User.objects.filter(username=options["owner"], is_active=True).first()
+        owner = assignable_owners().filter(username=options["owner"]).first()
         if owner is None:
-            raise CommandError(_("There is no user “%(name)s”.") % {"name": options["owner"]})
+            raise CommandError(
+                _("There is no recruiter or admin “%(name)s” to own the talents.")
+                % {"name": options["owner"]}
+            )
     return {
         "existing": options["existing"],
         "invalid": options["invalid"],
