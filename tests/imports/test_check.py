@@ -21,7 +21,7 @@ from silverpool.imports.services.spool import SpoolWriter
 from silverpool.talents.models import Talent
 from silverpool.talents.services import find_by_emails
 
-from ..talents.factories import make_talent
+from ..talents.factories import make_pool, make_talent
 from .workbooks import checked, people, person, uploaded, xlsx
 
 
@@ -60,6 +60,34 @@ def test_the_check_counts_new_existing_repeated_and_invalid_rows(
         },
         {"row": 8, "column": "E-Mail", "reason": "Repeats row 3 (same email address)."},
     ]
+
+
+def test_a_talent_the_uploader_may_not_see_is_an_invalid_row_as_the_run_will_find(
+    tmp_path: Path, rita: User, alice: User
+) -> None:
+    secret = make_pool("Vorstand", is_private=True)
+    make_talent(alice, first_name="Heike", email="talent1@example.com", pools=[secret])
+    make_talent(alice, first_name="Paul", email="talent2@example.com")
+
+    preview = checked(uploaded(xlsx(tmp_path / "t.xlsx", people(3)), rita)).preview
+
+    assert {key: preview[key] for key in ("new", "existing", "invalid")} == {
+        "new": 1,
+        "existing": 1,
+        "invalid": 1,
+    }
+    assert preview["problems"] == [
+        {
+            "row": 2,
+            "column": "E-Mail",
+            "reason": "A talent with this email address already exists in a private pool you "
+            "are not a member of.",
+        }
+    ]
+    assert [row["row"] for row in preview["first"]] == [3, 4]
+    # An admin sees every talent: for her it is a known one.
+    admins = checked(uploaded(xlsx(tmp_path / "a.xlsx", people(3)), alice)).preview
+    assert (admins["existing"], admins["invalid"]) == (2, 0)
 
 
 def test_the_check_shows_the_first_rows_as_they_will_be_imported(

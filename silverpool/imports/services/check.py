@@ -16,14 +16,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ...talents.services import find_by_emails
+from ...talents.services.bulk_intake import visible_ids
 from ...talents.services.events import jsonable
+from ...talents.services.intake import HIDDEN_TALENT
+from ..headers import TargetField
 from ..models import ImportJob
 from ..reading import UnreadableFile
-from ..rows import BadRow
+from ..rows import BadRow, GoodRow, column_headers
+from ..values import clean_text
 from . import rowstream
 from .garbage import paused_collection
 from .spool import SpoolWriter
-from .upload import save_suggestion
+from .upload import save_suggestion, targets_of
 
 PREVIEW_ROWS = 10
 # Longer than a check of the largest file allowed takes (a million rows: about 4 minutes).
@@ -169,6 +173,7 @@ def _check(
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
     started = reported = time.monotonic()
+    email_header = column_headers(job.headers, targets_of(job)).get(TargetField.EMAIL, "")
     # An invalid row leaves cycles (see garbage.py): the young ones collected after each
     # chunk, before they pile up, instead of the collector's scans of every object.
     with paused_collection(every=rowstream.CHUNK_ROWS, generation=1) as collect:
@@ -183,15 +188,23 @@ def _check(
                 progress = {"checked": counts["rows"], "seconds": now - started}
                 _this_check(job).update(preview=progress)
                 reported = now
-            counts["invalid"] += len(chunk.bad)
-            counts["repeated"] += len(chunk.repeated)
             emails = [row.fields["email"].lower() for row in chunk.good]
             known = {
-                email.lower() for email in find_by_emails(emails).values_list("email", flat=True)
+                email.lower(): pk for email, pk in find_by_emails(emails).values_list("email", "pk")
             }
-            counts["existing"] += len(known)
+            # Talents the uploader may not see, which the run refuses to update (see
+            # intake_talents): invalid rows here as there.
+            hidden_ids = set(known.values()) - visible_ids(job.uploaded_by, list(known.values()))
+            hidden = [
+                row for row in chunk.good if known.get(row.fields["email"].lower()) in hidden_ids
+            ]
+            counts["invalid"] += len(chunk.bad) + len(hidden)
+            counts["repeated"] += len(chunk.repeated)
+            counts["existing"] += len(known) - len(hidden)
             counts["new"] += len(emails) - len(known)
-            for row in chunk.good[: PREVIEW_ROWS - len(first)]:
+            refused = {row.number for row in hidden}
+            shown = [row for row in chunk.good if row.number not in refused]
+            for row in shown[: PREVIEW_ROWS - len(first)]:
                 first.append(
                     {
                         "row": row.number,
@@ -200,7 +213,8 @@ def _check(
                         "note": row.note,
                     }
                 )
-            for bad in sorted(chunk.bad + chunk.repeated, key=lambda r: r.number):
+            hidden_rows = [_hidden_row(row, email_header) for row in hidden]
+            for bad in sorted(chunk.bad + chunk.repeated + hidden_rows, key=lambda r: r.number):
                 if len(problems) < PREVIEW_PROBLEMS:
                     problems.append(problem(bad))
     if not counts["rows"]:
@@ -209,3 +223,7 @@ def _check(
             _("Below the header (row %(row)s) there is no row to import.") % {"row": job.header_row}
         )
     return {**counts, "first": first, "problems": problems}
+
+
+def _hidden_row(row: GoodRow, email_header: str) -> BadRow:
+    return BadRow(row.number, email_header, str(HIDDEN_TALENT), [clean_text(c) for c in row.cells])

@@ -19,7 +19,6 @@ from django.db import transaction
 from django.db.models import F
 from django.db.models.fields.tuple_lookups import Tuple
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from ...accounts.models import User
 from ...bulk_insert import insert_rows, lock_keys, reserve_ids, update_rows
@@ -39,7 +38,13 @@ from ..models import (
 from ..search import build_search_text, search_index_deferred, search_index_rewritten
 from .derived import extra_search_texts, name_key, refresh_restriction, search_parts
 from .events import jsonable
-from .intake import DUPLICATE_RELEVANT, channel_changes, default_status, find_by_emails
+from .intake import (
+    DUPLICATE_RELEVANT,
+    HIDDEN_TALENT,
+    channel_changes,
+    default_status,
+    find_by_emails,
+)
 
 if TYPE_CHECKING:
     from ...privacy.services import ConsentGrant
@@ -168,20 +173,14 @@ def intake_talents(
     known = [talent.pk for talent in existing.values()]
     status = channel.status or default_status()
     _lock_references(channel, status, known)
-    visible = _visible_ids(channel.actor, known)
+    visible = visible_ids(channel.actor, known)
     new: list[Arrival] = []
     for arrival in arrivals:
         talent = existing.get(arrival.fields.get("email", "").lower())
         if talent is None:
             new.append(arrival)
         elif talent.pk not in visible:
-            result.refused[arrival.key] = (
-                "email",
-                _(
-                    "A talent with this email address already exists in a private pool you "
-                    "are not a member of."
-                ),
-            )
+            result.refused[arrival.key] = ("email", str(HIDDEN_TALENT))
         elif channel.existing == ExistingTalents.SKIP:
             result.unchanged[arrival.key] = talent
         else:
@@ -240,7 +239,8 @@ def _existing_by_email(arrivals: Sequence[Arrival]) -> dict[str, Talent]:
     return {talent.email.lower(): talent for talent in found}
 
 
-def _visible_ids(actor: User | None, ids: list[int]) -> set[int]:
+def visible_ids(actor: User | None, ids: list[int]) -> set[int]:
+    """Those of the talents with `ids` that `actor` may see (and so update)."""
     if actor is None or actor.is_admin:
         return set(ids)
     visible = Talent.objects.visible_to(actor).filter(AnyOf(F("pk"), ids))

@@ -12,6 +12,7 @@ from django.db.models import F, QuerySet
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from ...accounts.models import User
 from ...bulk_insert import lock_keys, update_rows
@@ -121,15 +122,19 @@ def intake_talent(
     return result
 
 
+# Why a channel may not update a talent the user may not see. It confirms only that the
+# email is taken, never whose it is.
+HIDDEN_TALENT = gettext_lazy(
+    "A talent with this email address already exists in a private pool you are not a member of."
+)
+
+
 def _refuse_hidden_talent(existing: Talent, actor: User | None) -> None:
     # Updating it would hand its profile to the user (the page opens it, the API returns it).
     # The message confirms only that the email is taken, never whose it is.
     if actor is None or Talent.objects.visible_to(actor).filter(pk=existing.pk).exists():
         return
-    message = _(
-        "A talent with this email address already exists in a private pool you are not a member of."
-    )
-    raise ValidationError({"email": [message]})
+    raise ValidationError({"email": [str(HIDDEN_TALENT)]})
 
 
 def _create(
