@@ -258,6 +258,27 @@ def test_the_history_offers_undo_for_a_finished_import(
     assert "Imported" in html
 
 
+def test_the_result_says_how_the_talents_are_asked_for_consent(
+    done_job: ImportJob, recruiter_client: Client
+) -> None:
+    html = recruiter_client.get(job_urls(done_job)["detail"]).content.decode()
+
+    assert "asked for their consent in the next weekly batch" in html
+
+
+def test_after_asking_right_away_the_result_and_the_undo_say_the_emails_went_out(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    start(recruiter_client, checked_job, django_capture_on_commit_callbacks, consent="ask_now")
+    urls = job_urls(checked_job)
+
+    result = recruiter_client.get(urls["detail"]).content.decode()
+    undo = recruiter_client.get(urls["undo"]).content.decode()
+
+    assert "asked for their consent by email right after the import" in result
+    assert "the links in those emails no longer work" in undo
+
+
 # --- the template -------------------------------------------------------------------------
 
 

@@ -118,7 +118,7 @@ def check_progress(job: ImportJob) -> Progress | None:
 
 
 def _context(job: ImportJob, **extra: Any) -> dict[str, Any]:
-    context: dict[str, Any] = {"job": job, "State": State, **extra}
+    context: dict[str, Any] = {"job": job, "State": State, "Consent": ImportJob.Consent, **extra}
     if job.state in POLLING["progress"]:
         context["progress"] = progress_of(job)
     elif job.state == State.CHECKING:

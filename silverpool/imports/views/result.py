@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ...accounts.http import AuthedRequest
 from .. import services
 from ..access import get_job_for
+from ..models import ImportJob
 from .xlsx import xlsx_download
 
 
@@ -35,6 +36,7 @@ def import_undo(request: AuthedRequest, pk: int) -> HttpResponse:
     if not services.can_undo(job):
         return redirect("imports:import-detail", pk=job.pk)
     if request.method == "GET":
-        return render(request, "imports/import_undo.html", {"job": job})
+        context = {"job": job, "Consent": ImportJob.Consent}
+        return render(request, "imports/import_undo.html", context)
     services.request_undo(job, actor=request.user)
     return redirect("imports:import-detail", pk=job.pk)
