@@ -279,6 +279,21 @@ def test_after_asking_right_away_the_result_and_the_undo_say_the_emails_went_out
     assert "the links in those emails no longer work" in undo
 
 
+def test_the_decisions_groups_are_named_and_their_errors_tied_to_them(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    response = start(
+        recruiter_client, checked_job, django_capture_on_commit_callbacks, pools=["99999"]
+    )
+    html = response.content.decode()
+
+    # Radio buttons and checkbox lists are groups a screen reader names by their legend.
+    assert re.search(r'<fieldset class="field">\s*<legend>Talents that already exist', html)
+    group = re.search(r'<fieldset class="field has-error" aria-describedby="([^"]+)">', html)
+    assert group is not None
+    assert re.search(rf'<ul class="errorlist" id="{group[1]}"><li>Select a valid choice', html)
+
+
 # --- the template -------------------------------------------------------------------------
 
 
@@ -396,11 +411,13 @@ def test_two_columns_in_one_field_are_named_with_their_letters(recruiter_client:
         reverse("imports:import-mapping", args=[job.pk]), mapping_data(job, column_3="city")
     )
 
+    html = response.content.decode()
     assert response.status_code == 422
-    assert (
-        "Two columns go into “city”: “Telefon” (column D) and “Ort” (column E)."
-        in response.content.decode()
-    )
+    assert "Two columns go into “city”: “Telefon” (column D) and “Ort” (column E)." in html
+    # The two selects are marked and described by the message; the others are not.
+    marked = re.findall(r'<select name="(column_\d+)"[^>]*aria-invalid="true"', html)
+    assert marked == ["column_3", "column_4"]
+    assert html.count('aria-describedby="mapping-problem"') == 2
 
 
 def test_submitting_the_mapping_checks_the_file_and_shows_the_preview(

@@ -102,6 +102,13 @@ class MappingForm(forms.Form):
             )
         self.column_count = len(job.headers)
 
+    def mark_columns(self, indexes: Sequence[int], *, described_by: str) -> None:
+        """Mark the selects of these columns as wrong, described by the page's message
+        about them (a problem of the mapping as a whole, not of one column)."""
+        for index in indexes:
+            widget = self.fields[f"column_{index}"].widget
+            widget.attrs.update({"aria-invalid": "true", "aria-describedby": described_by})
+
     def columns(self) -> list[forms.BoundField]:
         return [self[f"column_{index}"] for index in range(self.column_count)]
 

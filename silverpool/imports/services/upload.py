@@ -197,6 +197,7 @@ def targets_of(job: ImportJob) -> list[Target]:
 @dataclass(frozen=True)
 class MappingProblem(Exception):
     message: str
+    columns: tuple[int, ...] = ()  # the columns it is about, by index
 
 
 def check_mapping(targets: Sequence[Target], headers: Sequence[str]) -> None:
@@ -221,7 +222,8 @@ def check_mapping(targets: Sequence[Target], headers: Sequence[str]) -> None:
                     "field": target.custom_key or TargetField(target.field).label,
                     "first": _column_name(seen[target], headers),
                     "second": _column_name(index, headers),
-                }
+                },
+                (seen[target], index),
             )
         seen[target] = index
 

@@ -83,6 +83,7 @@ def _check(request: AuthedRequest, job: ImportJob, form: MappingForm) -> HttpRes
         services.check_mapping(targets, job.headers)
     except services.MappingProblem as problem:
         form.add_error(None, problem.message)
+        form.mark_columns(problem.columns, described_by="mapping-problem")
         return None
     job.mapping = [[target.field, target.custom_key] for target in targets]
     job.default_country = form.cleaned_data["default_country"]
