@@ -1113,6 +1113,7 @@ def test_another_recruiters_import_is_no_filter_of_the_list(
 
     content = html.content.decode()
     assert "These filters were ignored" in content
+    assert "Import: not one of your imports, or deleted since." in content
     assert "talente.xlsx" not in content
 
 

@@ -158,6 +158,8 @@ class TalentFilterForm(forms.Form):
         queryset=ImportJob.objects.none(),
         required=False,
         widget=forms.HiddenInput,
+        # Others' imports are not listed (jobs_visible_to): say so, not "a valid choice".
+        error_messages={"invalid_choice": _("not one of your imports, or deleted since.")},
     )
 
     def __init__(self, data: QueryDict, *, user: User, choices: ListChoices | None = None) -> None:
