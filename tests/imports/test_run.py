@@ -330,6 +330,9 @@ def test_existing_talents_get_the_files_note_once(tmp_path: Path, rita: User) ->
     ]
     lena.refresh_from_db()
     assert "wechselwillig" in lena.search_text
+    # On her timeline as any added note, once.
+    [added] = lena.events.filter(kind=Event.Kind.NOTE_ADDED)
+    assert (added.actor, added.data["text"]) == (rita, "Wechselwillig ab Sommer")
 
 
 def test_new_talents_await_consent_and_get_the_art_14_notice_due(

@@ -429,10 +429,11 @@ def _add_notes(
     arrivals: Sequence[Arrival], touched: dict[int, Talent], result: BulkResult, timeline: _Timeline
 ) -> set[int]:
     """The note column's text as a note on each talent, written by the uploader, unless the
-    talent has that note already (the same file imported twice adds it once). No event per
-    note: the CREATED or UPDATED event of the same moment says where it came from. New
-    talents have its words already (see _create); existing ones get them added (written by
-    timeline.save). Returns the keys of the arrivals that got a note."""
+    talent has that note already (the same file imported twice adds it once). A new
+    talent's note needs no entry of its own (its CREATED entry says where it came from);
+    a known talent's is on its timeline as any added note. New talents have its words
+    already (see _create); existing ones get them added (written by timeline.save).
+    Returns the keys of the arrivals that got a note."""
     with_note = [a for a in arrivals if a.note and a.key in touched]
     known = set(
         Note.objects.filter(
@@ -459,6 +460,7 @@ def _add_notes(
             talent.search_text = build_search_text([talent.search_text, arrival.note])
             timeline.columns[talent.pk]["search_text"] = talent.search_text
             result.updated[arrival.key].added_notes.append(note_id)
+            timeline.add(talent.pk, Event.Kind.NOTE_ADDED, note_id=note_id, text=arrival.note)
     return {arrival.key for arrival in fresh}
 
 
