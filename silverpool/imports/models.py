@@ -181,6 +181,9 @@ class ImportedTalent(models.Model):
     added_notes = models.JSONField(default=list, blank=True)
     # Just after the batch wrote the talent: anything on its timeline later is someone else's.
     created_at = models.DateTimeField(default=timezone.now)
+    # Kept by the undo (something happened to the talent since the import): the record stays
+    # so that the talent list can show them, without the values the undo no longer needs.
+    kept = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["row_number"]

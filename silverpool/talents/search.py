@@ -299,8 +299,10 @@ def filter_talents(qs: QuerySet[Talent], f: TalentFilters) -> QuerySet[Talent]:
     elif f.legal_state:
         qs = qs.filter(legal_basis__state=f.legal_state)
     if f.import_job is not None:
-        created = ImportedTalent.objects.filter(job_id=f.import_job, created=True)
-        qs = qs.filter(pk__in=created.values("talent_id"))
+        # The talents it created; after an undo, the talents the undo kept.
+        records = ImportedTalent.objects.filter(job_id=f.import_job)
+        listed = records.filter(Q(created=True) | Q(kept=True))
+        qs = qs.filter(pk__in=listed.values("talent_id"))
     if f.ids:
         qs = qs.filter(pk__in=f.ids)
     if members is not None:

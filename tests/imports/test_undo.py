@@ -74,6 +74,30 @@ def test_a_created_talent_someone_changed_since_is_kept(
     assert list(Talent.objects.all()) == [worked_on]
 
 
+def test_the_talents_an_undo_kept_are_listed_from_its_page(
+    tmp_path: Path, rita: User, alice: User, clock: TimeMachineFixture
+) -> None:
+    lena = make_talent(first_name="Lena", email="talent1@example.com", city="Hamburg")
+    rows = [person(1, first_name="Lena", city="Berlin"), *people(3, start=2)]
+    job = imported(xlsx(tmp_path / "t.xlsx", rows), rita, existing="overwrite")
+    clock.move_to(LATER)
+    talents.update_talent(lena, {"job_title": "Leiterin"}, actor=alice)
+    worked_on = Talent.objects.get(email="talent2@example.com")
+    talents.update_talent(worked_on, {"city": "Leipzig"}, actor=alice)
+
+    assert undone(job, rita) == {"removed": 2, "reverted": 0, "kept": 2}
+
+    client = logged_in(rita)
+    page = client.get(reverse("imports:import-detail", args=[job.pk])).content.decode()
+    assert "Show the 2 kept talents in the list" in page
+    listed = client.get(reverse("talents:talent-list"), {"import_job": job.pk}).content.decode()
+    assert "Only talents the undo of the import of t.xlsx kept" in listed
+    assert "Lena" in listed
+    assert worked_on.first_name in listed
+    # What the undo needed of them (the old values) is gone.
+    assert list(job.talents.values_list("kept", "changes")) == [(True, {}), (True, {})]
+
+
 def test_asking_for_consent_after_the_import_is_not_a_change_that_keeps_a_talent(
     tmp_path: Path, rita: User, clock: TimeMachineFixture
 ) -> None:

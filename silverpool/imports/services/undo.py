@@ -123,8 +123,8 @@ def due_undos() -> list[int]:
 @transaction.atomic
 def _undo_step(job_id: int) -> bool:
     """Undo the next UNDO_CHUNK talents of the job; False once none is left (then the job
-    is UNDONE). The records of reverted and kept talents go, removed talents take theirs
-    along, so the next step starts where this one ended."""
+    is UNDONE). The records of reverted talents go, removed talents take theirs along, and
+    those of kept talents are marked so, so the next step starts where this one ended."""
     # of=self: PostgreSQL cannot lock the nullable side of the join to the user.
     job = (
         ImportJob.objects.select_for_update(of=("self",)).select_related("undone_by").get(pk=job_id)
@@ -136,7 +136,7 @@ def _undo_step(job_id: int) -> bool:
     # query with what they are joined to, PostgreSQL, whose statistics lag behind the
     # import, joined all of the job's records to their talents before taking the first
     # ones (a quarter of a second a step at 100,000 talents).
-    step = ImportedTalent.objects.filter(job=job).order_by("talent_id")[:UNDO_CHUNK]
+    step = ImportedTalent.objects.filter(job=job, kept=False).order_by("talent_id")[:UNDO_CHUNK]
     records = list(
         ImportedTalent.objects.filter(pk__in=list(step.values_list("pk", flat=True)))
         .annotate(changed_since=_changed_since(job))
@@ -151,34 +151,35 @@ def _undo_step(job_id: int) -> bool:
         job.save(update_fields=["state", "undone_at", "lease_until"])
         return False
     assert actor is not None
-    remove, revert, done = [], [], []
+    remove, revert, kept = [], [], []
     for record in records:
         if record.changed_since:
-            counts["kept"] += 1
-            done.append(record.pk)
+            kept.append(record.pk)
         elif record.created:
             remove.append(record.talent_id)
         else:
             revert.append(record)
-            done.append(record.pk)
-    if revert:
-        reverted = _revert(revert, actor)
-        counts["reverted"] += reverted
-        counts["kept"] += len(revert) - reverted
+    reverted = _revert(revert, actor) if revert else set()
+    kept += [record.pk for record in revert if record.pk not in reverted]
+    counts["reverted"] += len(reverted)
+    counts["kept"] += len(kept)
     if remove:
         privacy.delete_talents(*remove, actor=actor)
         counts["removed"] += len(remove)
-    ImportedTalent.objects.filter(pk__in=done).delete()
+    ImportedTalent.objects.filter(pk__in=reverted).delete()
+    ImportedTalent.objects.filter(pk__in=kept).update(
+        kept=True, changes={}, added_pools=[], added_tags=[], added_notes=[]
+    )
     job.undo_summary = {key: counts[key] for key in ("removed", "reverted", "kept")}
     job.lease_until = timezone.now() + LEASE
     job.save(update_fields=["undo_summary", "lease_until"])
     return True
 
 
-def _revert(records: Sequence[ImportedTalent], actor: User) -> int:
+def _revert(records: Sequence[ImportedTalent], actor: User) -> set[int]:
     """Give the talents of `records` back what the import changed, all of them at once,
     each change on its talent's timeline (one at a time a step took 5 ms a talent,
-    docs/benchmarks.md); how many were reverted. A talent whose old value is no longer
+    docs/benchmarks.md); the ids of the records reverted. A talent whose old value is no longer
     valid, or whose old status was deleted since, keeps what it has, like one changed
     since."""
     statuses = Status.objects.in_bulk(
@@ -235,7 +236,7 @@ def _revert(records: Sequence[ImportedTalent], actor: User) -> int:
         ],
         actor=actor,
     )
-    return len(reverting)
+    return {record.pk for record in reverting}
 
 
 def _old_values(record: ImportedTalent) -> dict[str, Any]:

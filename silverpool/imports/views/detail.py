@@ -131,7 +131,7 @@ def _context(job: ImportJob, **extra: Any) -> dict[str, Any]:
     elif job.state in FINISHED:
         context["can_undo"] = services.can_undo(job)
         context["has_rejected_rows"] = job.rejected_rows.exists()
-        context["created_url"] = reverse("talents:talent-list") + f"?import_job={job.pk}"
+        context["listed_url"] = reverse("talents:talent-list") + f"?import_job={job.pk}"
     return context
 
 
