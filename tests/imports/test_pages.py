@@ -294,6 +294,39 @@ def test_the_decisions_groups_are_named_and_their_errors_tied_to_them(
     assert re.search(rf'<ul class="errorlist" id="{group[1]}"><li>Select a valid choice', html)
 
 
+def test_an_admin_on_someone_elses_upload_is_told_why_consent_elsewhere_is_not_offered(
+    checked_job: ImportJob, admin_client: Client, recruiter_client: Client
+) -> None:
+    admins = admin_client.get(job_urls(checked_job)["detail"]).content.decode()
+    recruiters = recruiter_client.get(job_urls(checked_job)["detail"]).content.decode()
+
+    assert 'value="recorded"' not in admins
+    assert "only by the admin who uploaded the file" in admins
+    assert "only by the admin who uploaded the file" not in recruiters
+
+
+def test_the_undo_says_consent_recorded_for_known_talents_stays(
+    alice: User, admin_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    make_talent(email="talent1@example.com")
+    upload(admin_client, workbook([person(1), person(2)]))
+    job = latest_job()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("imports:import-mapping", args=[job.pk]), mapping_data(job))
+    start(
+        admin_client,
+        job,
+        django_capture_on_commit_callbacks,
+        consent="recorded",
+        consent_note="Messe-Liste",
+    )
+
+    undo = admin_client.get(job_urls(job)["undo"]).content.decode()
+
+    assert job.state == ImportJob.State.DONE
+    assert "for talents that were already there stays recorded" in undo
+
+
 # --- the template -------------------------------------------------------------------------
 
 

@@ -36,7 +36,7 @@ def import_undo(request: AuthedRequest, pk: int) -> HttpResponse:
     if not services.can_undo(job):
         return redirect("imports:import-detail", pk=job.pk)
     if request.method == "GET":
-        context = {"job": job, "Consent": ImportJob.Consent}
+        context = {"job": job, "Consent": ImportJob.Consent, "Existing": ImportJob.Existing}
         return render(request, "imports/import_undo.html", context)
     services.request_undo(job, actor=request.user)
     return redirect("imports:import-detail", pk=job.pk)
