@@ -4,9 +4,9 @@
 placeholders, which Django and psycopg build and parse value by value (73 ms for a lookup
 of 2,000 emails whose query takes 14 ms). Here the list goes as one JSON text
 (`json_array_elements_text` on PostgreSQL, `json_each` on SQLite), which the column's
-index is still used with. (An array parameter, as until session 20, psycopg quotes into
-the statement value by value in Python: 6,000 emails took 88 ms with their query instead
-of 66 ms, pairs of name and phone 33 ms instead of 21.)
+index is still used with. (An array parameter would be quoted into the statement by
+psycopg value by value in Python: 6,000 emails took 88 ms with their query instead of
+66 ms, pairs of name and phone 33 ms instead of 21, docs/benchmarks.md.)
 
 On PostgreSQL the list is unpacked in a subquery, `= ANY(ARRAY(SELECT …))`: a plain array
 would have the planner estimate each of thousands of values one by one, and plan for a
