@@ -255,7 +255,6 @@ MONTHS_DE = ["Januar", "März", "Mai", "Juli", "September", "Oktober"]
 MONTHS_EN = ["January", "March", "May", "July", "September", "October"]
 
 COMPANY = "Nordlicht Software GmbH"
-COMPANY_CONTACT = (
-    "Nordlicht Software GmbH, Torstraße 120, 10119 Berlin, recruiting@nordlicht.example"
-)
+# The address and contact beside the name (the emails and pages name the company first).
+COMPANY_CONTACT = "Torstraße 120, 10119 Berlin, recruiting@nordlicht.example"
 COMPANY_DPO = "Dr. Petra Wendt, datenschutz@nordlicht.example"
