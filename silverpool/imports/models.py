@@ -183,7 +183,8 @@ class ImportedTalent(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     # Kept by the undo (something happened to the talent since the import): the record stays
     # so that the talent list can show them, without the values the undo no longer needs.
-    kept = models.BooleanField(default=False)
+    # A default in the database too: bulk inserts (bulk_insert.insert_rows) leave it out.
+    kept = models.BooleanField(default=False, db_default=False)
 
     class Meta:
         ordering = ["row_number"]

@@ -398,10 +398,10 @@ def _record_and_wait(
     # before it to go in (bulk_insert.writes_beside).
     rows = [(job.pk, *row) for row in rejected]
     undo: list[tuple[Any, ...]] = [
-        (job.pk, t.pk, key, True, {}, [], [], [], now, False) for key, t in result.created.items()
+        (job.pk, t.pk, key, True, {}, [], [], [], now) for key, t in result.created.items()
     ] + [
         (job.pk, c.talent.pk, key, False, c.changes, c.added_pools, c.added_tags)
-        + (c.added_notes, now, False)
+        + (c.added_notes, now)
         for key, c in result.updated.items()
     ]
     lock_keys(ImportJob, [job.pk])  # the talents are the batch's or locked by intake_talents
@@ -418,7 +418,6 @@ def _record_and_wait(
             "added_tags",
             "added_notes",
             "created_at",
-            "kept",
         ),
         undo,
     )
