@@ -354,7 +354,7 @@ def test_ctrl_c_during_the_check_imports_nothing_and_keeps_nothing(
 
 
 def test_ctrl_c_stops_after_the_last_complete_batch_and_the_import_can_be_undone(
-    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, settings: Any
 ) -> None:
     batches_of(monkeypatch, 2)
     batches = 0
@@ -376,7 +376,7 @@ def test_ctrl_c_stops_after_the_last_complete_batch_and_the_import_can_be_undone
     job = ImportJob.objects.get()
     assert str(refused.value) == (
         "Interrupted: 2 of 5 rows were imported (created: 2, updated: 0); the rest of the "
-        f"file was not. The import can be undone on its page: http://127.0.0.1:8000/imports/{job.pk}/"
+        f"file was not. The import can be undone on its page: {settings.SITE_URL}/imports/{job.pk}/"
     )
     assert job.state == ImportJob.State.CANCELLED
     assert Talent.objects.count() == job.created_count == 2
