@@ -269,3 +269,23 @@ def test_undo_gives_each_updated_talent_its_own_old_values_back(
         Event.Kind.TAG_REMOVED,
         Event.Kind.NOTE_DELETED,
     }
+
+
+@pytest.mark.parametrize(
+    ("consent", "existing", "updated", "unchanged", "keeps"),
+    [
+        ("recorded", "fill", 1, 0, True),
+        ("recorded", "overwrite", 0, 2, True),  # known, nothing to change: consent all the same
+        ("recorded", "skip", 0, 2, False),  # skipped talents get nothing recorded
+        ("recorded", "fill", 0, 0, False),  # only new talents, which the undo removes
+        ("weekly", "fill", 3, 0, False),
+    ],
+)
+def test_the_undo_knows_when_consent_recorded_for_known_talents_stays(
+    consent: str, existing: str, updated: int, unchanged: int, keeps: bool
+) -> None:
+    job = ImportJob(
+        consent=consent, existing=existing, updated_count=updated, unchanged_count=unchanged
+    )
+
+    assert services.keeps_recorded_consent(job) is keeps

@@ -6,7 +6,7 @@ from .cleanup import discard_job
 from .report import write_rejected_rows
 from .run import cancel_import, start_import, stop_refusal
 from .spool import discard_upload
-from .undo import can_undo, request_undo, undo_import
+from .undo import can_undo, keeps_recorded_consent, request_undo, undo_import
 from .upload import (
     MAPPABLE,
     MappingProblem,
@@ -37,6 +37,7 @@ __all__ = [
     "expected_rows",
     "glance_at",
     "keep_sheets_and_examples",
+    "keeps_recorded_consent",
     "request_check",
     "request_undo",
     "save_mapping",

@@ -54,6 +54,15 @@ def can_undo(job: ImportJob) -> bool:
     return ran and bool(job.created_count or job.updated_count)
 
 
+def keeps_recorded_consent(job: ImportJob) -> bool:
+    """Whether the import recorded consent obtained elsewhere for talents that were already
+    there (those it did not skip), which its undo leaves recorded: the legal basis before
+    it is not kept per talent."""
+    known = job.updated_count + job.unchanged_count
+    recorded = job.consent == ImportJob.Consent.RECORDED
+    return recorded and job.existing != ImportJob.Existing.SKIP and known > 0
+
+
 def _changed_since(job: ImportJob) -> "Exists":
     # Compared with when its batch wrote the talent: an edit while a long import was still
     # running counts too.

@@ -36,7 +36,11 @@ def import_undo(request: AuthedRequest, pk: int) -> HttpResponse:
     if not services.can_undo(job):
         return redirect("imports:import-detail", pk=job.pk)
     if request.method == "GET":
-        context = {"job": job, "Consent": ImportJob.Consent, "Existing": ImportJob.Existing}
+        context = {
+            "job": job,
+            "Consent": ImportJob.Consent,
+            "keeps_recorded_consent": services.keeps_recorded_consent(job),
+        }
         return render(request, "imports/import_undo.html", context)
     services.request_undo(job, actor=request.user)
     return redirect("imports:import-detail", pk=job.pk)
