@@ -21,6 +21,8 @@ def test_recruiter_exports_the_filtered_list_as_csv(page: Page) -> None:
     page.goto("/talents/?city=Leipzig")
     page.get_by_role("link", name="Export these talents").click()
     expect(page.get_by_text("1 talent matches the list's current filters.")).to_be_visible()
+    filters = page.get_by_role("list", name="The list's current filters")
+    expect(filters.get_by_role("listitem")).to_have_text(["City: Leipzig"])
     page.get_by_label("CSV, separated by commas").check()
     with page.expect_download() as download_info:
         page.get_by_role("button", name="Download").click()

@@ -57,6 +57,62 @@ def test_export_page_offers_default_columns_and_custom_fields(
     assert f'action="{EXPORT_URL}?city=Berlin"' in html
 
 
+def summary(html: str) -> list[str]:
+    """The filters the export page names, one line each."""
+    found = re.search(r'<ul class="filter-summary"[^>]*>(.*?)</ul>', html, re.S)
+    if found is None:
+        return []
+    items = re.findall(r"<li>(.*?)</li>", found.group(1), re.S)
+    return [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip() for item in items]
+
+
+def test_export_page_names_the_filters_it_exports_by(recruiter_client: Client, rita: User) -> None:
+    pool = services.save_pool(None, name="Java backend", actor=rita)
+    make_talent(rita, city="Berlin")
+    query = (
+        f"q=java&city=Berlin&pool={pool.pk}&source_kind=import&created_min=2026-11-01"
+        "&country=AT&sort=name&tag=999999"
+    )
+
+    html = recruiter_client.get(f"{EXPORT_URL}?{query}").content.decode()
+
+    # The sort changes no talent, and the unknown tag is ignored, as the list ignores it.
+    assert summary(html) == [
+        "Search: java",
+        "Pool: Java backend",
+        "Source: Import",
+        "Created on or after: 1 Nov 2026",
+        "City: Berlin",
+        "Country: Austria",
+    ]
+    assert "The list has no filters" not in html
+
+
+def test_export_page_without_filters_says_it_exports_every_visible_talent(
+    recruiter_client: Client, rita: User
+) -> None:
+    make_talent(rita)
+
+    html = recruiter_client.get(EXPORT_URL).content.decode()
+
+    assert summary(html) == []
+    assert "The list has no filters: that is every talent you may see." in html
+
+
+def test_export_page_names_the_filters_in_the_users_language(
+    recruiter_client: Client, rita: User
+) -> None:
+    rita.language = "de"
+    rita.save()
+
+    html = recruiter_client.get(f"{EXPORT_URL}?created_min=2026-11-01&owner=none").content.decode()
+
+    assert summary(html) == [
+        "Betreuer:in: Nicht zugewiesen",
+        "Erstellt am oder nach: 1. November 2026",
+    ]
+
+
 def test_list_page_links_to_the_export_with_its_filters(
     recruiter_client: Client, rita: User
 ) -> None:

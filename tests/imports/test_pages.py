@@ -1055,6 +1055,17 @@ def test_the_result_shows_counts_the_report_and_the_created_talents(
     assert f'href="{job_urls(done_job)["undo"]}"' in html
 
 
+def test_the_export_of_an_imports_talents_names_the_import(
+    done_job: ImportJob, recruiter_client: Client
+) -> None:
+    export_url = reverse("imports:talent-export") + f"?import_job={done_job.pk}"
+
+    html = recruiter_client.get(export_url).content.decode()
+
+    assert "3 talents match the list's current filters." in html
+    assert re.search(r'<li><span class="muted">Import:</span> talente.xlsx</li>', html)
+
+
 def test_the_rejected_rows_report_has_row_column_reason_and_the_cells(
     done_job: ImportJob, recruiter_client: Client
 ) -> None:

@@ -38,6 +38,7 @@ def talent_export(request: AuthedRequest) -> HttpResponse | StreamingHttpRespons
             "form": form,
             "total": count_talents(matching),
             "selected": bool(selection.selected_ids),
+            "filters": filter_form.described(),
             "filter_query": filter_form.query_string(),
             "export_query": selection.query_string(),
         }

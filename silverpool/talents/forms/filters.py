@@ -1,5 +1,6 @@
 """The talent list's filter form (a GET form: its state is the URL) and saved searches."""
 
+import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -7,6 +8,7 @@ from typing import Any
 from django import forms
 from django.db.models import Model
 from django.http import QueryDict
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -218,6 +220,27 @@ class TalentFilterForm(forms.Form):
     def uses_more_than_search(self) -> bool:
         """Whether a filter or sort beyond the search box is set (to show them open)."""
         return any(self.data.get(name) for name in self.fields if name not in ("q", "import_job"))
+
+    def described(self) -> list[tuple[str, str]]:
+        """The filters set, as (label, value) the way the form shows them: what a list,
+        and so its export, is limited to. Invalid ones are left out, as to_filters leaves
+        them out; so is the sort, which does not change which talents."""
+        self.is_valid()
+        shown = []
+        for name, value in self.cleaned_data.items():
+            if value in (None, "") or name == "sort":
+                continue
+            field = self.fields[name]
+            if isinstance(value, datetime.date):
+                text = date_format(value)
+            elif isinstance(field, forms.ModelChoiceField):
+                text = str(value)
+            elif isinstance(field, forms.ChoiceField):
+                text = str(dict(field.widget.choices).get(value, value))
+            else:
+                text = str(value)
+            shown.append((str(field.label), text))
+        return shown
 
     @property
     def from_import(self) -> ImportJob | None:
