@@ -191,6 +191,30 @@ def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> N
     assert table.last_row("Talente") == 5
 
 
+@pytest.mark.parametrize(
+    ("lines", "encoding"),
+    [
+        # Two letters beyond ASCII: charset-normalizer alone read Mac Icelandic "Weiþ" and
+        # "65.000 Ä" here.
+        (["Nachname;Gehaltswunsch", "Weiß;65.000 €"], "cp1252"),
+        (["Nom;Ville", "Lefèvre;Besançon", "Ibáñez;Málaga"], "cp1252"),
+        (["Name;Ort", "Müller;Köln"], "mac_roman"),  # Excel for Mac's "CSV (Macintosh)"
+        (["Imię;Miasto", "Łukasz Wójcik;Łódź"], "cp1250"),
+        (["Name;Ort", "Zoë Müller;Zürich"], "cp850"),  # DOS
+        (["Имя;Город", "Александр Иванов;Москва", "Мария Петрова;Казань"], "cp1251"),
+        (["Όνομα;Πόλη", "Γιώργος Παπαδόπουλος;Αθήνα"], "cp1253"),
+    ],
+)
+def test_a_short_file_in_an_old_encoding_reads_as_written(
+    tmp_path: Path, lines: list[str], encoding: str
+) -> None:
+    content = "\r\n".join(lines).encode(encoding)
+
+    rows = list(open_table(write(tmp_path, content), filename="t.csv", max_rows=10).rows())
+
+    assert [row.cells for row in rows] == [line.split(";") for line in lines]
+
+
 def test_a_utf16_tsv_as_excel_saves_unicode_text(tmp_path: Path) -> None:
     content = "Vorname\tStadt\r\nZoë\tZürich\r\n".encode("utf-16")
 

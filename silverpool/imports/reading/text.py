@@ -2,6 +2,7 @@
 
 import codecs
 import csv
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,14 @@ BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+# The old encodings of the Latin alphabet a file may come in, besides charset-normalizer's
+# guess; Windows-1252, what German and English Excel on Windows write, first.
+LATIN_ENCODINGS = ("cp1252", "cp1250", "mac_roman", "cp850")
+# Letters in the names and places of the people Silverpool holds, beyond ASCII, by how
+# often they come: Western European ones count twice, Central European ones and € once
+# (Mac Roman's "Müller" reads as Windows-1250's "Mšller" otherwise: a tie).
+WESTERN_LETTERS = set("äöüßéèêëàáâãåæçíìîïñóòôõøúùûœÄÖÜÉÈÊÀÁÂÅÆÇÍÎÑÓÔØÚÛ")
+CENTRAL_LETTERS = set("łśźżćńąęčřšžěůďťňőűğışŁŚŹŻĆŃĄĘČŘŠŽĚŮĎŤŇŐŰĞİŞ€")
 # Fields beyond csv's default 128 KB are not names and addresses; the limit also keeps one
 # endless quoted field from filling memory.
 csv.field_size_limit(1024 * 1024)
@@ -69,7 +78,8 @@ class TextTable(Table):
 
 def detect_encoding(sample: bytes) -> str:
     """The encoding of a text file from its first bytes: a BOM, else strict UTF-8, else
-    charset-normalizer's best guess, else Windows-1252 (what German Excel writes)."""
+    charset-normalizer's best guess for another alphabet; in the Latin alphabet, the old
+    encoding that reads it as names (LATIN_ENCODINGS), Windows-1252 if unsure."""
     for bom, encoding in BOMS:
         if sample.startswith(bom):
             return encoding
@@ -81,7 +91,33 @@ def detect_encoding(sample: bytes) -> str:
     else:
         return "utf-8"
     guess = from_bytes(sample).best()
-    return guess.encoding if guess is not None else "cp1252"
+    if guess is None:
+        return "cp1252"
+    if not _latin_letters(str(guess)):
+        return guess.encoding  # another alphabet: Cyrillic, Greek, …
+    # A short file in the Latin alphabet fits many old encodings: charset-normalizer read
+    # a German Excel file's "Weiß" and "65.000 €" as Mac Icelandic "Weiþ" and "65.000 Ä".
+    # The encoding that reads the most letters of names wins; on a tie, the first.
+    first, *rest = LATIN_ENCODINGS
+    candidates = dict.fromkeys([first, guess.encoding, *rest])
+    return max(candidates, key=lambda encoding: _name_letters(sample, encoding))
+
+
+def _latin_letters(text: str) -> bool:
+    """Whether most of the letters beyond ASCII in `text` are Latin ones."""
+    letters = [char for char in text if ord(char) > 127 and char.isalpha()]
+    latin = sum(unicodedata.name(char, "").startswith("LATIN") for char in letters)
+    return latin * 2 >= len(letters)
+
+
+def _name_letters(sample: bytes, encoding: str) -> int:
+    """How much `sample` read in `encoding` looks like names (WESTERN_LETTERS,
+    CENTRAL_LETTERS); -1 if it is not in that encoding."""
+    try:
+        text = sample.decode(encoding)
+    except UnicodeDecodeError:
+        return -1
+    return sum(2 * (char in WESTERN_LETTERS) + (char in CENTRAL_LETTERS) for char in text)
 
 
 def looks_binary(text: str) -> bool:
