@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import BooleanField, F, Func, Q, QuerySet, Value
@@ -376,7 +377,10 @@ def count_talents(qs: QuerySet[Talent]) -> Total:
 
 
 def _planner_estimate(qs: QuerySet[Talent]) -> int:
-    sql, params = qs.values("pk").query.sql_with_params()
+    try:
+        sql, params = qs.values("pk").query.sql_with_params()
+    except EmptyResultSet:  # a filter by no ids at all (an empty pool's members, say)
+        return 0
     with connection.cursor() as cursor:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)  # noqa: S608 - ORM-built SQL
         plan = cursor.fetchone()[0]

@@ -125,6 +125,21 @@ def test_pool_filter_shows_only_members_of_the_pool(recruiter_client: Client, ri
     assert listed_names(get_list(recruiter_client, pool=pool.pk)) == ["In Pool"]
 
 
+def test_a_search_in_a_pool_and_tag_no_talent_has_both_finds_nobody(
+    recruiter_client: Client, rita: User
+) -> None:
+    # On PostgreSQL the pool's talents with the tag are looked up first (search._members);
+    # none at all once made the count's query plan fail with a server error.
+    pool, tag = make_pool("Backend pool"), make_tag("Remote only")
+    make_talent(rita, first_name="Anna", skills=["Java"], pools=[pool])
+    make_talent(rita, first_name="Bernd", skills=["Java"], tags=[tag])
+
+    html = get_list(recruiter_client, q="java", pool=pool.pk, tag=tag.pk)
+
+    assert listed_names(html) == []
+    assert "No talents match these filters." in html
+
+
 def test_tag_filter_shows_only_tagged_talents(recruiter_client: Client, rita: User) -> None:
     tag = make_tag("Remote only")
     make_talent(rita, first_name="Tagged", last_name="One", tags=[tag])
