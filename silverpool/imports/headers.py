@@ -128,8 +128,9 @@ _SYNONYMS = {
     TargetField.SALARY_PERIOD: ("gehaltszeitraum, salary period, pay period"),
     TargetField.AVAILABLE_FROM: (
         "verfuegbar ab, verfuegbar, verfuegbarkeit, eintrittsdatum, eintritt, fruehester "
-        "eintritt, fruehestes eintrittsdatum, available from, available, availability, start "
-        "date, earliest start"
+        "eintritt, fruehestes eintrittsdatum, eintrittstermin, eintrittszeitpunkt, "
+        "startdatum, starttermin, available from, available, availability, start date, "
+        "earliest start"
     ),
     TargetField.SOURCE_LABEL: ("quelle, herkunft, kanal, source, channel, lead source"),
     TargetField.NOTE: (

@@ -143,6 +143,9 @@ def test_headers_are_compared_without_case_umlauts_or_punctuation(
         ("Notice period", F.IGNORE),  # a period, but not the salary's
         ("Verfügbar ab", F.AVAILABLE_FROM),
         ("Eintrittsdatum", F.AVAILABLE_FROM),
+        ("Frühester Eintrittstermin", F.AVAILABLE_FROM),
+        ("Starttermin", F.AVAILABLE_FROM),
+        ("Earliest start date", F.AVAILABLE_FROM),
         ("Available from", F.AVAILABLE_FROM),
         ("Quelle", F.SOURCE_LABEL),
         ("Source", F.SOURCE_LABEL),
