@@ -233,6 +233,54 @@ def test_an_upload_goes_on_to_the_mapping_with_the_suggestion(recruiter_client: 
     ]
 
 
+def test_the_mapping_says_when_the_same_file_was_imported_before(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    content = workbook([person(1), person(2)])
+    upload(recruiter_client, content, "herbst.xlsx")
+    first = latest_job()
+    first_mapping = recruiter_client.get(reverse("imports:import-mapping", args=[first.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(
+            reverse("imports:import-mapping", args=[first.pk]), mapping_data(first)
+        )
+    start(recruiter_client, first, django_capture_on_commit_callbacks)
+    assert first.state == ImportJob.State.DONE
+
+    upload(recruiter_client, content, "herbst (1).xlsx")
+    again = latest_job()
+    html = recruiter_client.get(reverse("imports:import-mapping", args=[again.pk])).text
+
+    assert 'id="imported-before"' not in first_mapping.text
+    notice = re.search(r'id="imported-before">(.*?)</div>', html, re.S)
+    assert notice is not None
+    assert "This file was imported before (herbst.xlsx, " in notice.group(1)
+    assert reverse("imports:import-detail", args=[first.pk]) in notice.group(1)
+    # Another file, and the same file once its import is undone, say nothing.
+    upload(recruiter_client, workbook([person(3)]), "winter.xlsx")
+    other = recruiter_client.get(reverse("imports:import-mapping", args=[latest_job().pk]))
+    assert 'id="imported-before"' not in other.text
+    ImportJob.objects.filter(pk=first.pk).update(state=ImportJob.State.UNDONE)
+    html = recruiter_client.get(reverse("imports:import-mapping", args=[again.pk])).text
+    assert 'id="imported-before"' not in html
+
+
+def test_the_same_file_imported_by_someone_else_is_named_only_for_an_admin(
+    recruiter_client: Client, admin_client: Client, rita: User, alice: User
+) -> None:
+    content = workbook([person(1)])
+    upload(admin_client, content, "alices.xlsx")
+    ImportJob.objects.filter(pk=latest_job().pk).update(state=ImportJob.State.DONE)
+
+    upload(recruiter_client, content, "ritas.xlsx")
+    ritas = latest_job()
+    rita_sees = recruiter_client.get(reverse("imports:import-mapping", args=[ritas.pk])).text
+    alice_sees = admin_client.get(reverse("imports:import-mapping", args=[ritas.pk])).text
+
+    assert 'id="imported-before"' not in rita_sees
+    assert "This file was imported before (alices.xlsx, " in alice_sees
+
+
 def test_a_recruiter_sees_their_own_imports_and_an_admin_sees_all(
     recruiter_client: Client, admin_client: Client, alice: User
 ) -> None:

@@ -21,6 +21,7 @@ from openpyxl.utils import get_column_letter
 from ...accounts.models import User
 from ...talents.models import CustomField
 from .. import apart
+from ..access import jobs_visible_to
 from ..apart import Glance
 from ..headers import (
     REPEATABLE,
@@ -148,6 +149,23 @@ def saved_mapping_in_use(job: ImportJob) -> SavedMapping | None:
         ]:
             return saved
     return None
+
+
+# The states of an import that wrote talents or is about to, and was not undone.
+WRITTEN = (
+    ImportJob.State.QUEUED,
+    ImportJob.State.RUNNING,
+    ImportJob.State.DONE,
+    ImportJob.State.CANCELLED,
+)
+
+
+def imported_before(job: ImportJob, user: User) -> ImportJob | None:
+    """The latest other import of the same file (by its content) that `user` may see and
+    that wrote its talents: uploading a file again is often a mistake, which the mapping
+    page points out."""
+    same = jobs_visible_to(user).filter(sha256=job.sha256, state__in=WRITTEN).exclude(pk=job.pk)
+    return same.order_by("-created_at", "-pk").first()
 
 
 # Until the import starts, the mapping may change; a changed mapping is checked again.

@@ -110,6 +110,7 @@ def _page(
         "sheet_form": sheet_form if len(job.sheets) > 1 else None,
         "saved_form": saved_form if SavedMapping.objects.exists() else None,
         "saved_in_use": in_use,
+        "imported_before": services.imported_before(job, request.user),
     }
     refused = form.errors or sheet_form.errors or saved_form.errors
     return render(request, "imports/mapping_form.html", context, status=422 if refused else 200)
