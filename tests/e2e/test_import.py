@@ -2,8 +2,8 @@
 suggested mapping, reads the preview, imports with a pool and a tag, watches the progress,
 downloads the rejected rows, finds the talents in the list and undoes the import;
 follows an import that one worker left halfway and the next one finished; cancels one;
-follows an undo step by step; and saves a mapping that the next file with the same
-headers gets.
+follows an undo step by step; saves a mapping that the next file with the same
+headers gets; and is told when a file was imported before.
 
 The check and the run are background tasks. Here they wait in the database queue until
 the test runs the worker, as a worker process would, while the page polls. The live
@@ -14,6 +14,7 @@ own thread (Playwright handles routes only when the test calls into it).
 
 import datetime
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -92,9 +93,10 @@ def hold_polls(page: Page) -> None:
     page.route(lambda url: "fragment=" in url, forward)
 
 
-def upload_messy_workbook(page: Page) -> None:
+def upload_messy_workbook(page: Page, workbook: bytes | None = None) -> None:
     page.get_by_role("link", name="Import", exact=True).click()
-    upload: FilePayload = {"name": FILE_NAME, "mimeType": XLSX, "buffer": messy_workbook()}
+    buffer = workbook or messy_workbook()
+    upload: FilePayload = {"name": FILE_NAME, "mimeType": XLSX, "buffer": buffer}
     page.get_by_label("Spreadsheet").set_input_files(files=[upload])
     page.get_by_role("button", name="Upload").click()
 
@@ -325,6 +327,32 @@ def test_a_saved_mapping_is_named_and_used_for_the_next_file_with_its_headers(
     page.get_by_role("link", name="Change the mapping").first.click()
     expect(page.get_by_label("Stelle", exact=True)).to_have_value("ignore")
     expect(page.get_by_text("mapped as the saved mapping")).to_have_count(0)
+
+
+def test_the_mapping_warns_when_the_same_file_was_imported_before(page: Page) -> None:
+    make_user("rita", User.Role.RECRUITER, first_name="Rita")
+    hold_polls(page)
+    log_in(page, "rita")
+    # The same bytes twice: openpyxl writes the time into each workbook it saves.
+    workbook = messy_workbook()
+    upload_messy_workbook(page, workbook)
+    expect(page.get_by_role("button", name="Check the file")).to_be_visible()
+    expect(page.locator("#imported-before")).to_have_count(0)
+    page.get_by_role("button", name="Check the file").click()
+    run_worker()
+    page.get_by_role("button", name="Start the import").click()
+    run_worker()
+    expect(page.get_by_role("heading", name="The import is done.")).to_be_visible()
+    first = ImportJob.objects.get()
+
+    upload_messy_workbook(page, workbook)
+
+    notice = page.locator("#imported-before")
+    expect(notice).to_contain_text(f"This file was imported before ({FILE_NAME},")
+    expect(notice).to_contain_text("creates nobody twice")
+    notice.get_by_role("link", name="Show that import").click()
+    expect(page).to_have_url(re.compile(rf"/imports/{first.pk}/$"))
+    expect(page.locator("#count-created")).to_have_text("3")
 
 
 def test_the_wrong_file_is_discarded_before_anything_is_imported(page: Page) -> None:
