@@ -45,6 +45,7 @@ class ReadSpec:
     path: str
     filename: str
     sheet: str
+    encoding: str
     header_row: int
     headers: list[str]
     mapping: list[list[str]]
@@ -65,12 +66,14 @@ class ReadSpec:
 @dataclass(frozen=True)
 class Glance:
     """What the mapping page needs of a file: its sheets, the sheet looked at, the first
-    rows of that sheet and the number of its last row (see Table.last_row)."""
+    rows of that sheet, the number of its last row (see Table.last_row) and the text
+    encoding it was read in (none for a workbook)."""
 
     sheets: list[str]
     sheet: str
     rows: list[Row]
     last_row: int
+    encoding: str
 
 
 def limit_memory(megabytes: int) -> None:
@@ -82,14 +85,17 @@ def limit_memory(megabytes: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def glance(path: str, filename: str, sheet: str | None, *, max_rows: int, first: int) -> Glance:
+def glance(
+    path: str, filename: str, sheet: str | None, encoding: str, *, max_rows: int, first: int
+) -> Glance:
     """The file's sheets and the first `first` rows of `sheet` (None: the sheet the data is
-    on). UnreadableFile if the file or the sheet cannot be read."""
+    on), a text file read in `encoding` (empty: the one detected). UnreadableFile if the
+    file or the sheet cannot be read."""
     try:
-        table = open_table(Path(path), filename=filename, max_rows=max_rows)
+        table = open_table(Path(path), filename=filename, max_rows=max_rows, encoding=encoding)
         chosen = table.default_sheet if sheet is None else sheet
         rows = list(islice(table.rows(chosen), first))
-        return Glance(table.sheets, chosen, rows, table.last_row(chosen))
+        return Glance(table.sheets, chosen, rows, table.last_row(chosen), table.encoding)
     except MemoryError as error:
         raise UnreadableFile(NOT_OPENED) from error
 
@@ -98,7 +104,9 @@ def chunks(spec: ReadSpec) -> Iterator[tuple[int, tuple[Row, ...]]]:
     """The data rows of the sheet, `chunk_rows` at a time, each chunk with the number of
     data rows before it. UnreadableFile (too many rows, damaged further in) is raised
     here."""
-    table = open_table(Path(spec.path), filename=spec.filename, max_rows=spec.max_rows)
+    table = open_table(
+        Path(spec.path), filename=spec.filename, max_rows=spec.max_rows, encoding=spec.encoding
+    )
     rows = (row for row in table.rows(spec.sheet) if row.number > spec.header_row)
     start = 0
     for chunk in batched(rows, spec.chunk_rows):

@@ -3,7 +3,8 @@ suggested mapping, reads the preview, imports with a pool and a tag, watches the
 downloads the rejected rows, finds the talents in the list and undoes the import;
 follows an import that one worker left halfway and the next one finished; cancels one;
 follows an undo step by step; saves a mapping that the next file with the same
-headers gets; and is told when a file was imported before.
+headers gets; is told when a file was imported before; and reads a CSV file again in
+the encoding it was saved in.
 
 The check and the run are background tasks. Here they wait in the database queue until
 the test runs the worker, as a worker process would, while the page polls. The live
@@ -353,6 +354,42 @@ def test_the_mapping_warns_when_the_same_file_was_imported_before(page: Page) ->
     notice.get_by_role("link", name="Show that import").click()
     expect(page).to_have_url(re.compile(rf"/imports/{first.pk}/$"))
     expect(page.locator("#count-created")).to_have_text("3")
+
+
+def test_a_csv_file_recognised_in_the_wrong_encoding_is_read_again_in_the_right_one(
+    page: Page,
+) -> None:
+    make_user("rita", User.Role.RECRUITER, first_name="Rita")
+    hold_polls(page)
+    log_in(page, "rita")
+    lines = ["Vorname;Nachname;E-Mail", "Łukasz;Wiśniewski;lukasz@example.pl"]
+    polish: FilePayload = {
+        "name": "kandydaci.csv",
+        "mimeType": "text/csv",
+        "buffer": "\r\n".join(lines).encode("cp1250"),
+    }
+    page.get_by_role("link", name="Import", exact=True).click()
+    page.get_by_label("Spreadsheet").set_input_files(files=[polish])
+    page.get_by_role("button", name="Upload").click()
+
+    # Windows-1250 looks like Windows-1252 to the guess; the examples show it.
+    encoding = page.get_by_label("Text encoding")
+    expect(encoding).to_have_value("cp1252")
+    expect(page.get_by_text("£ukasz")).to_be_visible()
+    expect(encoding).to_have_accessible_description(re.compile("Letters look wrong"))
+    encoding.select_option(label="Central European (Windows-1250)")
+    page.get_by_role("button", name="Read again").click()
+
+    expect(page.get_by_label("Text encoding")).to_have_value("cp1250")
+    expect(page.get_by_text("Łukasz")).to_be_visible()
+    expect(page.get_by_text("£ukasz")).to_have_count(0)
+    page.get_by_role("button", name="Check the file").click()
+    run_worker()
+    expect(page.locator(".preview-table")).to_contain_text("Wiśniewski")
+    page.get_by_role("button", name="Start the import").click()
+    run_worker()
+    expect(page.get_by_role("heading", name="The import is done.")).to_be_visible()
+    assert Talent.objects.get().first_name == "Łukasz"
 
 
 def test_the_wrong_file_is_discarded_before_anything_is_imported(page: Page) -> None:

@@ -211,6 +211,7 @@ def test_a_file_without_an_email_column_is_refused_and_not_kept(
         (("--owner", "nobody"), "There is no recruiter or admin “nobody” to own the talents."),
         (("--owner", "victor"), "There is no recruiter or admin “victor” to own the talents."),
         (("--country", "XX"), "“XX” is not a country code."),
+        (("--encoding", "cp1250"), "--encoding is for CSV files; a workbook has none."),
     ],
 )
 def test_a_wrong_option_is_refused_before_anything_is_imported(
@@ -221,6 +222,22 @@ def test_a_wrong_option_is_refused_before_anything_is_imported(
     assert refusal(xlsx(tmp_path / "t.xlsx", people(1)), "--user", "rita", *args) == message
     assert not Talent.objects.exists()
     assert not ImportJob.objects.exists()
+
+
+def test_a_csv_file_is_read_in_the_encoding_given(tmp_path: Path, rita: User) -> None:
+    path = tmp_path / "kandydaci.csv"
+    path.write_bytes("Vorname;E-Mail\r\nŁukasz;lukasz@example.pl\r\n".encode("cp1250"))
+
+    unknown = refusal(path, "--user", "rita", "--encoding", "klingon")
+    wrong = refusal(path, "--user", "rita", "--encoding", "utf-8")
+    import_talents(path, "--user", "rita", "--encoding", "CP1250")
+
+    assert unknown == "“klingon” is not a text encoding; try utf-8, cp1252 or cp1250."
+    assert wrong == (
+        "The file holds characters the chosen text encoding does not have; choose another one."
+    )
+    assert Talent.objects.get().first_name == "Łukasz"
+    assert ImportJob.objects.get().encoding == "cp1250"
 
 
 def test_an_unknown_status_is_refused_naming_the_statuses(tmp_path: Path, rita: User) -> None:

@@ -694,6 +694,76 @@ def test_choosing_another_sheet_reads_its_header_and_drops_the_check(
     assert "Hinweise" in recruiter_client.get(url).content.decode()
 
 
+POLISH_CSV = "Vorname;Nachname;E-Mail\r\nŁukasz;Wiśniewski;lukasz@example.pl\r\n".encode("cp1250")
+
+
+def test_a_csv_files_encoding_can_be_chosen_and_the_file_is_read_again_in_it(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    upload(recruiter_client, POLISH_CSV, "kandydaci.csv")
+    job = latest_job()
+    url = reverse("imports:import-mapping", args=[job.pk])
+    recognised = recruiter_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(url, mapping_data(job))
+
+    response = recruiter_client.post(url, {"action": "encoding", "encoding-encoding": "cp1250"})
+
+    assert (job.encoding, job.sample) == ("cp1252", [["£ukasz", "Wiœniewski", "lukasz@example.pl"]])
+    assert '<option value="cp1252" selected>Western European (Windows-1252)</option>' in recognised
+    assert "£ukasz" in recognised
+    assert response["Location"] == url
+    job.refresh_from_db()
+    assert (job.encoding, job.sample, job.state, job.preview) == (
+        "cp1250",
+        [["Łukasz", "Wiśniewski", "lukasz@example.pl"]],
+        ImportJob.State.MAPPING,
+        {},
+    )
+    page = recruiter_client.get(url).content.decode()
+    assert '<option value="cp1250" selected>Central European (Windows-1250)</option>' in page
+    assert "Łukasz" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        recruiter_client.post(url, mapping_data(job))
+    job.refresh_from_db()
+    start(recruiter_client, job, django_capture_on_commit_callbacks)
+    talent = Talent.objects.get()
+    assert (talent.first_name, talent.last_name) == ("Łukasz", "Wiśniewski")
+
+
+def test_an_encoding_the_file_is_not_in_is_refused_and_the_file_read_as_before(
+    recruiter_client: Client,
+) -> None:
+    upload(recruiter_client, "Vorname;E-Mail\r\nJürgen;j@example.de\r\n".encode("cp1252"), "t.csv")
+    job = latest_job()
+    url = reverse("imports:import-mapping", args=[job.pk])
+
+    response = recruiter_client.post(url, {"action": "encoding", "encoding-encoding": "utf-8"})
+
+    assert response.status_code == 422
+    assert (
+        "the chosen text encoding does not have; choose another one." in response.content.decode()
+    )
+    job.refresh_from_db()
+    assert (job.encoding, job.headers) == ("cp1252", ["Vorname", "E-Mail"])
+    assert "Jürgen" in recruiter_client.get(url).content.decode()
+
+
+def test_only_a_text_file_offers_a_text_encoding(recruiter_client: Client) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    job = latest_job()
+    url = reverse("imports:import-mapping", args=[job.pk])
+
+    page = recruiter_client.get(url).content.decode()
+    refused = recruiter_client.post(url, {"action": "encoding", "encoding-encoding": "utf-8"})
+
+    assert job.encoding == ""
+    assert 'name="encoding-encoding"' not in page
+    assert refused.status_code == 422  # no such choice for a workbook
+    job.refresh_from_db()
+    assert job.encoding == ""
+
+
 # --- checking and the preview -------------------------------------------------------------
 
 

@@ -17,7 +17,17 @@ from silverpool.talents.phones import Refused
 
 from . import dying
 from .batches import batches_of
-from .workbooks import HEADERS, checked, imported, memory_bomb, people, person, uploaded, xlsx
+from .workbooks import (
+    HEADERS,
+    checked,
+    imported,
+    memory_bomb,
+    people,
+    person,
+    started,
+    uploaded,
+    xlsx,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -111,6 +121,24 @@ def test_the_run_writes_whole_chunks_per_transaction(
     assert dict(job.rejected_rows.values_list("row_number", "reason")) == {
         12: "Repeats row 2 (same email address)."
     }
+
+
+@pytest.mark.parametrize("apart", [True, False], ids=["read apart", "read here"])
+def test_a_text_file_is_read_in_the_encoding_chosen_for_it(
+    tmp_path: Path, rita: User, monkeypatch: pytest.MonkeyPatch, apart: bool
+) -> None:
+    read_where(monkeypatch, apart=apart)
+    path = tmp_path / "kandydaci.csv"
+    lines = ["Vorname;Nachname;E-Mail", "Łukasz;Wiśniewski;lukasz@example.pl"]
+    path.write_bytes("\r\n".join(lines).encode("cp1250"))
+    job = uploaded(path, rita)
+    job.encoding = "cp1250"
+
+    job = started(checked(job))
+
+    assert job.created_count == 1
+    talent = Talent.objects.get()
+    assert (talent.first_name, talent.last_name) == ("Łukasz", "Wiśniewski")
 
 
 PHONES: list[tuple[int, Cell, str]] = [

@@ -215,6 +215,44 @@ def test_a_short_file_in_an_old_encoding_reads_as_written(
     assert [row.cells for row in rows] == [line.split(";") for line in lines]
 
 
+def test_an_encoding_chosen_overrides_the_one_recognised(tmp_path: Path) -> None:
+    # Polish names in Windows-1250 look like Windows-1252 with "£" and "œ" to the guess.
+    content = "Imię;Nazwisko\r\nŁukasz;Wiśniewski\r\n".encode("cp1250")
+    path = write(tmp_path, content)
+    recognised = open_table(path, filename="t.csv", max_rows=10)
+
+    chosen = open_table(path, filename="t.csv", max_rows=10, encoding="cp1250")
+
+    assert (recognised.encoding, list(recognised.rows())[1].cells) == (
+        "cp1252",
+        ["£ukasz", "Wiœniewski"],
+    )
+    assert (chosen.encoding, list(chosen.rows())[1].cells) == ("cp1250", ["Łukasz", "Wiśniewski"])
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        ("Name;Ort\r\nMüller;Köln\r\n".encode("cp1252"), "utf-8"),  # "ü" is no UTF-8
+        (b"Name;Ort\r\nM\x81ller;K\x94ln\r\n", "cp1252"),  # DOS: 0x81 is no Windows-1252
+        ("Name;Ort\r\nMüller;Köln\r\n".encode("cp1252"), "utf-16"),  # no UTF-16 text
+    ],
+)
+def test_an_encoding_chosen_that_the_file_is_not_in_is_refused_saying_so(
+    tmp_path: Path, content: bytes, encoding: str
+) -> None:
+    with pytest.raises(UnreadableFile) as refused:
+        list(
+            open_table(
+                write(tmp_path, content), filename="t.csv", max_rows=10, encoding=encoding
+            ).rows()
+        )
+
+    assert str(refused.value) == (
+        "The file holds characters the chosen text encoding does not have; choose another one."
+    )
+
+
 def test_a_utf16_tsv_as_excel_saves_unicode_text(tmp_path: Path) -> None:
     content = "Vorname\tStadt\r\nZoë\tZürich\r\n".encode("utf-16")
 

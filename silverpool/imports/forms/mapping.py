@@ -1,5 +1,5 @@
-"""The forms of the mapping page: the sheet to read, a saved mapping to apply, and where
-each column goes."""
+"""The forms of the mapping page: the sheet to read, the text encoding of a CSV file, a
+saved mapping to apply, and where each column goes."""
 
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -53,6 +53,40 @@ class SheetForm(forms.Form):
         field = self.fields["sheet"]
         assert isinstance(field, forms.ChoiceField)
         field.choices = [(sheet, sheet) for sheet in sheets]
+
+
+# The encodings a CSV file is saved in, by Excel, LibreOffice and older programs, by their
+# Python codec names; charset-normalizer may detect another (Cyrillic, Greek, …), which is
+# offered too.
+ENCODINGS = (
+    ("utf-8", gettext_lazy("Unicode (UTF-8)")),
+    ("utf-8-sig", gettext_lazy("Unicode (UTF-8 with BOM)")),
+    ("utf-16", gettext_lazy("Unicode (UTF-16)")),
+    ("cp1252", gettext_lazy("Western European (Windows-1252)")),
+    ("iso8859_15", gettext_lazy("Western European (ISO-8859-15)")),
+    ("mac_roman", gettext_lazy("Western European (Mac)")),
+    ("cp850", gettext_lazy("Western European (DOS, code page 850)")),
+    ("cp1250", gettext_lazy("Central European (Windows-1250)")),
+    ("iso8859_2", gettext_lazy("Central European (ISO-8859-2)")),
+)
+
+
+class EncodingForm(forms.Form):
+    encoding = forms.ChoiceField(
+        label=gettext_lazy("Text encoding"),
+        widget=forms.Select(attrs={"aria-describedby": "encoding-help"}),
+    )
+
+    def __init__(self, data: Mapping[str, Any] | None = None, *, job: ImportJob) -> None:
+        super().__init__(data, prefix="encoding", initial={"encoding": job.encoding})
+        field = self.fields["encoding"]
+        assert isinstance(field, forms.ChoiceField)
+        if not job.encoding:  # a workbook: none to choose
+            field.choices = []
+        elif job.encoding in dict(ENCODINGS):
+            field.choices = ENCODINGS
+        else:
+            field.choices = [*ENCODINGS, (job.encoding, job.encoding)]
 
 
 class SavedMappingForm(forms.Form):

@@ -16,13 +16,14 @@ from .workbook import WorkbookTable
 __all__ = ["Cell", "Row", "Table", "TooManyRows", "UnreadableFile", "is_workbook", "open_table"]
 
 
-def open_table(path: Path, *, filename: str, max_rows: int) -> Table:
+def open_table(path: Path, *, filename: str, max_rows: int, encoding: str = "") -> Table:
     """Open the upload stored at `path`; `filename` is the name it was uploaded under, used
-    only to name the sheet of a CSV file. `rows()` refuses sheets with more than `max_rows`
-    non-blank rows."""
+    only to name the sheet of a CSV file, and `encoding` the text encoding a CSV file is
+    read in (empty: detected). `rows()` refuses sheets with more than `max_rows` non-blank
+    rows."""
     kind = detect_kind(path)
     if kind is Kind.TEXT:
-        return TextTable(path, filename=filename, max_rows=max_rows)
+        return TextTable(path, filename=filename, max_rows=max_rows, encoding=encoding)
     if kind is Kind.WORKBOOK:
         return WorkbookTable(path, max_rows=max_rows)
     try:

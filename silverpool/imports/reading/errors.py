@@ -56,6 +56,9 @@ MIXED_ENCODING = _(
     "The text encoding changes partway through the file; save it again as “CSV UTF-8” and "
     "upload it again."
 )
+NOT_IN_ENCODING = _(
+    "The file holds characters the chosen text encoding does not have; choose another one."
+)
 NOT_OPENED = _(
     "The file could not be opened; it may be too large for this server. Split it into "
     "smaller files and upload them one by one."

@@ -32,6 +32,8 @@ class Table(ABC):
     """
 
     sheets: list[str]
+    # The text encoding it is read in; none for a workbook.
+    encoding = ""
 
     def __init__(self, sheets: list[str], *, max_rows: int) -> None:
         self.sheets = sheets

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from .errors import MIXED_ENCODING, NOT_A_SPREADSHEET, UnreadableFile
+from .errors import MIXED_ENCODING, NOT_A_SPREADSHEET, NOT_IN_ENCODING, UnreadableFile
 from .guards import CHUNK_BYTES
 from .table import Cell, Row, Table, is_blank
 
@@ -37,16 +37,18 @@ csv.field_size_limit(1024 * 1024)
 
 
 class TextTable(Table):
-    """A delimited text file, seen as a single sheet named after the file."""
+    """A delimited text file, seen as a single sheet named after the file; read in
+    `encoding` if given (the recruiter chose it), else in the one it looks like."""
 
-    def __init__(self, path: Path, *, filename: str, max_rows: int) -> None:
+    def __init__(self, path: Path, *, filename: str, max_rows: int, encoding: str = "") -> None:
         self.path = path
         with path.open("rb") as file:
             sample = file.read(SAMPLE_BYTES)
-        self.encoding = detect_encoding(sample)
+        self.chosen = bool(encoding)
+        self.encoding = encoding or detect_encoding(sample)
         text = sample.decode(self.encoding, errors="replace")
         if looks_binary(text):
-            raise UnreadableFile(NOT_A_SPREADSHEET)
+            raise UnreadableFile(NOT_IN_ENCODING if self.chosen else NOT_A_SPREADSHEET)
         self.delimiter = detect_delimiter(text)
         super().__init__([Path(filename).stem or filename or "CSV"], max_rows=max_rows)
 
@@ -71,7 +73,7 @@ class TextTable(Table):
                         yield Row(number, cells)
                     number = reader.line_num + 1
             except UnicodeDecodeError as error:
-                raise UnreadableFile(MIXED_ENCODING) from error
+                raise UnreadableFile(NOT_IN_ENCODING if self.chosen else MIXED_ENCODING) from error
             except csv.Error as error:
                 raise UnreadableFile(str(error)) from error
 

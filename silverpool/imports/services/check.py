@@ -145,6 +145,7 @@ def _this_check(job: ImportJob) -> QuerySet[ImportJob]:
         pk=job.pk,
         state=ImportJob.State.CHECKING,
         sheet=job.sheet,
+        encoding=job.encoding,
         header_row=job.header_row,
         mapping=job.mapping,
         default_country=job.default_country,

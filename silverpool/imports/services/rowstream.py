@@ -82,6 +82,7 @@ def spec_of(job: ImportJob) -> ReadSpec:
         path=job.file.path,
         filename=job.original_name,
         sheet=job.sheet,
+        encoding=job.encoding,
         header_row=job.header_row,
         headers=list(job.headers),
         mapping=[list(pair) for pair in job.mapping],

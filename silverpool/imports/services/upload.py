@@ -70,7 +70,8 @@ def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
 
 def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
     """The job's file's sheets and the first rows of `sheet` (None: the sheet the data is
-    on); UnreadableFile says why they cannot be read. A workbook is opened in a process of
+    on), a text file read in the job's encoding (empty: detected); UnreadableFile says why
+    they cannot be read. A workbook is opened in a process of
     its own, with a memory limit (see reading.is_workbook): the upload and the mapping
     page run in a web process, which would keep the memory of a sheet loaded whole (about
     140 MB for 100,000 rows), or run out of it. Starting that process takes about half a
@@ -80,6 +81,7 @@ def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
         job.file.path,
         job.original_name,
         sheet,
+        job.encoding,
         max_rows=settings.IMPORT_MAX_ROWS,
         first=SAMPLE_ROWS,
     )
@@ -107,6 +109,7 @@ def choose_sheet(job: ImportJob, glance: Glance) -> None:
     Not saved."""
     sample = glance.rows
     job.sheet = glance.sheet
+    job.encoding = glance.encoding
     job.last_row = glance.last_row
     job.header_row = find_header_row(sample)
     header_cells = next(cells for number, cells in sample if number == job.header_row)
@@ -178,6 +181,7 @@ def save_suggestion(job: ImportJob, *, state: str = ImportJob.State.MAPPING) -> 
     saved, once the import has started."""
     saved = ImportJob.objects.filter(pk=job.pk, state__in=MAPPABLE).update(
         sheet=job.sheet,
+        encoding=job.encoding,
         last_row=job.last_row,
         header_row=job.header_row,
         headers=job.headers,

@@ -1,14 +1,15 @@
-"""The mapping page: which sheet, where each column goes, then the check (preview).
+"""The mapping page: which sheet (or a CSV file's text encoding), where each column goes,
+then the check (preview).
 
-Three small forms post here, told apart by `action`: choosing another sheet and applying
-a saved mapping change the suggestion and come back to the page; the mapping form itself
-starts the check and goes on to the preview.
+Four small forms post here, told apart by `action`: choosing another sheet or encoding
+and applying a saved mapping change the suggestion and come back to the page; the mapping
+form itself starts the check and goes on to the preview.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth.decorators import login_required
-from django.forms import BoundField
+from django.forms import BoundField, Form
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -18,7 +19,7 @@ from ...accounts.http import AuthedRequest
 from ...talents.models import CustomField
 from .. import services
 from ..access import get_job_for
-from ..forms.mapping import MappingForm, SavedMappingForm, SheetForm
+from ..forms.mapping import EncodingForm, MappingForm, SavedMappingForm, SheetForm
 from ..models import ImportJob, SavedMapping
 from ..reading import UnreadableFile
 
@@ -52,28 +53,45 @@ def import_mapping(request: AuthedRequest, pk: int) -> HttpResponse:
     form = MappingForm(
         request.POST if action == "check" else None, job=job, custom_fields=custom_fields
     )
-    # The page needs nothing of the file but to choose another sheet (calamine loads a
-    # sheet whole, seconds and 100s of MB for a large one): see ImportJob.sample.
+    # The page needs nothing of the file but to choose another sheet or encoding (calamine
+    # loads a sheet whole, seconds and 100s of MB for a large one): see ImportJob.sample.
     if action == "check" and form.is_valid() and (checking := _check(request, job, form)):
         return checking
     if not job.sheets:
         services.keep_sheets_and_examples(job)
     sheet_form = SheetForm(request.POST if action == "sheet" else None, job=job, sheets=job.sheets)
+    encoding_form = EncodingForm(request.POST if action == "encoding" else None, job=job)
     saved_form = SavedMappingForm(request.POST if action == "saved" else None)
-    if action == "sheet" and sheet_form.is_valid():
-        try:
-            services.choose_sheet(job, services.glance_at(job, sheet_form.cleaned_data["sheet"]))
-        except UnreadableFile as error:  # an empty notes sheet, one over the row limit
-            job.refresh_from_db()
-            sheet_form.add_error("sheet", str(error))
-        else:
-            services.save_suggestion(job)
+    if (
+        action == "sheet"
+        and sheet_form.is_valid()
+        and _read_again(job, sheet_form.cleaned_data["sheet"], sheet_form, "sheet")
+    ):
+        return redirect("imports:import-mapping", pk=job.pk)
+    if action == "encoding" and encoding_form.is_valid():
+        job.encoding = encoding_form.cleaned_data["encoding"]
+        if _read_again(job, job.sheet, encoding_form, "encoding"):
             return redirect("imports:import-mapping", pk=job.pk)
     if action == "saved" and saved_form.is_valid():
         services.apply_saved_mapping(job, saved_form.cleaned_data["saved"])
         services.save_suggestion(job)
         return redirect("imports:import-mapping", pk=job.pk)
-    return _page(request, job, form, sheet_form, saved_form)
+    return _page(request, job, form, sheet_form, encoding_form, saved_form)
+
+
+def _read_again(job: ImportJob, sheet: str, form: Form, field: str) -> bool:
+    """Read the headers and first rows of `sheet` again (in the job's encoding), suggest
+    their mapping and save it; False, with the reason on `form`'s `field` and the job as it
+    was, if the file cannot be read so (an empty notes sheet, one over the row limit, bytes
+    the chosen encoding does not have)."""
+    try:
+        services.choose_sheet(job, services.glance_at(job, sheet))
+    except UnreadableFile as error:
+        job.refresh_from_db()
+        form.add_error(field, str(error))
+        return False
+    services.save_suggestion(job)
+    return True
 
 
 def _check(request: AuthedRequest, job: ImportJob, form: MappingForm) -> HttpResponse | None:
@@ -98,6 +116,7 @@ def _page(
     job: ImportJob,
     form: MappingForm,
     sheet_form: SheetForm,
+    encoding_form: EncodingForm,
     saved_form: SavedMappingForm,
 ) -> HttpResponse:
     in_use = services.saved_mapping_in_use(job)
@@ -108,9 +127,10 @@ def _page(
         "form": form,
         "columns": _columns(form, job.sample),
         "sheet_form": sheet_form if len(job.sheets) > 1 else None,
+        "encoding_form": encoding_form if job.encoding else None,
         "saved_form": saved_form if SavedMapping.objects.exists() else None,
         "saved_in_use": in_use,
         "imported_before": services.imported_before(job, request.user),
     }
-    refused = form.errors or sheet_form.errors or saved_form.errors
+    refused = form.errors or sheet_form.errors or encoding_form.errors or saved_form.errors
     return render(request, "imports/mapping_form.html", context, status=422 if refused else 200)

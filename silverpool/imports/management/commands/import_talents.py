@@ -5,6 +5,7 @@ progress bar; --dry-run stops after the check.
 It speaks the language of --user, the uploader on record, as the page and the report do.
 """
 
+import codecs
 import time
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,11 @@ class Command(BaseCommand):
             "--user", required=True, help="Username of the uploader, recorded with the import."
         )
         parser.add_argument("--sheet", help="Sheet of a workbook (default: the first with data).")
+        parser.add_argument(
+            "--encoding",
+            help="Text encoding of a CSV file, such as utf-8, cp1252 or cp1250 (default: "
+            "recognised from the file).",
+        )
         parser.add_argument(
             "--mapping", help="Name of a saved mapping (default: suggested from the headers)."
         )
@@ -120,6 +126,21 @@ class Command(BaseCommand):
                 return
             self._run(job, user, decisions, options)
 
+    def _read_in(self, job: ImportJob, encoding: str) -> None:
+        if not job.encoding:
+            raise CommandError(_("--encoding is for CSV files; a workbook has none."))
+        try:
+            job.encoding = codecs.lookup(encoding).name
+        except LookupError as error:
+            raise CommandError(
+                _("“%(encoding)s” is not a text encoding; try utf-8, cp1252 or cp1250.")
+                % {"encoding": encoding}
+            ) from error
+        try:
+            services.choose_sheet(job, services.glance_at(job, job.sheet))
+        except UnreadableFile as error:
+            raise CommandError(str(error)) from error
+
     def _upload(self, path: Path, user: User) -> ImportJob:
         try:
             with path.open("rb") as file:
@@ -133,6 +154,8 @@ class Command(BaseCommand):
             raise CommandError(f"{path.name}: {error}") from error
 
     def _map(self, job: ImportJob, options: dict[str, Any]) -> None:
+        if options["encoding"]:
+            self._read_in(job, options["encoding"])
         if options["sheet"]:
             if options["sheet"] not in job.sheets:
                 raise CommandError(
