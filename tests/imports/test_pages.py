@@ -30,6 +30,7 @@ from silverpool.talents.models import CustomField, Pool, Status, Tag, Talent
 
 from ..conftest import logged_in
 from ..talents.factories import make_talent
+from .workbooks import xls
 
 UPLOAD_URL = reverse("imports:import-upload")
 HEADERS = ["Vorname", "Nachname", "E-Mail", "Telefon", "Ort"]
@@ -231,6 +232,27 @@ def test_an_upload_goes_on_to_the_mapping_with_the_suggestion(recruiter_client: 
         "phone",
         "city",
     ]
+
+
+def test_the_file_picker_offers_every_format_read_and_an_xls_goes_on_to_the_mapping(
+    recruiter_client: Client, tmp_path: Path
+) -> None:
+    page = recruiter_client.get(UPLOAD_URL).content.decode()
+    accept = re.search(r'accept="([^"]*)"', page)
+
+    response = upload(
+        recruiter_client, xls(tmp_path / "t.xls", [person(1)], HEADERS).read_bytes(), "export.xls"
+    )
+
+    assert accept is not None
+    assert {".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".tsv"} <= set(accept[1].split(","))
+    assert "Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) or CSV/TSV." in page
+    job = latest_job()
+    assert response["Location"] == reverse("imports:import-mapping", args=[job.pk])
+    assert (job.headers, job.sample) == (
+        HEADERS,
+        [["Vorname1", "Nachname1", "talent1@example.com", "030 1234567", "Berlin"]],
+    )
 
 
 def test_the_mapping_says_when_the_same_file_was_imported_before(

@@ -26,6 +26,7 @@ from .workbooks import (
     person,
     started,
     uploaded,
+    xls,
     xlsx,
 )
 
@@ -50,6 +51,19 @@ def test_a_file_read_in_another_process_imports_every_row_once(
     reasons = dict(job.rejected_rows.values_list("row_number", "reason"))
     assert reasons[32] == "Repeats row 6 (same email address)."
     assert reasons[33] == "“kaputt”: Enter a valid email address."
+
+
+def test_an_excel_97_2003_workbook_is_read_apart_and_imported(tmp_path: Path, rita: User) -> None:
+    rows = [*people(3), person(4, email="kaputt")]
+
+    job = imported(xls(tmp_path / "ats-export.xls", rows), rita)
+
+    assert (job.state, job.created_count, job.rejected_count) == (ImportJob.State.DONE, 3, 1)
+    assert sorted(Talent.objects.values_list("first_name", flat=True)) == [
+        "Vorname1",
+        "Vorname2",
+        "Vorname3",
+    ]
 
 
 def test_the_reading_process_reports_a_file_with_too_many_rows(

@@ -1,6 +1,7 @@
 """Reading uploads into rows: every format by its content, and every hostile file refused."""
 
 import datetime
+import io
 import os
 import tracemalloc
 import zipfile
@@ -12,13 +13,23 @@ import openpyxl
 import pytest
 import python_calamine
 from django.utils import translation
+from msoffcrypto.format.ooxml import OOXMLFile
 from odf.opendocument import OpenDocumentSpreadsheet
 from odf.table import Table as OdfTable
 from odf.table import TableCell, TableRow
 from odf.text import P
 
 from silverpool.imports.checks import check_defusedxml
-from silverpool.imports.reading import Row, TooManyRows, UnreadableFile, open_table, workbook
+from silverpool.imports.reading import (
+    Cell,
+    Row,
+    TooManyRows,
+    UnreadableFile,
+    open_table,
+    workbook,
+)
+
+from .workbooks import xls
 
 NOT_A_SPREADSHEET = "This is not a spreadsheet (Excel, OpenDocument or CSV)."
 PASSWORD = "This workbook is password-protected; save it without a password and upload it again."
@@ -76,6 +87,24 @@ def test_a_workbook_skips_its_cover_page_and_keeps_excel_row_numbers(tmp_path: P
         Row(6, ["Jörg", "Weiß", "joerg@example.com", "01.03.2027", "65.000 €", False]),
     ]
     assert type(rows[2].cells[4]) is int
+
+
+def test_an_excel_97_2003_workbook_reads_like_an_xlsx(tmp_path: Path) -> None:
+    rows: list[list[Cell]] = [
+        [],
+        ["Vorname", "Nachname", "PLZ", "Verfügbar ab", "Gehaltswunsch"],
+        ["Jürgen", "Weiß", 1069, datetime.date(2027, 3, 1), 65000],
+    ]
+    path = xls(tmp_path / "export.xls", rows, headers=["Bewerberliste 2026"])
+
+    table = open_table(path, filename="export.xls", max_rows=1000)
+
+    assert table.sheets == ["Talente"]
+    assert list(table.rows()) == [
+        Row(1, ["Bewerberliste 2026", None, None, None, None]),
+        Row(3, ["Vorname", "Nachname", "PLZ", "Verfügbar ab", "Gehaltswunsch"]),
+        Row(4, ["Jürgen", "Weiß", 1069, datetime.date(2027, 3, 1), 65000]),
+    ]
 
 
 class CountingWorkbook:
@@ -380,9 +409,42 @@ def test_a_workbook_with_a_damaged_part_is_refused(tmp_path: Path) -> None:
 
 
 def test_an_encrypted_workbook_asks_for_the_password_to_be_removed(tmp_path: Path) -> None:
-    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504) + os.urandom(4096)
+    # As Excel saves a workbook with a password: encrypted, in an OLE2 envelope.
+    plain = io.BytesIO(candidates_workbook(tmp_path).read_bytes())
+    encrypted = io.BytesIO()
+    OOXMLFile(plain).encrypt("geheim", encrypted)
 
-    assert refusal(write(tmp_path, ole2, "geheim.xlsx")) == PASSWORD
+    assert refusal(write(tmp_path, encrypted.getvalue(), "geheim.xlsx")) == PASSWORD
+
+
+def ole2_renamed(path: Path, old: str, new: str) -> bytes:
+    """The OLE2 file at `path` with its stream `old` named `new` in its directory (an entry:
+    the name in UTF-16 in 64 bytes, then its length with the final zero)."""
+    data = bytearray(path.read_bytes())
+    entry = data.find(f"{old}\0".encode("utf-16-le"))
+    name = f"{new}\0".encode("utf-16-le")
+    data[entry : entry + 64] = name.ljust(64, b"\0")
+    data[entry + 64 : entry + 66] = len(name).to_bytes(2, "little")
+    return bytes(data)
+
+
+def test_an_office_file_that_is_no_workbook_is_no_spreadsheet(tmp_path: Path) -> None:
+    # A Word 97-2003 document is an OLE2 container too, with a "WordDocument" stream.
+    workbook = xls(tmp_path / "t.xls", [["Anna"]], headers=["Vorname"])
+    document = ole2_renamed(workbook, "Workbook", "WordDocument")
+
+    assert refusal(write(tmp_path, document, "bewerbung.xls")) == NOT_A_SPREADSHEET
+
+
+@pytest.mark.parametrize("damage", ["cut in half", "its sheet overwritten"])
+def test_a_damaged_xls_is_refused_as_damaged(tmp_path: Path, damage: str) -> None:
+    data = xls(tmp_path / "t.xls", [["Anna", "anna@example.com"]]).read_bytes()
+    if damage == "cut in half":
+        data = data[: len(data) // 2]
+    else:
+        data = data[:600] + b"\xff" * 3000 + data[3600:]
+
+    assert refusal(write(tmp_path, data, "export.xls")) == CORRUPT
 
 
 @pytest.mark.parametrize(

@@ -1,12 +1,14 @@
 """Workbooks for the import tests, and the steps of an import done through the services
 the page calls: upload, decisions, check, start."""
 
+import datetime
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+import xlwt
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.tasks import TaskResult, TaskResultStatus
 from django.tasks.signals import task_finished
@@ -59,6 +61,22 @@ def xlsx(path: Path, rows: Iterable[Sequence[Cell]], headers: Sequence[Cell] = H
     for row in rows:
         sheet.append(list(row))
     workbook.save(path)
+    return path
+
+
+def xls(path: Path, rows: Iterable[Sequence[Cell]], headers: Sequence[Cell] = HEADERS) -> Path:
+    """An Excel 97-2003 workbook, as older ATS exports are; dates formatted as German
+    Excel shows them."""
+    workbook = xlwt.Workbook()
+    sheet = workbook.add_sheet("Talente")
+    date_style = xlwt.easyxf(num_format_str="DD.MM.YYYY")
+    for number, row in enumerate([headers, *rows]):
+        for column, cell in enumerate(row):
+            if isinstance(cell, datetime.date):
+                sheet.write(number, column, cell, date_style)
+            elif cell is not None:
+                sheet.write(number, column, cell)
+    workbook.save(str(path))
     return path
 
 

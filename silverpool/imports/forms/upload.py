@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy as _
 
 # What the file picker offers; the file's content decides how it is read, never its name.
 ACCEPT = (
-    ".xlsx,.xlsm,.ods,.csv,.tsv,.txt,"
+    ".xlsx,.xlsm,.xls,.ods,.csv,.tsv,.txt,"
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,"
-    "application/vnd.ms-excel.sheet.macroEnabled.12,"
+    "application/vnd.ms-excel.sheet.macroEnabled.12,application/vnd.ms-excel,"
     "application/vnd.oasis.opendocument.spreadsheet,text/csv,text/tab-separated-values"
 )
 
@@ -17,7 +17,7 @@ ACCEPT = (
 class UploadForm(forms.Form):
     file = forms.FileField(
         label=_("Spreadsheet"),
-        help_text=_("Excel (.xlsx, .xlsm), OpenDocument (.ods) or CSV/TSV."),
+        help_text=_("Excel (.xlsx, .xlsm, .xls), OpenDocument (.ods) or CSV/TSV."),
         widget=forms.FileInput(attrs={"accept": ACCEPT}),
         error_messages={"required": _("Choose a file to upload.")},
     )

@@ -7,7 +7,7 @@ and returns a `Table` whose `rows()` yields `Row(number, cells)` for each non-bl
 
 from pathlib import Path
 
-from .errors import PASSWORD_PROTECTED, TooManyRows, UnreadableFile
+from .errors import TooManyRows, UnreadableFile
 from .guards import Kind, detect_kind, is_workbook
 from .table import Cell, Row, Table
 from .text import TextTable
@@ -21,14 +21,6 @@ def open_table(path: Path, *, filename: str, max_rows: int, encoding: str = "") 
     only to name the sheet of a CSV file, and `encoding` the text encoding a CSV file is
     read in (empty: detected). `rows()` refuses sheets with more than `max_rows` non-blank
     rows."""
-    kind = detect_kind(path)
-    if kind is Kind.TEXT:
+    if detect_kind(path) is Kind.TEXT:
         return TextTable(path, filename=filename, max_rows=max_rows, encoding=encoding)
-    if kind is Kind.WORKBOOK:
-        return WorkbookTable(path, max_rows=max_rows)
-    try:
-        return WorkbookTable(path, max_rows=max_rows)
-    except UnreadableFile as error:
-        # Office saves a password-protected xlsx inside an OLE2 envelope, and that is what
-        # an OLE2 upload nowadays usually is; a real .xls calamine reads above.
-        raise UnreadableFile(PASSWORD_PROTECTED) from error
+    return WorkbookTable(path, max_rows=max_rows)

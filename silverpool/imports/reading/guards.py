@@ -19,6 +19,12 @@ from .errors import (
 )
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+OLE2_ENTRY_BYTES = 128
+# The streams that tell what an OLE2 container holds, as its directory names them.
+OLE2_STREAMS = {
+    name: f"{name}\0".encode("utf-16-le")
+    for name in ("Root Entry", "Workbook", "Book", "EncryptedPackage")
+}
 ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # Formats that are plainly not spreadsheets, even though some of them look like text.
 OTHER_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"\x1f\x8b", b"Rar!", b"7z")
@@ -28,8 +34,7 @@ CHUNK_BYTES = 1024 * 1024
 
 
 class Kind(enum.Enum):
-    WORKBOOK = "workbook"  # xlsx, xlsm or ods: a zip for calamine
-    OLE2 = "ole2"  # an old xls, or an encrypted xlsx in its OLE2 envelope
+    WORKBOOK = "workbook"  # xlsx, xlsm, ods (a zip) or xls (an OLE2 container) for calamine
     TEXT = "text"  # csv, tsv or anything else that may be delimited text
 
 
@@ -56,13 +61,39 @@ def detect_kind(path: Path) -> Kind:
             raise UnreadableFile(EMPTY)
         return Kind.TEXT
     if head.startswith(OLE2_MAGIC):
-        return Kind.OLE2
+        return _ole2_kind(path)
     if head.startswith(b"PK"):
         check_workbook_zip(path)
         return Kind.WORKBOOK
     if head.startswith(OTHER_MAGIC):
         raise UnreadableFile(NOT_A_SPREADSHEET)
     return Kind.TEXT
+
+
+def _ole2_kind(path: Path) -> Kind:
+    """An OLE2 container, the format of Office files before 2007 and the envelope of an
+    encrypted xlsx, sorted by the streams its directory lists: a workbook ("Workbook",
+    "Book" in Excel 5), an encrypted Office file ("EncryptedPackage", which calamine cannot
+    open), or another Office file (a Word .doc, an Outlook .msg); without a directory
+    ("Root Entry", its first entry), a damaged one. A directory entry starts at a multiple
+    of 128 bytes with its name in UTF-16."""
+    found: set[str] = set()
+    with path.open("rb") as file:
+        offset = 0
+        # Chunks of a multiple of 128 bytes: no entry's name is split between two.
+        while chunk := file.read(CHUNK_BYTES):
+            for name, pattern in OLE2_STREAMS.items():
+                start = chunk.find(pattern)
+                while start != -1 and (offset + start) % OLE2_ENTRY_BYTES:
+                    start = chunk.find(pattern, start + 1)
+                if start != -1:
+                    found.add(name)
+            offset += len(chunk)
+    if "EncryptedPackage" in found:
+        raise UnreadableFile(PASSWORD_PROTECTED)
+    if found & {"Workbook", "Book"}:
+        return Kind.WORKBOOK
+    raise UnreadableFile(NOT_A_SPREADSHEET if "Root Entry" in found else CORRUPT)
 
 
 def check_workbook_zip(path: Path) -> None:
