@@ -138,6 +138,37 @@ _SYNONYMS = {
         "anmerkungen, hinweis, hinweise, note, notes, remark, remarks, comment, comments"
     ),
 }
+# What an ATS export says about the application a runner-up made: no field of a talent,
+# but what a recruiter wants to know later ("Stelle: Backend-Entwicklerin"), so it goes
+# into the note after its header. Whole headers only: "Stelle" inside a longer one may
+# be anything ("Stellenwunsch", "Stelle aktuell").
+_APPLICATION = frozenset(
+    [
+        "stelle",
+        "beworbene stelle",
+        "beworben als",
+        "beworben auf",
+        "beworben fuer",
+        "ausschreibung",
+        "stellenausschreibung",
+        "vakanz",
+        "bewerbungsdatum",
+        "eingangsdatum",
+        "bewerbung vom",
+        "beworben am",
+        "absagegrund",
+        "ablehnungsgrund",
+        "applied for",
+        "job applied for",
+        "position applied for",
+        "vacancy",
+        "requisition",
+        "application date",
+        "date applied",
+        "applied on",
+        "rejection reason",
+    ]
+)
 _EXACT = {word: field for field, words in _SYNONYMS.items() for word in words.split(", ")}
 # "Name" inside a longer header ("Name der Firma") says too little to go by.
 _CONTAINED = {word: field for word, field in _EXACT.items() if word != "name"}
@@ -146,6 +177,8 @@ _CONTAINED = {word: field for word, field in _EXACT.items() if word != "name"}
 def _builtin_target(header: str) -> Target:
     if header in _EXACT:
         return Target(_EXACT[header])
+    if header in _APPLICATION:
+        return NOTE
     # A longer header such as "E-Mail (privat)" or "Aktuelle Position im Unternehmen" goes
     # where the synonyms it contains agree; "PLZ / Ort" names two fields and is left to you.
     padded = f" {header} "
@@ -156,7 +189,8 @@ def _builtin_target(header: str) -> Target:
 def names_a_note(header: str) -> bool:
     """Whether a column's header says that it holds notes ("Bemerkung", "Kommentar
     Telefonat", "Notes"); another column's text goes into a note after its header."""
-    return _builtin_target(normalize_header(header)).field == TargetField.NOTE
+    normalized = normalize_header(header)
+    return normalized not in _APPLICATION and _builtin_target(normalized) == NOTE
 
 
 def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]) -> list[Target]:

@@ -42,7 +42,8 @@ FILE_NAME = "Bewerber Messe.xlsx"
 def messy_workbook() -> bytes:
     """A title row above the header, German headers, an Excel date next to a text date,
     salaries as people write them, one person twice (the email in other capitals), one
-    invalid row, and "Stelle", which the suggestion leaves on ignore."""
+    invalid row, and "Stelle" (the job applied for), which the suggestion puts into the
+    note."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Bewerber"
@@ -116,7 +117,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     expect(page.get_by_text("The headers are in row 3")).to_be_visible()
     expect(page.get_by_text("Backend-Entwicklerin")).to_be_visible()
     expect(page.get_by_label("E-Mail-Adresse")).to_have_value("email")
-    expect(page.get_by_label("Stelle", exact=True)).to_have_value("ignore")
+    expect(page.get_by_label("Stelle", exact=True)).to_have_value("note")
     page.get_by_label("Stelle", exact=True).select_option(label="Current job title")
     page.get_by_role("button", name="Check the file").click()
 

@@ -15,7 +15,8 @@ from silverpool.imports.headers import (
     suggest_mapping,
 )
 from silverpool.imports.reading.errors import UnreadableFile
-from silverpool.imports.reading.table import Cell
+from silverpool.imports.reading.table import Cell, Row
+from silverpool.imports.rows import GoodRow, RowReader
 
 F = TargetField
 
@@ -190,6 +191,25 @@ def test_a_second_column_for_a_single_field_goes_into_the_note() -> None:
     targets = suggest_mapping(["Telefon", "Mobil", "Bemerkung", "Notizen", "Foto"], [])
 
     assert targets == [Target(F.PHONE), NOTE, NOTE, NOTE, IGNORE]
+
+
+def test_what_an_ats_export_says_of_the_application_goes_into_the_note_after_its_header() -> None:
+    headers = ["Vorname", "E-Mail", "Stelle", "Eingangsdatum", "Absagegrund", "Applied for"]
+    targets = suggest_mapping(headers, [])
+
+    reader = RowReader(
+        headers, targets, default_country="DE", source_label="ats.xlsx", custom_fields={}
+    )
+    note = reader.read(
+        Row(2, ["Anna", "anna@example.com", "Backend-Entwicklerin", "03.02.2026", "Zu spät", "x"])
+    )
+
+    assert targets == [Target(F.FIRST_NAME), Target(F.EMAIL), NOTE, NOTE, NOTE, NOTE]
+    assert isinstance(note, GoodRow)
+    assert note.note == (
+        "Stelle: Backend-Entwicklerin\nEingangsdatum: 03.02.2026\nAbsagegrund: Zu spät\n"
+        "Applied for: x"
+    )
 
 
 def test_name_next_to_a_first_name_column_is_the_last_name() -> None:
