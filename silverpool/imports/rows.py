@@ -125,7 +125,7 @@ class RowReader:
             if cell is None or cell == "":
                 continue
             if target.field == TargetField.NOTE:
-                if text := values.clean_text(cell):
+                if text := values.note_text(cell):
                     notes.append(self.note_labels[index] + text)
                 continue
             try:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 import phonenumbers
 from django.core.exceptions import ValidationError
 from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_countries import Countries, countries
 from django_countries.data import COUNTRIES
@@ -62,6 +63,17 @@ def clean_text(cell: Cell) -> str:
         # a formula, such as +49 151 ...; it is not part of the value.
         text = text[1:].strip()
     return text
+
+
+def note_text(cell: Cell) -> str:
+    """The cell as a note shows it: a date (an application's, say) as the uploader reads
+    dates, "3. Mai 2019" or "3 May 2019", instead of 2019-05-03; anything else as
+    clean_text has it."""
+    if isinstance(cell, datetime.datetime) and cell.time() == datetime.time():
+        cell = cell.date()
+    if type(cell) is datetime.date:
+        return date_format(cell)
+    return clean_text(cell)
 
 
 def _quoted(message: str, cell: Cell) -> ValueError:

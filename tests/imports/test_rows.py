@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from django.utils import translation
 
 from silverpool.imports.headers import Target, TargetField
 from silverpool.imports.reading import Cell, Row
@@ -293,6 +294,25 @@ def test_a_note_column_of_other_data_says_what_its_text_is() -> None:
 
     assert isinstance(result, GoodRow)
     assert result.note == "Sehr gut\nHandy privat: 0171 2345678\nLieblingsfarbe: blau\nx"
+
+
+@pytest.mark.parametrize(
+    ("language", "note"),
+    [("de", "Eingangsdatum: 3. Mai 2019"), ("en", "Eingangsdatum: 3 May 2019")],
+)
+def test_a_date_in_a_note_reads_as_the_uploader_reads_dates(language: str, note: str) -> None:
+    columns = [
+        ("Vorname", Target(F.FIRST_NAME)),
+        ("E-Mail", Target(F.EMAIL)),
+        ("Eingangsdatum", Target(F.NOTE)),
+    ]
+    # As calamine reads a date cell of an xlsx (a datetime) and of an xls (a date).
+    for cell in (datetime.datetime(2019, 5, 3), datetime.date(2019, 5, 3)):  # noqa: DTZ001
+        with translation.override(language):
+            result = reader(columns).read(Row(2, ["Max", "max@example.com", cell]))
+
+        assert isinstance(result, GoodRow)
+        assert result.note == note
 
 
 def test_empty_cells_leave_their_fields_out() -> None:
