@@ -64,7 +64,8 @@ class ImportJob(models.Model):
     # The mapping: which sheet, which row holds the headers, where each column goes.
     sheet = models.CharField(max_length=200, blank=True)
     # A text file's encoding (a Python codec name), as detected at the upload or chosen on
-    # the mapping page; empty for a workbook (or: detected whenever the file is read).
+    # the mapping page. Empty for a workbook, and for a text file uploaded before it was
+    # kept, which is then detected whenever it is read.
     encoding = models.CharField(max_length=20, blank=True, default="", db_default="")
     header_row = models.PositiveIntegerField(default=1)
     headers = models.JSONField(default=list, blank=True)

@@ -71,11 +71,10 @@ def create_job(upload: UploadedFile[bytes], *, user: User) -> ImportJob:
 def glance_at(job: ImportJob, sheet: str | None = None) -> Glance:
     """The job's file's sheets and the first rows of `sheet` (None: the sheet the data is
     on), a text file read in the job's encoding (empty: detected); UnreadableFile says why
-    they cannot be read. A workbook is opened in a process of
-    its own, with a memory limit (see reading.is_workbook): the upload and the mapping
-    page run in a web process, which would keep the memory of a sheet loaded whole (about
-    140 MB for 100,000 rows), or run out of it. Starting that process takes about half a
-    second."""
+    they cannot be read. A workbook is opened in a process of its own, with a memory limit
+    (see reading.is_workbook): the upload and the mapping page run in a web process, which
+    would keep the memory of a sheet loaded whole (about 140 MB for 100,000 rows), or run
+    out of it. Starting that process takes about half a second."""
     read = functools.partial(
         apart.glance,
         job.file.path,
