@@ -229,10 +229,12 @@ def test_a_csv_file_is_read_in_the_encoding_given(tmp_path: Path, rita: User) ->
     path.write_bytes("Vorname;E-Mail\r\nŁukasz;lukasz@example.pl\r\n".encode("cp1250"))
 
     unknown = refusal(path, "--user", "rita", "--encoding", "klingon")
+    not_for_text = refusal(path, "--user", "rita", "--encoding", "base64")
     wrong = refusal(path, "--user", "rita", "--encoding", "utf-8")
     import_talents(path, "--user", "rita", "--encoding", "CP1250")
 
     assert unknown == "“klingon” is not a text encoding; try utf-8, cp1252 or cp1250."
+    assert not_for_text == "“base64” is not a text encoding; try utf-8, cp1252 or cp1250."
     assert wrong == (
         "The file holds characters the chosen text encoding does not have; choose another one."
     )

@@ -130,6 +130,7 @@ class Command(BaseCommand):
         if not job.encoding:
             raise CommandError(_("--encoding is for CSV files; a workbook has none."))
         try:
+            "".encode(encoding)  # refuses unknown codecs and those not for text (hex, base64)
             job.encoding = codecs.lookup(encoding).name
         except LookupError as error:
             raise CommandError(
