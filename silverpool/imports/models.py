@@ -87,6 +87,8 @@ class ImportJob(models.Model):
     invalid = models.CharField(max_length=5, choices=Invalid, default=Invalid.SKIP)
     pools = models.ManyToManyField("talents.Pool", blank=True, related_name="+")
     tags = models.ManyToManyField("talents.Tag", blank=True, related_name="+")
+    # Those of the tags that its decisions created: its undo deletes those nothing else has.
+    created_tags = models.ManyToManyField("talents.Tag", blank=True, related_name="+")
     status = models.ForeignKey(
         "talents.Status", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -142,7 +144,7 @@ class ImportJob(models.Model):
     @property
     def undo_done(self) -> int:
         """The talents an undo has dealt with so far (removed, reverted or kept)."""
-        return sum(self.undo_summary.values())
+        return sum(self.undo_summary.get(key, 0) for key in ("removed", "reverted", "kept"))
 
     @property
     def undo_total(self) -> int:

@@ -190,11 +190,15 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     page.get_by_role("link", name="Show the import").click()
     page.get_by_role("link", name="Undo the import").click()
     expect(page.get_by_text("The 3 talents it created are deleted")).to_be_visible()
+    expect(page.get_by_text("The tag it created is deleted, unless")).to_contain_text(
+        "Jobmesse Dresden"
+    )
     page.get_by_role("button", name="Undo the import").click()
     expect(page.get_by_role("heading", name="Undoing the import…")).to_be_visible()
     run_worker()
     expect(page.get_by_role("heading", name="The import was undone.")).to_be_visible()
     expect(page.locator("#undo-summary")).to_contain_text("Created talents removed: 3")
+    expect(page.locator("#undo-deleted-tags")).to_contain_text("Jobmesse Dresden")
     page.get_by_role("link", name="Talents", exact=True).click()
     expect(page.get_by_text("There are no talents yet.")).to_be_visible()
     assert not Talent.objects.exists()

@@ -950,6 +950,35 @@ def test_new_tags_typed_in_are_made_and_given_to_every_imported_talent(
         assert names == ["Messe Dresden 2026", "Runner-up"]
 
 
+def test_the_undo_of_an_import_deletes_the_new_tags_typed_in_for_it(
+    checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    Tag.objects.create(name="Runner-up")
+    start(
+        recruiter_client,
+        checked_job,
+        django_capture_on_commit_callbacks,
+        new_tags="Messe Dresden 2026, runner-up",
+    )
+    url = job_urls(checked_job)["undo"]
+
+    question = recruiter_client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(url)
+    result = recruiter_client.get(response["Location"]).content.decode()
+
+    assert (
+        "The tag it created is deleted, unless a talent, a web form, a saved search or another "
+        "import has it: Messe Dresden 2026"
+    ) in question
+    assert (
+        "The tag the import created is deleted too, as nothing else has it: Messe Dresden 2026"
+        in result
+    )
+    assert not Tag.objects.filter(name="Messe Dresden 2026").exists()
+    assert Tag.objects.filter(name="Runner-up").exists()
+
+
 def test_a_new_tag_too_long_is_refused_before_anything_starts(
     checked_job: ImportJob, recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:

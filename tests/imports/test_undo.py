@@ -15,11 +15,12 @@ from silverpool.imports.models import ImportJob
 from silverpool.imports.reading import Cell
 from silverpool.privacy.models import AuditEntry, ConsentRequest
 from silverpool.talents import services as talents
-from silverpool.talents.models import Event, Status, Talent
+from silverpool.talents.models import Event, Status, Tag, Talent
 
 from ..conftest import logged_in
 from ..talents.factories import make_pool, make_tag, make_talent
-from .workbooks import checked, imported, people, person, uploaded, xlsx
+from ..webforms.factories import make_talent_form
+from .workbooks import checked, imported, people, person, started, uploaded, xlsx
 
 IMPORTED_AT = datetime.datetime(2027, 3, 2, 10, 0, tzinfo=datetime.UTC)
 LATER = IMPORTED_AT + datetime.timedelta(hours=2)
@@ -289,3 +290,53 @@ def test_the_undo_knows_when_consent_recorded_for_known_talents_stays(
     )
 
     assert services.keeps_recorded_consent(job) is keeps
+
+
+def test_undo_deletes_the_tags_the_import_created_unless_something_else_has_them(
+    tmp_path: Path, rita: User, alice: User, clock: TimeMachineFixture
+) -> None:
+    make_tag("Messe")
+    names = ["Messe", "Herbst 2026", "Campus", "Karriereseite", "Zweite Datei", "Von Hand"]
+    tags = {}
+    job = checked(uploaded(xlsx(tmp_path / "t.xlsx", people(2)), rita))
+    for name in names:  # as the decisions' "New tags" makes them
+        tag, new = talents.get_or_create_tag(name)
+        tags[name] = tag
+        job.tags.add(tag)
+        if new:
+            job.created_tags.add(tag)
+    started(job)
+    talents.save_search(alice, name="Campus", query=f"tag={tags['Campus'].pk}&q=java")
+    make_talent_form(tags=[tags["Karriereseite"]])
+    uploaded(xlsx(tmp_path / "u.xlsx", people(1, start=5)), rita, tags=[tags["Zweite Datei"]])
+    kept = make_talent(email="kept@example.com")
+    talents.add_tag(kept, tags["Von Hand"], actor=alice)
+    clock.move_to(LATER)
+
+    summary = services.undo_import(job, actor=rita)
+
+    assert summary["deleted_tags"] == ["Herbst 2026"]
+    left = set(Tag.objects.filter(name__in=names).values_list("name", flat=True))
+    assert left == set(names) - {"Herbst 2026"}
+    job.refresh_from_db()
+    assert job.undo_summary["deleted_tags"] == ["Herbst 2026"]
+    page = logged_in(rita).get(reverse("imports:import-detail", args=[job.pk])).content.decode()
+    assert "Created talents removed: 2 ·" in page
+    assert "The tag the import created is deleted too, as nothing else has it: Herbst 2026" in page
+
+
+def test_a_created_tag_a_kept_talent_has_stays_after_the_undo(
+    tmp_path: Path, rita: User, alice: User, clock: TimeMachineFixture
+) -> None:
+    job = checked(uploaded(xlsx(tmp_path / "t.xlsx", people(2)), rita))
+    tag, _new = talents.get_or_create_tag("Herbst 2026")
+    job.tags.add(tag)
+    job.created_tags.add(tag)
+    started(job)
+    clock.move_to(LATER)
+    worked_on = Talent.objects.get(email="talent1@example.com")
+    talents.update_talent(worked_on, {"city": "Leipzig"}, actor=alice)
+
+    assert services.undo_import(job, actor=rita) == {"removed": 1, "reverted": 0, "kept": 1}
+
+    assert list(worked_on.tags.values_list("name", flat=True)) == ["Herbst 2026"]

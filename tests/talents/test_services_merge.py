@@ -71,7 +71,7 @@ def anna(rita: User, shared_pool: Pool) -> Talent:
         job_title="Backend developer",
         city="Berlin",
         pools=[make_pool("Engineering"), shared_pool],
-        tags=[services.get_or_create_tag("Referral")],
+        tags=[services.get_or_create_tag("Referral")[0]],
     )
     services.add_note(talent, "Strong in Django", author=rita)
     add_pdf(talent, rita, "anna-cv.pdf")
@@ -89,7 +89,7 @@ def anna_again(rita: User, alice: User, shared_pool: Pool, statuses: dict[str, S
         job_title="Senior backend engineer",
         city="Köln",
         pools=[make_pool("Sales DACH"), shared_pool],
-        tags=[services.get_or_create_tag("Silver medalist")],
+        tags=[services.get_or_create_tag("Silver medalist")[0]],
         owner=alice,
         status=statuses["engaged"],
     )

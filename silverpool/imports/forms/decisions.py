@@ -92,7 +92,11 @@ class DecisionsForm(forms.ModelForm[ImportJob]):
         job = self.save(commit=False)
         job.save(update_fields=[name for name in self.Meta.fields if name not in ("pools", "tags")])
         self.save_m2m()
-        job.tags.add(*(get_or_create_tag(name) for name in self.cleaned_data["new_tags"]))
+        for name in self.cleaned_data["new_tags"]:
+            tag, new = get_or_create_tag(name)
+            job.tags.add(tag)
+            if new:
+                job.created_tags.add(tag)
 
     @property
     def may_record_consent(self) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from ...accounts.models import User
 from ...privacy import services as privacy
 from ...talents.models import Event, Note, Pool, Status, Tag, Talent
-from ...talents.services import update_talents
+from ...talents.services import delete_tag, unused_tags, update_talents
 from ...talents.services.bulk import (
     bulk_remove_from_pool,
     bulk_remove_tag,
@@ -90,9 +90,10 @@ def request_undo(job: ImportJob, *, actor: User) -> bool:
     return bool(started)
 
 
-def undo_import(job: ImportJob, *, actor: User) -> dict[str, int]:
+def undo_import(job: ImportJob, *, actor: User) -> dict[str, Any]:
     """Undo what `job` did, or go on undoing it; the counts of removed, reverted and kept
-    (changed since the import) talents. Each step of UNDO_CHUNK talents is a transaction:
+    (changed since the import) talents, and the names of the tags it created that went
+    with it ("deleted_tags", if any). Each step of UNDO_CHUNK talents is a transaction:
     an undo interrupted goes on where it stopped (see due_undos)."""
     if not _begin(job, actor):
         return {}
@@ -154,10 +155,13 @@ def _undo_step(job_id: int) -> bool:
     )
     counts: Counter[str] = Counter(job.undo_summary)
     if not records:
+        assert actor is not None
+        if deleted := _delete_created_tags(job, actor):
+            job.undo_summary = {**job.undo_summary, "deleted_tags": deleted}
         job.state = ImportJob.State.UNDONE
         job.undone_at = timezone.now()
         job.lease_until = None
-        job.save(update_fields=["state", "undone_at", "lease_until"])
+        job.save(update_fields=["undo_summary", "state", "undone_at", "lease_until"])
         return False
     assert actor is not None
     remove, revert, kept = [], [], []
@@ -183,6 +187,15 @@ def _undo_step(job_id: int) -> bool:
     job.lease_until = timezone.now() + LEASE
     job.save(update_fields=["undo_summary", "lease_until"])
     return True
+
+
+def _delete_created_tags(job: ImportJob, actor: User) -> list[str]:
+    """Delete the tags the import created that nothing has after its undo (a talent it
+    kept still has them); their names."""
+    unused = unused_tags(list(job.created_tags.all()), besides=job)
+    for tag in unused:
+        delete_tag(tag, actor=actor)
+    return [tag.name for tag in unused]
 
 
 def _revert(records: Sequence[ImportedTalent], actor: User) -> set[int]:

@@ -40,6 +40,7 @@ def import_undo(request: AuthedRequest, pk: int) -> HttpResponse:
             "job": job,
             "Consent": ImportJob.Consent,
             "keeps_recorded_consent": services.keeps_recorded_consent(job),
+            "created_tags": list(job.created_tags.all()),
         }
         return render(request, "imports/import_undo.html", context)
     services.request_undo(job, actor=request.user)

@@ -24,7 +24,14 @@ from .bulk import (
     bulk_set_owner,
     bulk_set_status,
 )
-from .catalog import delete_pool, delete_tag, get_or_create_tag, save_pool, save_tag
+from .catalog import (
+    delete_pool,
+    delete_tag,
+    get_or_create_tag,
+    save_pool,
+    save_tag,
+    unused_tags,
+)
 from .documents import (
     add_document,
     delete_document,
@@ -108,6 +115,7 @@ __all__ = [
     "status_delete_blocker",
     "tags_with_counts",
     "undo_merge",
+    "unused_tags",
     "update_talent",
     "update_talents",
     "with_list_relations",

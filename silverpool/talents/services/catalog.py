@@ -1,13 +1,14 @@
 """Pools and tags themselves: create, rename, change, delete."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 
 from ...accounts.models import User
-from ..models import Event, Pool, PoolMembership, Tag, TalentTag
+from ..models import Event, Pool, PoolMembership, SavedSearch, Tag, TalentTag
 from .derived import refresh_restriction
 from .events import record_events
 
@@ -77,9 +78,36 @@ def save_tag(tag: Tag | None, *, name: str) -> Tag:
     return tag
 
 
-def get_or_create_tag(name: str) -> Tag:
+def get_or_create_tag(name: str) -> tuple[Tag, bool]:
+    """The tag of that name, whatever its case, or a new one; and whether it is new."""
     existing = Tag.objects.filter(name__iexact=name.strip()).first()
-    return existing or save_tag(None, name=name)
+    if existing is not None:
+        return existing, False
+    return save_tag(None, name=name), True
+
+
+def unused_tags(tags: Sequence[Tag], *, besides: models.Model) -> list[Tag]:
+    """Those of `tags` that nothing has but `besides`: no talent, no saved search, and no
+    row of any other model that refers to tags (a web form's, an import's)."""
+    ids = {tag.pk for tag in tags}
+    used: set[int] = set()
+    # Every table with a key to tags, found rather than listed: the web forms and imports
+    # that hold tags are apps the talents do not know of.
+    for relation in Tag._meta.get_fields(include_hidden=True):
+        if not isinstance(relation, models.ManyToOneRel):
+            continue
+        holders = relation.related_model
+        key = relation.field.attname
+        rows = holders._base_manager.filter(**{f"{key}__in": ids})
+        for field in holders._meta.concrete_fields:
+            if field.is_relation and field.related_model is type(besides):
+                rows = rows.exclude(**{field.attname: besides.pk})
+        used.update(rows.values_list(key, flat=True).distinct())
+    for query in SavedSearch.objects.filter(query__contains="tag=").values_list("query", flat=True):
+        tag = QueryDict(query).get("tag", "")
+        if tag.isdigit():
+            used.add(int(tag))
+    return [tag for tag in tags if tag.pk not in used]
 
 
 @transaction.atomic

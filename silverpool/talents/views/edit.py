@@ -20,7 +20,7 @@ def _new_tags(form: TalentCreateForm) -> list[Tag]:
     tags = []
     for name in form.cleaned_data["new_tags"]:
         try:
-            tags.append(services.get_or_create_tag(name))
+            tags.append(services.get_or_create_tag(name)[0])
         except ValidationError as exc:
             raise ValidationError({"new_tags": exc.messages}) from exc
     return tags

@@ -126,7 +126,7 @@ def talent_tag_add(request: AuthedRequest, pk: int) -> HttpResponse:
     """Add a tag by name; a name no tag has yet makes a new tag."""
     talent = services.get_talent_for(request.user, pk, write=True)
     try:
-        tag = services.get_or_create_tag(request.POST.get("tag_name", ""))
+        tag, _new = services.get_or_create_tag(request.POST.get("tag_name", ""))
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return done(request, talent, "meta", status=422)

@@ -226,7 +226,9 @@ class Command(BaseCommand):
             setattr(job, name, value)
         job.save()
         job.pools.set(pools)
-        job.tags.set([get_or_create_tag(name) for name in tag_names])
+        tags = [get_or_create_tag(name) for name in tag_names]
+        job.tags.set([tag for tag, _new in tags])
+        job.created_tags.set([tag for tag, new in tags if new])
         services.start_import(job, enqueue=False)
         self.stdout.write(_("Importing %(file)s …") % {"file": job.original_name})
         progress = Progress(self.stdout, job.total_rows)
