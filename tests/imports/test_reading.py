@@ -226,6 +226,9 @@ def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> N
         # Two letters beyond ASCII: charset-normalizer alone read Mac Icelandic "Weiþ" and
         # "65.000 Ä" here.
         (["Nachname;Gehaltswunsch", "Weiß;65.000 €"], "cp1252"),
+        # € the only byte beyond ASCII: Mac Roman reads "65.000 Ä".
+        (["Nachname;Gehaltswunsch", "Weber;65.000 €", "Bauer;€ 58.000"], "cp1252"),
+        (["Name;Ort;Gehalt", "Müller;Köln;65.000 €"], "mac_roman"),
         (["Nom;Ville", "Lefèvre;Besançon", "Ibáñez;Málaga"], "cp1252"),
         (["Name;Ort", "Müller;Köln"], "mac_roman"),  # Excel for Mac's "CSV (Macintosh)"
         (["Imię;Miasto", "Łukasz Wójcik;Łódź"], "cp1250"),

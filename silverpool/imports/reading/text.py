@@ -2,6 +2,7 @@
 
 import codecs
 import csv
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -27,10 +28,14 @@ BOMS = (
 # guess; Windows-1252, what German and English Excel on Windows write, first.
 LATIN_ENCODINGS = ("cp1252", "cp1250", "mac_roman", "cp850")
 # Letters in the names and places of the people Silverpool holds, beyond ASCII, by how
-# often they come: Western European ones count twice, Central European ones and € once
-# (Mac Roman's "Müller" reads as Windows-1250's "Mšller" otherwise: a tie).
+# often they come: Western European ones count twice, Central European ones once (Mac
+# Roman's "Müller" reads as Windows-1250's "Mšller" otherwise: a tie). Each counts only
+# within a word, and € only beside a number: Windows-1252's "65.000 €" is Mac Roman's
+# "65.000 Ä", and no name has a letter standing alone.
 WESTERN_LETTERS = set("äöüßéèêëàáâãåæçíìîïñóòôõøúùûœÄÖÜÉÈÊÀÁÂÅÆÇÍÎÑÓÔØÚÛ")
-CENTRAL_LETTERS = set("łśźżćńąęčřšžěůďťňőűğışŁŚŹŻĆŃĄĘČŘŠŽĚŮĎŤŇŐŰĞİŞ€")
+CENTRAL_LETTERS = set("łśźżćńąęčřšžěůďťňőűğışŁŚŹŻĆŃĄĘČŘŠŽĚŮĎŤŇŐŰĞİŞ")
+BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
+EURO_AMOUNT = re.compile(r"\d\s?€|€\s?\d")
 # Fields beyond csv's default 128 KB are not names and addresses; the limit also keeps one
 # endless quoted field from filling memory.
 csv.field_size_limit(1024 * 1024)
@@ -113,13 +118,20 @@ def _latin_letters(text: str) -> bool:
 
 
 def _name_letters(sample: bytes, encoding: str) -> int:
-    """How much `sample` read in `encoding` looks like names (WESTERN_LETTERS,
-    CENTRAL_LETTERS); -1 if it is not in that encoding."""
+    """How much `sample` read in `encoding` looks like names and amounts (WESTERN_LETTERS
+    and CENTRAL_LETTERS within words, € beside a number); -1 if it is not in that
+    encoding."""
     try:
         text = sample.decode(encoding)
     except UnicodeDecodeError:
         return -1
-    return sum(2 * (char in WESTERN_LETTERS) + (char in CENTRAL_LETTERS) for char in text)
+    score = 2 * len(EURO_AMOUNT.findall(text))
+    for found in BEYOND_ASCII.finditer(text):
+        char, start, end = found.group(), found.start(), found.end()
+        weight = 2 if char in WESTERN_LETTERS else char in CENTRAL_LETTERS
+        if weight and (text[start - 1 : start].isalpha() or text[end : end + 1].isalpha()):
+            score += weight
+    return score
 
 
 def looks_binary(text: str) -> bool:
