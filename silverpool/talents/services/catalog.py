@@ -90,6 +90,8 @@ def unused_tags(tags: Sequence[Tag], *, besides: models.Model) -> list[Tag]:
     """Those of `tags` that nothing has but `besides`: no talent, no saved search, and no
     row of any other model that refers to tags (a web form's, an import's)."""
     ids = {tag.pk for tag in tags}
+    if not ids:
+        return []
     used: set[int] = set()
     # Every table with a key to tags, found rather than listed: the web forms and imports
     # that hold tags are apps the talents do not know of.
