@@ -229,6 +229,12 @@ def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> N
         # € the only byte beyond ASCII: Mac Roman reads "65.000 Ä".
         (["Nachname;Gehaltswunsch", "Weber;65.000 €", "Bauer;€ 58.000"], "cp1252"),
         (["Name;Ort;Gehalt", "Müller;Köln;65.000 €"], "mac_roman"),
+        (["Name;Bemerkung", "Müller;„Top-Kandidat“ – sofort verfügbar"], "cp1252"),
+        (["Name;Bemerkung", "WEIß;“Top” candidate"], "mac_roman"),
+        # Read as Ukrainian "65.000 А", Korean and Urdu by the guess alone.
+        (["Nachname;Gehalt", "Weber;65.000 €"], "cp1252"),
+        (["Vorname;Nachname", "José;García"], "cp1252"),
+        (["Name", "Søren Ærø"], "cp1252"),
         (["Nom;Ville", "Lefèvre;Besançon", "Ibáñez;Málaga"], "cp1252"),
         (["Name;Ort", "Müller;Köln"], "mac_roman"),  # Excel for Mac's "CSV (Macintosh)"
         (["Imię;Miasto", "Łukasz Wójcik;Łódź"], "cp1250"),

@@ -30,11 +30,12 @@ LATIN_ENCODINGS = ("cp1252", "cp1250", "mac_roman", "cp850")
 # Letters in the names and places of the people Silverpool holds, beyond ASCII, by how
 # often they come: Western European ones count twice, Central European ones once (Mac
 # Roman's "Müller" reads as Windows-1250's "Mšller" otherwise: a tie). Each counts only
-# within a word, and € only beside a number: Windows-1252's "65.000 €" is Mac Roman's
-# "65.000 Ä", and no name has a letter standing alone.
+# in a word of two letters or more written as words are (müller, Müller, MÜLLER), and €
+# only beside a number: Windows-1252's "65.000 €" is Mac Roman's "65.000 Ä", and its
+# „Top“ is Mac Roman's "ÑTopì".
 WESTERN_LETTERS = set("äöüßéèêëàáâãåæçíìîïñóòôõøúùûœÄÖÜÉÈÊÀÁÂÅÆÇÍÎÑÓÔØÚÛ")
 CENTRAL_LETTERS = set("łśźżćńąęčřšžěůďťňőűğışŁŚŹŻĆŃĄĘČŘŠŽĚŮĎŤŇŐŰĞİŞ")
-BEYOND_ASCII = re.compile(r"[^\x00-\x7f]")
+WORD = re.compile(r"[^\W\d_]{2,}")
 EURO_AMOUNT = re.compile(r"\d\s?€|€\s?\d")
 # Fields beyond csv's default 128 KB are not names and addresses; the limit also keeps one
 # endless quoted field from filling memory.
@@ -100,8 +101,8 @@ def detect_encoding(sample: bytes) -> str:
     guess = from_bytes(sample).best()
     if guess is None:
         return "cp1252"
-    if not _latin_letters(str(guess)):
-        return guess.encoding  # another alphabet: Cyrillic, Greek, …
+    if _another_alphabet(str(guess)):
+        return guess.encoding  # Cyrillic, Greek, …
     # A short file in the Latin alphabet fits many old encodings: charset-normalizer read
     # a German Excel file's "Weiß" and "65.000 €" as Mac Icelandic "Weiþ" and "65.000 Ä".
     # The encoding that reads the most letters of names wins; on a tie, the first.
@@ -110,27 +111,31 @@ def detect_encoding(sample: bytes) -> str:
     return max(candidates, key=lambda encoding: _name_letters(sample, encoding))
 
 
-def _latin_letters(text: str) -> bool:
-    """Whether most of the letters beyond ASCII in `text` are Latin ones."""
+def _another_alphabet(text: str) -> bool:
+    """Whether most of the letters beyond ASCII in `text` are not Latin ones, and most are
+    in words of that alphabet. A short Latin file's guess can be any encoding: "65.000 €"
+    read as Ukrainian "65.000 А", "José García" as Korean, "Søren" as Urdu, each foreign
+    letter alone or amid Latin ones."""
     letters = [char for char in text if ord(char) > 127 and char.isalpha()]
     latin = sum(unicodedata.name(char, "").startswith("LATIN") for char in letters)
-    return latin * 2 >= len(letters)
+    foreign = [word for word in WORD.findall(text) if not any(char.isascii() for char in word)]
+    return latin * 2 < len(letters) and sum(map(len, foreign)) * 2 > len(letters)
 
 
 def _name_letters(sample: bytes, encoding: str) -> int:
     """How much `sample` read in `encoding` looks like names and amounts (WESTERN_LETTERS
-    and CENTRAL_LETTERS within words, € beside a number); -1 if it is not in that
-    encoding."""
+    and CENTRAL_LETTERS in words, € beside a number); -1 if it is not in that encoding."""
     try:
         text = sample.decode(encoding)
     except UnicodeDecodeError:
         return -1
     score = 2 * len(EURO_AMOUNT.findall(text))
-    for found in BEYOND_ASCII.finditer(text):
-        char, start, end = found.group(), found.start(), found.end()
-        weight = 2 if char in WESTERN_LETTERS else char in CENTRAL_LETTERS
-        if weight and (text[start - 1 : start].isalpha() or text[end : end + 1].isalpha()):
-            score += weight
+    for word in WORD.findall(text):
+        if word.isascii():
+            continue
+        cased = word.replace("ß", "")  # "WEIß": no capital ß on German keyboards
+        if cased.islower() or cased.isupper() or word.istitle():
+            score += sum(2 * (c in WESTERN_LETTERS) + (c in CENTRAL_LETTERS) for c in word)
     return score
 
 
