@@ -229,6 +229,7 @@ def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> N
         # € the only byte beyond ASCII: Mac Roman reads "65.000 Ä".
         (["Nachname;Gehaltswunsch", "Weber;65.000 €", "Bauer;€ 58.000"], "cp1252"),
         (["Name;Ort;Gehalt", "Müller;Köln;65.000 €"], "mac_roman"),
+        (["Name;Gehalt", "Weber;65.000 €"], "mac_roman"),  # its last byte begins UTF-8's €
         (["Name;Bemerkung", "Müller;„Top-Kandidat“ – sofort verfügbar"], "cp1252"),
         (["Name;Bemerkung", "WEIß;“Top” candidate"], "mac_roman"),
         # Read as Ukrainian "65.000 А", Korean and Urdu by the guess alone.

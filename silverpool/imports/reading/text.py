@@ -51,7 +51,7 @@ class TextTable(Table):
         with path.open("rb") as file:
             sample = file.read(SAMPLE_BYTES)
         self.chosen = bool(encoding)
-        self.encoding = encoding or detect_encoding(sample)
+        self.encoding = encoding or detect_encoding(sample, whole=len(sample) < SAMPLE_BYTES)
         text = sample.decode(self.encoding, errors="replace")
         if looks_binary(text):
             raise UnreadableFile(NOT_IN_ENCODING if self.chosen else NOT_A_SPREADSHEET)
@@ -84,16 +84,18 @@ class TextTable(Table):
                 raise UnreadableFile(str(error)) from error
 
 
-def detect_encoding(sample: bytes) -> str:
-    """The encoding of a text file from its first bytes: a BOM, else strict UTF-8, else
-    charset-normalizer's best guess for another alphabet; in the Latin alphabet, the old
-    encoding that reads it as names (LATIN_ENCODINGS), Windows-1252 if unsure."""
+def detect_encoding(sample: bytes, *, whole: bool = False) -> str:
+    """The encoding of a text file from its first bytes (`whole`: all of it): a BOM, else
+    strict UTF-8, else charset-normalizer's best guess for another alphabet; in the Latin
+    alphabet, the old encoding that reads it as names (LATIN_ENCODINGS), Windows-1252 if
+    unsure."""
     for bom, encoding in BOMS:
         if sample.startswith(bom):
             return encoding
     try:
-        # Not final: the sample may end in the middle of a multi-byte character.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        # Final only for the whole file: a sample may end in the middle of a multi-byte
+        # character, a file may not (Mac Roman's "65.000 €" at its very end would pass).
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=whole)
     except UnicodeDecodeError:
         pass
     else:
