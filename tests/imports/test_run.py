@@ -38,6 +38,7 @@ from silverpool.talents.models import (
     Note,
     PoolMembership,
     Status,
+    Tag,
     Talent,
     TalentTag,
 )
@@ -463,6 +464,8 @@ def test_cancelling_stops_after_the_batch_being_written(
 
 def test_cancelling_a_queued_import_means_it_never_runs(tmp_path: Path, rita: User) -> None:
     job = checked(uploaded(xlsx(tmp_path / "t.xlsx", people(2)), rita))
+    new_tag, _new = talents.get_or_create_tag("Herbst 2026")
+    job.created_tags.add(new_tag)
     services.start_import(job, enqueue=False)
 
     services.cancel_import(job)
@@ -472,6 +475,7 @@ def test_cancelling_a_queued_import_means_it_never_runs(tmp_path: Path, rita: Us
     assert job.state == ImportJob.State.CANCELLED
     assert Talent.objects.count() == 0
     assert not job.file
+    assert not Tag.objects.filter(name="Herbst 2026").exists()  # made for it alone
 
 
 def test_a_recruiter_cannot_reach_a_talent_in_a_private_pool_through_an_import(

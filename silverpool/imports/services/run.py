@@ -47,6 +47,7 @@ from ..values import clean_text
 from .garbage import paused_collection
 from .rowstream import Batch, batch_rows, joined
 from .spool import SpoolMissing, discard_upload, spooled_chunks
+from .undo import delete_created_tags
 from .upload import targets_of
 
 logger = logging.getLogger(__name__)
@@ -123,9 +124,11 @@ def cancel_import(job: ImportJob) -> None:
         pk=job.pk, state=ImportJob.State.QUEUED, started_at=None
     ).update(state=ImportJob.State.CANCELLED, finished_at=timezone.now())
     if cancelled:
-        # No worker has it (a claim needs QUEUED): the upload goes, as after a run.
+        # No worker has it (a claim needs QUEUED): the upload goes, as after a run, and so
+        # do the tags typed in for it.
         discard_upload(job)
         ImportJob.objects.filter(pk=job.pk).update(file="")
+        delete_created_tags(job, actor=None)
     # A started job (running, or waiting to be resumed) stops at its next batch, which
     # finishes it as a run does (audit entry, consent requests for what it created).
     ImportJob.objects.filter(

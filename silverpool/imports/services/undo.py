@@ -156,7 +156,7 @@ def _undo_step(job_id: int) -> bool:
     counts: Counter[str] = Counter(job.undo_summary)
     if not records:
         assert actor is not None
-        if deleted := _delete_created_tags(job, actor):
+        if deleted := delete_created_tags(job, actor):
             job.undo_summary = {**job.undo_summary, "deleted_tags": deleted}
         job.state = ImportJob.State.UNDONE
         job.undone_at = timezone.now()
@@ -189,9 +189,9 @@ def _undo_step(job_id: int) -> bool:
     return True
 
 
-def _delete_created_tags(job: ImportJob, actor: User) -> list[str]:
+def delete_created_tags(job: ImportJob, actor: User | None) -> list[str]:
     """Delete the tags the import created that nothing has after its undo (a talent it
-    kept still has them); their names."""
+    kept still has them), or after it was cancelled before it started; their names."""
     unused = unused_tags(list(job.created_tags.all()), besides=job)
     for tag in unused:
         delete_tag(tag, actor=actor)

@@ -113,7 +113,7 @@ def unused_tags(tags: Sequence[Tag], *, besides: models.Model) -> list[Tag]:
 
 
 @transaction.atomic
-def delete_tag(tag: Tag, *, actor: User) -> int:
+def delete_tag(tag: Tag, *, actor: User | None) -> int:
     talent_ids = list(TalentTag.objects.filter(tag=tag).values_list("talent_id", flat=True))
     record_events(talent_ids, Event.Kind.TAG_REMOVED, actor=actor, tag=tag.name)
     tag.delete()
