@@ -134,10 +134,11 @@ def normalize_linkedin(value: str) -> str:
 
 
 # Skills in one text are separated by these, and by slashes, except that a slash between
-# short capitals or symbols belongs to the skill (C/C++, UI/UX, CI/CD, TCP/IP, PL/SQL);
-# elsewhere ("Python/Django", "Go/Rust") it separates two skills.
+# short capitals or symbols belongs to the skill (C/C++, UI/UX, CI/CD, TCP/IP, PL/SQL,
+# and with digits after it SAP S/4HANA, R/3, AS/400); elsewhere ("Python/Django",
+# "Go/Rust") it separates two skills.
 _SKILL_SEPARATORS = re.compile(r"[,;|\n\r\t•·▪◦‣●■○]")
-_KEEP_SLASH = r"(?<![\w+#])[A-Z+#]{1,3}/[A-Z+#]{1,4}(?![\w+#])"
+_KEEP_SLASH = r"(?<![\w+#])[A-Z+#]{1,3}/[A-Z0-9+#]{1,6}(?![\w+#])"
 # A chunk's skills: runs of kept slashes and other characters than a slash.
 _SKILL = re.compile(rf"(?:{_KEEP_SLASH}|[^/])+")
 

@@ -557,6 +557,44 @@ def test_submitting_the_mapping_checks_the_file_and_shows_the_preview(
     assert "Vorname1" in html
 
 
+def test_the_preview_of_an_export_shows_salaries_and_custom_numbers_as_the_talent_page_does(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    CustomField.objects.create(
+        key="notice", label_en="Notice period (weeks)", kind=CustomField.Kind.NUMBER
+    )
+    headers = ["First name", "Last name", "Email", "Salary expectation", "Currency"]
+    headers += ["Salary period", "Notice period (weeks)", "Skills"]
+    rows: list[list[Cell]] = [
+        [
+            "Anna",
+            "Berg",
+            "anna@example.com",
+            "61000,00",
+            "EUR",
+            "per year",
+            12,
+            "SAP S/4HANA, Excel",
+        ],
+        ["Ben", "Ohm", "ben@example.com", None, "EUR", "per year", None, None],
+    ]
+    upload(recruiter_client, workbook(rows, headers))
+    job = latest_job()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(
+            reverse("imports:import-mapping", args=[job.pk]), mapping_data(job)
+        )
+    html = recruiter_client.get(response["Location"]).content.decode()
+
+    cells = [
+        [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row, re.S)]
+        for row in re.findall(r"<tr>.*?</tr>", html.split('class="preview-table"')[1], re.S)[1:3]
+    ]
+    assert cells[0][-3:] == ["SAP S/4HANA, Excel", "61,000 EUR · per year", "12"]
+    assert cells[1][-3:] == ["", "", ""]  # a currency and period alone: no salary
+
+
 def test_a_row_with_several_problems_is_one_invalid_row_naming_each_in_preview_and_report(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:

@@ -115,6 +115,7 @@ def bad(changes: dict[str, Cell]) -> BadRow:
         ("• Scrum\n• Kanban", ["Scrum", "Kanban"]),
         ("Excel · Word ▪ PowerPoint", ["Excel", "Word", "PowerPoint"]),
         ("C/C++, UI/UX, CI/CD, TCP/IP", ["C/C++", "UI/UX", "CI/CD", "TCP/IP"]),
+        ("SAP S/4HANA, SAP R/3; AS/400", ["SAP S/4HANA", "SAP R/3", "AS/400"]),
         ("A/B-Testing, SEO/SEA", ["A/B-Testing", "SEO/SEA"]),
         ("Go/Rust", ["Go", "Rust"]),
         ("Python, python, PYTHON, Django", ["Python", "Django"]),

@@ -24,7 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from ...accounts.http import AuthedRequest
 from ...talents.models import CustomField
-from ...talents.templatetags.talent_tags import display_value, field_label
+from ...talents.templatetags.talent_tags import custom_value_text, display_value, field_label
 from ...talents.validation import EDITABLE_FIELDS
 from .. import services
 from ..access import get_job_for
@@ -55,13 +55,15 @@ class PreviewTable:
 def preview_table(first: list[dict[str, Any]]) -> PreviewTable:
     filled = {name for row in first for name, value in row["fields"].items() if value}
     names = [name for name in EDITABLE_FIELDS if name in filled and name not in FOLDED]
-    custom = {field.key: field.label for field in CustomField.objects.all()}
-    custom_keys = sorted({key for row in first for key in row["fields"].get("custom_values", {})})
+    custom = {field.key: field for field in CustomField.objects.all()}
+    custom_keys = sorted(
+        {key for row in first for key in row["fields"].get("custom_values", {})} & custom.keys()
+    )
     headers = [
         capfirst(_("Salary expectation") if name == "salary_amount" else field_label(name))
         for name in names
     ]
-    headers += [custom.get(key, key) for key in custom_keys]
+    headers += [custom[key].label for key in custom_keys]
     with_note = any(row["note"] for row in first)
     if with_note:
         headers.append(_("Note"))
@@ -69,7 +71,8 @@ def preview_table(first: list[dict[str, Any]]) -> PreviewTable:
     for row in first:
         fields = row["fields"]
         cells = [_cell(name, fields) for name in names]
-        cells += [str(fields.get("custom_values", {}).get(key, "")) for key in custom_keys]
+        values = fields.get("custom_values", {})
+        cells += [custom_value_text(custom[key], values.get(key)) for key in custom_keys]
         if with_note:
             cells.append(row["note"])
         rows.append({"number": row["row"], "exists": row["exists"], "cells": cells})
@@ -80,6 +83,8 @@ def _cell(name: str, fields: dict[str, Any]) -> str:
     if name != "salary_amount":
         return display_value(name, fields.get(name))
     amount = display_value(name, fields.get(name))
+    if not amount:
+        return ""  # a currency and period alone, as an export writes them, say nothing
     period = display_value("salary_period", fields.get("salary_period"))
     text = f"{amount} {fields.get('salary_currency', '')}".strip()
     return f"{text} · {period}" if period else text

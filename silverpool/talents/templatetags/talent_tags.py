@@ -122,6 +122,16 @@ def display_value(name: str, value: Any, context: Context | None = None) -> str:
     return str(value)
 
 
+def custom_value_text(field: CustomField, value: Any) -> str:
+    """A custom field's value as plain text: a date as dates are shown, a number without
+    the ".0" that JSON keeps of it."""
+    if field.kind == CustomField.Kind.DATE and value:
+        return display_value("available_from", value)
+    if field.kind == CustomField.Kind.NUMBER and isinstance(value, float):
+        return f"{value:g}"
+    return "" if value is None else str(value)
+
+
 def _iso_date(value: str) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(value)

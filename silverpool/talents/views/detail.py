@@ -37,7 +37,7 @@ from ..models import (
     Talent,
     TalentTag,
 )
-from ..templatetags.talent_tags import display_value, field_label
+from ..templatetags.talent_tags import custom_value_text, field_label
 from ..validation import EDITABLE_FIELDS
 
 TEMPLATE = "talents/talent_detail.html"
@@ -72,14 +72,6 @@ KINDS = {
 }
 
 
-def _custom_text(field: CustomField, value: Any) -> str:
-    if field.kind == CustomField.Kind.DATE and value:
-        return display_value("available_from", value)
-    if field.kind == CustomField.Kind.NUMBER and isinstance(value, float):
-        return f"{value:g}"
-    return "" if value is None else str(value)
-
-
 def field_rows(talent: Talent) -> list[FieldRow]:
     rows = []
     for name in EDITABLE_FIELDS:
@@ -91,7 +83,7 @@ def field_rows(talent: Talent) -> list[FieldRow]:
             rows.append(FieldRow(name, label, KINDS.get(name, "text"), value, (name,)))
     for custom in CustomField.objects.all():
         name = CUSTOM_PREFIX + custom.key
-        value = _custom_text(custom, talent.custom_values.get(custom.key))
+        value = custom_value_text(custom, talent.custom_values.get(custom.key))
         rows.append(FieldRow(name, custom.label, "text", value, (name,)))
     return rows
 
