@@ -45,7 +45,17 @@ FORMULA_LIKE = ["=SUM(A1)", "+1 Engineer", "-", "@home", '=HYPERLINK("http://x.e
 CHARACTERS = st.characters(
     exclude_categories=("Cc", "Cf", "Cs", "Zl", "Zp", "Zs"), include_characters=" "
 )
-SKILLS = ["C/C++", "UI/UX", "CI/CD", "C#", "Python", "SAP FI/CO", "Node.js", "Führung"]
+SKILLS = [
+    "C/C++",
+    "UI/UX",
+    "CI/CD",
+    "C#",
+    "Python",
+    "SAP FI/CO",
+    "SAP S/4HANA",
+    "Node.js",
+    "Führung",
+]
 # Without separators (, ; / and the like), and not starting or ending in a list marker.
 skill_words = st.from_regex(
     r"[A-Za-zÄÖÜäöüß0-9]([A-Za-zÄÖÜäöüß0-9 .+#-]{0,18}[A-Za-z0-9+#])?", fullmatch=True
