@@ -238,7 +238,10 @@ def test_a_german_excel_csv_in_windows_1252_with_semicolons(tmp_path: Path) -> N
         (["Name", "Søren Ærø"], "cp1252"),
         (["Nom;Ville", "Lefèvre;Besançon", "Ibáñez;Málaga"], "cp1252"),
         (["Name;Ort", "Müller;Köln"], "mac_roman"),  # Excel for Mac's "CSV (Macintosh)"
+        (["Vorname;Nachname;Ort", "Olga;Andersson;Borlänge"], "mac_roman"),  # not "Borlènge"
         (["Imię;Miasto", "Łukasz Wójcik;Łódź"], "cp1250"),
+        (["Jméno;Obec", "Vítězslav Marková;Krásné Údolí"], "cp1250"),  # not "Vítìzslav"
+        (["Név;Település", "Erzsébet Kiss;Borsodfürdő"], "cp1250"),  # not "Borsodfürdõ"
         (["Name;Ort", "Zoë Müller;Zürich"], "cp850"),  # DOS
         (["Имя;Город", "Александр Иванов;Москва", "Мария Петрова;Казань"], "cp1251"),
         (["Όνομα;Πόλη", "Γιώργος Παπαδόπουλος;Αθήνα"], "cp1253"),

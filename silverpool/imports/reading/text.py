@@ -30,12 +30,32 @@ LATIN_ENCODINGS = ("cp1252", "cp1250", "mac_roman", "cp850")
 # Letters in the names and places of the people Silverpool holds, beyond ASCII, by how
 # often they come: Western European ones count twice, Central European ones once (Mac
 # Roman's "Müller" reads as Windows-1250's "Mšller" otherwise: a tie). Each counts only
-# in a word of two letters or more written as words are (müller, Müller, MÜLLER), and €
-# only beside a number: Windows-1252's "65.000 €" is Mac Roman's "65.000 Ä", and its
-# „Top“ is Mac Roman's "ÑTopì".
+# in a word (see _a_word), and € only beside a number: Windows-1252's "65.000 €" is Mac
+# Roman's "65.000 Ä", and its „Top“ is Mac Roman's "ÑTopì".
 WESTERN_LETTERS = set("äöüßéèêëàáâãåæçíìîïñóòôõøúùûœÄÖÜÉÈÊÀÁÂÅÆÇÍÎÑÓÔØÚÛ")
 CENTRAL_LETTERS = set("łśźżćńąęčřšžěůďťňőűğışŁŚŹŻĆŃĄĘČŘŠŽĚŮĎŤŇŐŰĞİŞ")
 WORD = re.compile(r"[^\W\d_]{2,}")
+# The letters beyond ASCII of each language whose names an old Latin encoding holds: in a
+# word they all come from one (Windows-1252 reads Czech "Vítězslav" as "Vítìzslav",
+# Hungarian "Borsodfürdő" as "Borsodfürdõ": no language writes both).
+LANGUAGE_LETTERS = [
+    set(letters)
+    for letters in (
+        "äöüßé",  # German
+        "àâæçéèêëîïôœùûüÿ",  # French
+        "áéíñóúü",  # Spanish
+        "áâãàçéêíóôõú",  # Portuguese
+        "àèéìòóù",  # Italian
+        "åäöéæøü",  # Scandinavian
+        "áðéíóúýþæö",  # Icelandic
+        "ąćęłńóśźż",  # Polish
+        "áäčďéěíĺľňóôŕřšťúůýž",  # Czech and Slovak
+        "áéíóöőúüű",  # Hungarian
+        "čćđšž",  # Croatian, Serbian, Slovenian
+        "ăâîșşțţ",  # Romanian
+        "çğıöşüâî",  # Turkish
+    )
+]
 EURO_AMOUNT = re.compile(r"\d\s?€|€\s?\d")
 # Fields beyond csv's default 128 KB are not names and addresses; the limit also keeps one
 # endless quoted field from filling memory.
@@ -107,9 +127,10 @@ def detect_encoding(sample: bytes, *, whole: bool = False) -> str:
         return guess.encoding  # Cyrillic, Greek, …
     # A short file in the Latin alphabet fits many old encodings: charset-normalizer read
     # a German Excel file's "Weiß" and "65.000 €" as Mac Icelandic "Weiþ" and "65.000 Ä".
-    # The encoding that reads the most letters of names wins; on a tie, the first.
-    first, *rest = LATIN_ENCODINGS
-    candidates = dict.fromkeys([first, guess.encoding, *rest])
+    # The encoding that reads the most letters of names wins; on a tie, the first, and the
+    # guess only after all of LATIN_ENCODINGS (it took a Mac file's "Borlänge" for DOS's
+    # "Borlènge").
+    candidates = dict.fromkeys([*LATIN_ENCODINGS, guess.encoding])
     return max(candidates, key=lambda encoding: _name_letters(sample, encoding))
 
 
@@ -133,12 +154,19 @@ def _name_letters(sample: bytes, encoding: str) -> int:
         return -1
     score = 2 * len(EURO_AMOUNT.findall(text))
     for word in WORD.findall(text):
-        if word.isascii():
-            continue
-        cased = word.replace("ß", "")  # "WEIß": no capital ß on German keyboards
-        if cased.islower() or cased.isupper() or word.istitle():
+        if not word.isascii() and _a_word(word):
             score += sum(2 * (c in WESTERN_LETTERS) + (c in CENTRAL_LETTERS) for c in word)
     return score
+
+
+def _a_word(letters: str) -> bool:
+    """Whether `letters` are written as a word is (müller, Müller, MÜLLER; not "ÒTopÓ"), in
+    the letters of one language."""
+    cased = letters.replace("ß", "")  # "WEIß": no capital ß on German keyboards
+    if not (cased.islower() or cased.isupper() or letters.istitle()):
+        return False
+    beyond = {char for char in letters.lower() if not char.isascii()}
+    return any(beyond <= language for language in LANGUAGE_LETTERS)
 
 
 def looks_binary(text: str) -> bool:
