@@ -56,6 +56,9 @@ LANGUAGE_LETTERS = [
         "çğıöşüâî",  # Turkish
     )
 ]
+# French writes œ before u, i, e, d, t or s (cœur, œil, œdème, fœtus, œsophage);
+# Windows-1252 reads Polish "ś" as œ before others ("Wiœniewski", "Koœmider").
+STRAY_OE = re.compile(r"œ(?![uiedts])")
 EURO_AMOUNT = re.compile(r"\d\s?€|€\s?\d")
 # Fields beyond csv's default 128 KB are not names and addresses; the limit also keeps one
 # endless quoted field from filling memory.
@@ -165,8 +168,9 @@ def _a_word(letters: str) -> bool:
     cased = letters.replace("ß", "")  # "WEIß": no capital ß on German keyboards
     if not (cased.islower() or cased.isupper() or letters.istitle()):
         return False
-    beyond = {char for char in letters.lower() if not char.isascii()}
-    return any(beyond <= language for language in LANGUAGE_LETTERS)
+    lower = letters.lower()
+    beyond = {char for char in lower if not char.isascii()}
+    return not STRAY_OE.search(lower) and any(beyond <= language for language in LANGUAGE_LETTERS)
 
 
 def looks_binary(text: str) -> bool:
