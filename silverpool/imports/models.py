@@ -127,6 +127,8 @@ class ImportJob(models.Model):
     undone_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The talents an undo removed, reverted and kept so far; once it is done, the names of
+    # the tags it deleted ("deleted_tags", if any).
     undo_summary = models.JSONField(default=dict, blank=True)
 
     class Meta:

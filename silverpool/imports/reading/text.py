@@ -107,7 +107,7 @@ class TextTable(Table):
                 raise UnreadableFile(str(error)) from error
 
 
-def detect_encoding(sample: bytes, *, whole: bool = False) -> str:
+def detect_encoding(sample: bytes, *, whole: bool) -> str:
     """The encoding of a text file from its first bytes (`whole`: all of it): a BOM, else
     strict UTF-8, else charset-normalizer's best guess for another alphabet; in the Latin
     alphabet, the old encoding that reads it as names (LATIN_ENCODINGS), Windows-1252 if
