@@ -3,6 +3,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email as django_validate_email
 
 from silverpool.talents.models import CustomField
 from silverpool.talents.validation import (
@@ -39,6 +40,38 @@ def test_an_empty_email_stays_empty() -> None:
 def test_a_malformed_email_is_rejected(email: str) -> None:
     with pytest.raises(ValidationError):
         normalize_email(email)
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        "anna.schmidt@example.de",
+        "o'brien+jobs@example.co.uk",
+        '"anna schmidt"@example.de',
+        '"anna"@example.de',
+        "anna@localhost",
+        "anna@[192.168.0.1]",
+        "anna@[::1]",
+        "anna@[999.1.1.1]",
+        "anna@münchen.de",
+        "jürgen@example.de",
+        "anna@-example.de",
+        "anna@example",
+        "anna@example.c",
+        "anna..schmidt@example.de",
+        "anna@exa mple.de",
+        "ANNA@EXAMPLE.DE",
+    ],
+)
+def test_an_email_is_valid_exactly_when_djangos_rule_says_so(email: str) -> None:
+    # normalize_email checks with Django's patterns compiled at once (validation.py).
+    try:
+        django_validate_email(email)
+    except ValidationError:
+        with pytest.raises(ValidationError):
+            normalize_email(email)
+    else:
+        assert normalize_email(email).lower() == email.lower()
 
 
 def test_an_email_longer_than_the_column_is_rejected_on_the_field() -> None:
