@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ..talents.models import CustomField
 from ..talents.validation import clean_talent_fields
@@ -21,7 +22,6 @@ from .reading.table import Cell
 TEXT_FIELDS = {
     TargetField.FIRST_NAME,
     TargetField.LAST_NAME,
-    TargetField.EMAIL,
     TargetField.POSTCODE,
     TargetField.CITY,
     TargetField.JOB_TITLE,
@@ -51,6 +51,14 @@ class BadRow:
     column: str
     reason: str
     cells: list[str] = field(default_factory=list)
+
+
+def _further_emails(addresses: Sequence[str]) -> str:
+    return ngettext(
+        "Further email address: %(addresses)s",
+        "Further email addresses: %(addresses)s",
+        len(addresses),
+    ) % {"addresses": ", ".join(addresses)}
 
 
 def column_headers(headers: Sequence[str], mapping: Sequence[Target]) -> dict[str, str]:
@@ -127,6 +135,13 @@ class RowReader:
             if target.field == TargetField.NOTE:
                 if text := values.note_text(cell):
                     notes.append(self.note_labels[index] + text)
+                continue
+            if target.field == TargetField.EMAIL:
+                raw["email"], others = values.parse_emails(cell)
+                if others:
+                    # The first is the talent's; the others are kept where a recruiter
+                    # reads them.
+                    notes.append(_further_emails(others))
                 continue
             try:
                 self._take(target, cell, raw, custom, urls)

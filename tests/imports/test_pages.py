@@ -557,6 +557,31 @@ def test_submitting_the_mapping_checks_the_file_and_shows_the_preview(
     assert "Vorname1" in html
 
 
+def test_an_email_cell_as_outlook_copies_it_imports_the_first_address_and_notes_the_other(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    cell = "Nachname1, Vorname1 <talent1@example.com>; vorname1@firma.de;"
+    upload(recruiter_client, workbook([person(1, email=cell)]))
+    job = latest_job()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(
+            reverse("imports:import-mapping", args=[job.pk]), mapping_data(job)
+        )
+    html = recruiter_client.get(response["Location"]).content.decode()
+
+    assert re.search(r'id="preview-new">1<', html)
+    assert re.search(r'id="preview-invalid">0<', html)
+    assert "<td>talent1@example.com</td>" in html
+    assert "<td>Further email address: vorname1@firma.de</td>" in html
+    start(recruiter_client, latest_job(), django_capture_on_commit_callbacks)
+    talent = Talent.objects.get()
+    assert talent.email == "talent1@example.com"
+    assert [note.text for note in talent.notes.all()] == [
+        "Further email address: vorname1@firma.de"
+    ]
+
+
 def test_the_preview_of_an_export_shows_salaries_and_custom_numbers_as_the_talent_page_does(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:

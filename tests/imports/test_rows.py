@@ -316,6 +316,39 @@ def test_a_date_in_a_note_reads_as_the_uploader_reads_dates(language: str, note:
         assert result.note == note
 
 
+@pytest.mark.parametrize(
+    ("cell", "email", "note"),
+    [
+        ("mailto:Max.Mustermann@example.com", "Max.Mustermann@example.com", ""),
+        ("Mustermann, Max <max@example.com>;", "max@example.com", ""),
+        (
+            "max@example.com; m.mustermann@firma.de",
+            "max@example.com",
+            "Further email address: m.mustermann@firma.de",
+        ),
+        (
+            "max@example.com, MAX@example.com / max@web.de\nmax@gmx.de",
+            "max@example.com",
+            "Further email addresses: max@web.de, max@gmx.de",
+        ),
+    ],
+)
+def test_a_cell_with_a_mail_programs_address_or_several_takes_the_first_and_notes_the_others(
+    cell: str, email: str, note: str
+) -> None:
+    row = good({"E-Mail": cell, "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert row.fields["email"] == email
+    assert row.note == note
+
+
+def test_the_further_addresses_are_noted_in_the_uploaders_language() -> None:
+    with translation.override("de"):
+        row = good({"E-Mail": "max@example.com;max@web.de", "Kommentar Telefonat": None})
+
+    assert row.note == "Weitere E-Mail-Adresse: max@web.de\nSehr guter Eindruck"
+
+
 def test_empty_cells_leave_their_fields_out() -> None:
     empty = dict.fromkeys(FULL_ROW, None) | {"Name": "Max Muster", "E-Mail": "max@example.com"}
 
@@ -345,6 +378,17 @@ def test_a_short_row_reads_its_missing_cells_as_empty() -> None:
             {"E-Mail": "max(at)example.com"},
             "E-Mail",
             "“max(at)example.com”: Enter a valid email address.",
+        ),
+        (
+            # Not a list of addresses: nothing of it is dropped.
+            {"E-Mail": "max@example.com (nur abends)"},
+            "E-Mail",
+            "“max@example.com (nur abends)”: Enter a valid email address.",
+        ),
+        (
+            {"E-Mail": "max@example.com; max@"},
+            "E-Mail",
+            "“max@example.com; max@”: Enter a valid email address.",
         ),
         ({"Name": None}, "Name", "A first name is required."),
         (

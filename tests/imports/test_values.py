@@ -12,6 +12,7 @@ from silverpool.imports.values import (
     clean_text,
     parse_currency,
     parse_date,
+    parse_emails,
     parse_number,
     parse_phone,
     parse_salary,
@@ -304,3 +305,33 @@ def test_text_that_is_no_number_is_left_for_the_custom_fields_check() -> None:
 @pytest.mark.parametrize(("cell", "expected"), [("0.125", 0.125), ("0,125", 0.125), ("-0.5", -0.5)])
 def test_a_number_below_one_is_no_thousands(cell: str, expected: float) -> None:
     assert parse_number(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "email", "others"),
+    [
+        ("  anna@example.de ", "anna@example.de", []),
+        ("MAILTO:anna@example.de", "anna@example.de", []),
+        ("Anna Schmidt <anna@example.de>", "anna@example.de", []),
+        ("<mailto:anna@example.de>", "anna@example.de", []),
+        ('"Schmidt, Anna" <anna@example.de>', "anna@example.de", []),
+        # As Outlook copies recipients: unquoted names with a comma, a semicolon at the end.
+        ("Schmidt, Anna <anna@a.de>; Schmidt, A. <anna@b.de>;", "anna@a.de", ["anna@b.de"]),
+        ("anna@a.de,anna@b.de", "anna@a.de", ["anna@b.de"]),
+        ("anna@a.de / anna@b.de", "anna@a.de", ["anna@b.de"]),
+        ("anna@a.de\nanna@b.de\nANNA@A.DE", "anna@a.de", ["anna@b.de"]),
+        ("anna@a.de anna@b.de anna@b.de", "anna@a.de", ["anna@b.de"]),
+        # Not a list of addresses: the text as it is, for the email check to refuse.
+        ("anna at example.de", "anna at example.de", []),
+        ("anna@example.de (privat)", "anna@example.de (privat)", []),
+        ("anna@example.de bitte nicht anrufen", "anna@example.de bitte nicht anrufen", []),
+        ("Anna <anna@example.de", "Anna <anna@example.de", []),
+        ("anna@", "anna@", []),
+        ("", "", []),
+        (None, "", []),
+    ],
+)
+def test_an_email_cell_gives_its_address_and_any_others(
+    cell: Cell, email: str, others: list[str]
+) -> None:
+    assert parse_emails(cell) == (email, others)
