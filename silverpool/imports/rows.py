@@ -136,15 +136,8 @@ class RowReader:
                 if text := values.note_text(cell):
                     notes.append(self.note_labels[index] + text)
                 continue
-            if target.field == TargetField.EMAIL:
-                raw["email"], others = values.parse_emails(cell)
-                if others:
-                    # The first is the talent's; the others are kept where a recruiter
-                    # reads them.
-                    notes.append(_further_emails(others))
-                continue
             try:
-                self._take(target, cell, raw, custom, urls)
+                self._take(target, cell, raw, custom, urls, notes)
             except ValueError as error:
                 problems.append((self._header(index), str(error)))
                 if target.field == TargetField.COUNTRY:
@@ -203,14 +196,23 @@ class RowReader:
         raw: dict[str, Any],
         custom: dict[str, Any],
         urls: list[str],
+        notes: list[str],
     ) -> None:
+        """Put the cell's value where `target` says; what the talent's fields do not hold
+        goes into `notes`, so that nothing of the cell is lost."""
         kind = target.field
         if kind in TEXT_FIELDS:
             raw[kind.value] = values.clean_text(cell)
+        elif kind == TargetField.EMAIL:
+            raw["email"], others = values.parse_emails(cell)
+            if others:  # the first is the talent's
+                notes.append(_further_emails(others))
         elif kind == TargetField.FULL_NAME:
-            first, last = values.split_full_name(cell)
-            raw.setdefault("first_name", first)
-            raw.setdefault("last_name", last)
+            name = values.split_full_name(cell)
+            raw.setdefault("first_name", name.first)
+            raw.setdefault("last_name", name.last)
+            if name.title:
+                notes.append(_("Academic title: %(title)s") % {"title": name.title})
         elif kind == TargetField.PHONE:
             pass  # read last, see read()
         elif kind == TargetField.COUNTRY:

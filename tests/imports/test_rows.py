@@ -164,12 +164,47 @@ def test_a_row_with_every_target_becomes_the_talents_cleaned_fields() -> None:
         ("Max Mustermann", "Max", "Mustermann"),
         ("Anna von Berg", "Anna", "von Berg"),
         ("  Berg ,  Anna Lena ", "Anna Lena", "Berg"),
+        ("Herr Max Mustermann", "Max", "Mustermann"),
+        ("Ms Jane Doe", "Jane", "Doe"),
+        ("Frauke Berg", "Frauke", "Berg"),
+        ("Draco Malfoy", "Draco", "Malfoy"),
     ],
 )
 def test_a_full_name_is_split_into_first_and_last_name(cell: str, first: str, last: str) -> None:
     row = good({"Name": cell})
 
     assert (row.fields["first_name"], row.fields["last_name"]) == (first, last)
+    assert row.note == "Sehr guter Eindruck\nRückruf im März"
+
+
+@pytest.mark.parametrize(
+    ("cell", "first", "last", "title"),
+    [
+        ("Frau Dr. Anna Schmidt", "Anna", "Schmidt", "Dr."),
+        ("Herrn Prof. Dr.-Ing. Max Weber", "Max", "Weber", "Prof. Dr.-Ing."),
+        ("Dr. med. Anna Schmidt", "Anna", "Schmidt", "Dr. med."),
+        ("Dr John Smith", "John", "Smith", "Dr"),
+        ("Schmidt, Dr. Anna", "Anna", "Schmidt", "Dr."),
+        ("Mag. Eva Huber", "Eva", "Huber", "Mag."),
+        ("Dipl.-Kfm. Jens Weber", "Jens", "Weber", "Dipl.-Kfm."),
+        ("Anna Schmidt, M.Sc.", "Anna", "Schmidt", "M.Sc."),
+        ("Berg, Anna, PhD", "Anna", "Berg", "PhD"),
+        ("Max Weber MBA", "Max", "Weber", "MBA"),
+    ],
+)
+def test_titles_in_a_full_name_are_not_part_of_it_and_go_into_the_note(
+    cell: str, first: str, last: str, title: str
+) -> None:
+    row = good({"Name": cell, "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert (row.fields["first_name"], row.fields["last_name"]) == (first, last)
+    assert row.note == f"Academic title: {title}"
+
+
+def test_a_single_name_after_a_form_of_address_is_the_last_name() -> None:
+    row = bad({"Name": "Herr Mustermann"})
+
+    assert (row.column, row.reason) == ("Name", "A first name is required.")
 
 
 def test_first_and_last_name_columns_win_over_a_full_name_column() -> None:
@@ -342,11 +377,16 @@ def test_a_cell_with_a_mail_programs_address_or_several_takes_the_first_and_note
     assert row.note == note
 
 
-def test_the_further_addresses_are_noted_in_the_uploaders_language() -> None:
+def test_a_title_and_further_addresses_are_noted_in_the_uploaders_language() -> None:
+    changes: dict[str, Cell] = {
+        "Name": "Prof. Dr. Max Mustermann",
+        "E-Mail": "max@example.com;max@web.de",
+        "Kommentar Telefonat": None,
+    }
     with translation.override("de"):
-        row = good({"E-Mail": "max@example.com;max@web.de", "Kommentar Telefonat": None})
+        row = good(changes)
 
-    assert row.note == "Weitere E-Mail-Adresse: max@web.de\nSehr guter Eindruck"
+    assert row.note == ("Titel: Prof. Dr.\nWeitere E-Mail-Adresse: max@web.de\nSehr guter Eindruck")
 
 
 def test_empty_cells_leave_their_fields_out() -> None:
