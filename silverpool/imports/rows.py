@@ -28,6 +28,9 @@ TEXT_FIELDS = {
     TargetField.LINKEDIN_URL,
     TargetField.SOURCE_LABEL,
 }
+# Fields whose cells may hold words instead of a value ("nach Vereinbarung", "nach
+# Absprache"): kept in the note, with no value, instead of rejecting the row.
+REMARK_FIELDS = {TargetField.SALARY, TargetField.AVAILABLE_FROM}
 # Which column to blame when clean_talent_fields refuses a field.
 FIELD_TARGETS = {
     "salary_amount": TargetField.SALARY,
@@ -130,7 +133,7 @@ class RowReader:
         unknown_country = False
         for index, target in self.columns:
             cell = cells[index] if index < len(cells) else None
-            if cell is None or cell == "":
+            if cell is None or cell == "" or values.is_no_value(cell):
                 continue
             if target.field == TargetField.NOTE:
                 if text := values.note_text(cell):
@@ -139,6 +142,12 @@ class RowReader:
             try:
                 self._take(target, cell, raw, custom, urls, notes)
             except ValueError as error:
+                if target.field in REMARK_FIELDS and values.is_remark(cell):
+                    # Not a value the recruiter got wrong: they wrote a remark instead.
+                    header = self._header(index)
+                    text = values.clean_text(cell)
+                    notes.append(f"{header}: {text}" if header else text)
+                    continue
                 problems.append((self._header(index), str(error)))
                 if target.field == TargetField.COUNTRY:
                     unknown_country = True

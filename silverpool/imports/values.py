@@ -65,6 +65,34 @@ def clean_text(cell: Cell) -> str:
     return text
 
 
+# What spreadsheets hold where there is no value: dashes, question marks, "n/a", "k. A."
+# (keine Angabe), Excel's #N/A (German #NV) saved as text. Such a cell is an empty one.
+_NO_VALUE = frozenset(
+    {
+        *("-", "--", "---", "–", "—", "/", "./.", "-/-", "?", "??", "???", ".", "...", "…"),
+        *("n/a", "n.a.", "n. a.", "n.v.", "n. v.", "k.a.", "k. a.", "k.a", "#n/a", "#nv"),
+        *("keine angabe", "keine angaben", "ohne angabe", "nicht angegeben", "unbekannt"),
+        *("nicht bekannt", "entfällt", "unknown", "not specified", "none", "null", "tbd"),
+    }
+)
+_NO_VALUE_LENGTH = max(map(len, _NO_VALUE))
+
+
+def is_no_value(cell: Cell) -> bool:
+    """Whether the cell holds one of the spreadsheet's ways of saying "no value"."""
+    return (
+        type(cell) is str
+        and len(cell) <= _NO_VALUE_LENGTH + 2
+        and cell.strip().casefold() in _NO_VALUE
+    )
+
+
+def is_remark(cell: Cell) -> bool:
+    """Whether the cell is words without a figure ("nach Vereinbarung", "nach Absprache"):
+    what a recruiter wrote instead of a salary or a date."""
+    return type(cell) is str and not any(character.isdigit() for character in cell)
+
+
 def note_text(cell: Cell) -> str:
     """The cell as a note shows it: a date (an application's, say) as the uploader reads
     dates, "3. Mai 2019" or "3 May 2019", instead of 2019-05-03; anything else as
@@ -117,6 +145,21 @@ _MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})[./](?P<year>\d{4})")
 _NAMED = re.compile(
     r"(?:(?P<day>\d{1,2})\.?\s*)?(?P<name>[^\W\d_]+)\.?,?\s*(?P<year>\d{4})", re.IGNORECASE
 )
+# Q2 2027, 2. Quartal 2027, 2nd quarter 2027: the quarter's first day.
+_QUARTER = re.compile(
+    r"(?:q\s?(?P<q>[1-4])|(?P<n>[1-4])(?:\.|st|nd|rd|th)?\s*(?:quartal|quarter))"
+    r"\s*[/.,]?\s*(?P<year>\d{4}|'?\d{2})",
+    re.IGNORECASE,
+)
+# KW 12/2027, KW12 2027, week 12 2027: the Monday of that ISO week.
+_WEEK = re.compile(
+    r"(?:kw|week|wk)\s?(?P<week>\d{1,2})\s*[/.,]?\s*(?P<year>\d{4}|'?\d{2})", re.IGNORECASE
+)
+# Anfang März 2027, Mitte 03/2027, end of March 2027: the 1st, the 15th, the last day.
+_PART_OF_MONTH = re.compile(
+    r"(?P<part>anfang|beginning of|early|mitte|mid-?|middle of|ende|end of|late)\s*(?P<rest>.+)",
+    re.IGNORECASE,
+)
 # "Verfügbar ab: ab 01.04.2027", "per sofort", "from March 2027": the word before says
 # nothing the column does not.
 _FROM = re.compile(r"(?:ab|per|from)\s+", re.IGNORECASE)
@@ -125,7 +168,37 @@ _AT_ONCE = {"sofort", "asap", "immediately", "now"}
 
 def _year(text: str) -> int:
     # Two-digit years are this century's: availability dates lie ahead, not in the 1900s.
+    text = text.lstrip("'")  # '27
     return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _month(text: str) -> datetime.date | None:
+    """The first day of a month written as 03/2027, 03.2027 or "März 2027"."""
+    if match := _MONTH_YEAR.fullmatch(text):
+        return datetime.date(int(match["year"]), int(match["month"]), 1)
+    match = _NAMED.fullmatch(text)
+    if match and not match["day"] and (month := _MONTHS.get(match["name"].lower())):
+        return datetime.date(int(match["year"]), month, 1)
+    return None
+
+
+def _period_start(text: str) -> datetime.date | None:
+    """The first day of a quarter or calendar week, or the day a part of a month
+    ("Anfang", "Mitte", "Ende") stands for."""
+    if match := _QUARTER.fullmatch(text):
+        quarter = int(match["q"] or match["n"])
+        return datetime.date(_year(match["year"]), 3 * quarter - 2, 1)
+    if match := _WEEK.fullmatch(text):
+        return datetime.date.fromisocalendar(_year(match["year"]), int(match["week"]), 1)
+    if (match := _PART_OF_MONTH.fullmatch(text)) and (month := _month(match["rest"])):
+        part = match["part"].lower()
+        if part in ("anfang", "beginning of", "early"):
+            return month
+        if part.startswith(("mi", "middle")):
+            return month.replace(day=15)
+        following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+    return None
 
 
 def _date_from_text(text: str) -> datetime.date | None:
@@ -139,19 +212,21 @@ def _date_from_text(text: str) -> datetime.date | None:
         first, second = int(match["first"]), int(match["second"])
         day, month = (second, first) if second > 12 >= first else (first, second)
         return datetime.date(_year(match["year"]), month, day)
-    if match := _MONTH_YEAR.fullmatch(text):
-        return datetime.date(int(match["year"]), int(match["month"]), 1)
+    if first_day := _month(text):
+        return first_day
     if (match := _NAMED.fullmatch(text)) and match["name"].lower() in _MONTHS:
         month = _MONTHS[match["name"].lower()]
-        return datetime.date(int(match["year"]), month, int(match["day"] or 1))
+        return datetime.date(int(match["year"]), month, int(match["day"]))
     return None
 
 
 def parse_date(cell: Cell) -> datetime.date | None:
     """A date from an Excel date or serial number, 2027-03-01, 01.03.2027, 1.3.27,
     01/03/2027 (day first), 03/2027, 03.2027, "1. März 2027" or "March 2027" (the 1st);
-    "sofort", "ab sofort", "asap", "immediately" or "now" is today (in Silverpool's time
-    zone). A leading "ab", "per" or "from" is read past."""
+    "Q2 2027" or "2. Quartal 2027" (its first day), "KW 12/2027" (its Monday), "Anfang",
+    "Mitte" or "Ende März 2027" (the 1st, 15th or last); "sofort", "ab sofort", "asap",
+    "immediately" or "now" is today (in Silverpool's time zone). A leading "ab", "per" or
+    "from" is read past."""
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):
@@ -167,7 +242,7 @@ def parse_date(cell: Cell) -> datetime.date | None:
             words = text[match.end() :] if (match := _FROM.match(text)) else text
             if " ".join(words.split()).casefold() in _AT_ONCE:
                 return timezone.localdate()
-            if date := _date_from_text(words):
+            if date := _date_from_text(words) or _period_start(words):
                 return date
     except ValueError:  # a day or month that does not exist, such as 31.02.2027
         pass

@@ -32,7 +32,7 @@ def test_the_check_counts_new_existing_repeated_and_invalid_rows(
     rows = [
         *people(3),
         person(1, first_name="Erika"),  # row 5 repeats row 2
-        person(4, email="keine Angabe"),
+        person(4, email="keine Angabe"),  # no value, as "-" or "n/a"
         person(5, email=None),
         person(2, email="TALENT2@example.com"),  # row 8 repeats row 3 in other capitals
     ]
@@ -52,7 +52,11 @@ def test_the_check_counts_new_existing_repeated_and_invalid_rows(
     }
     assert preview["problems"] == [
         {"row": 5, "column": "E-Mail", "reason": "Repeats row 2 (same email address)."},
-        {"row": 6, "column": "E-Mail", "reason": "“keine Angabe”: Enter a valid email address."},
+        {
+            "row": 6,
+            "column": "E-Mail",
+            "reason": "No email address: without one the talent could not be recognised again.",
+        },
         {
             "row": 7,
             "column": "E-Mail",

@@ -27,6 +27,7 @@ from silverpool.accounts.models import User
 from silverpool.imports import export, services
 from silverpool.imports.export import ExportFormat
 from silverpool.imports.models import ImportJob
+from silverpool.imports.values import is_no_value
 from silverpool.privacy.models import AuditEntry
 from silverpool.privacy.services import delete_talents
 from silverpool.talents.models import CustomField, Event, Note, Talent
@@ -39,7 +40,7 @@ Callbacks = Callable[..., AbstractContextManager[Any]]
 
 # Text a spreadsheet would run as a formula (the export puts a ' before it, the import
 # takes it off), and text that looks like that already.
-FORMULA_LIKE = ["=SUM(A1)", "+1 Engineer", "-", "@home", '=HYPERLINK("http://x.example")', "'=x"]
+FORMULA_LIKE = ["=SUM(A1)", "+1 Engineer", "-1", "@home", '=HYPERLINK("http://x.example")', "'=x"]
 # Any letters, digits, signs and spaces. Not control or invisible characters, nor spaces
 # other than " ": the import drops or replaces those on purpose (see values.clean_text).
 CHARACTERS = st.characters(
@@ -66,7 +67,9 @@ local_parts = st.from_regex(r"[a-z0-9+-]([a-z0-9]{0,10}[._+-])?[a-zA-Z0-9]{1,10}
 
 
 def text(max_size: int = 40) -> st.SearchStrategy[str]:
-    words = st.text(CHARACTERS, min_size=1, max_size=max_size).map(str.strip).filter(bool)
+    # Not text that only says "no value" ("-", "?", "n/a"): the import reads it as empty.
+    words = st.text(CHARACTERS, min_size=1, max_size=max_size).map(str.strip)
+    words = words.filter(lambda word: word and not is_no_value(word))
     return st.one_of(words, st.sampled_from(FORMULA_LIKE))
 
 
@@ -158,7 +161,7 @@ BLANK = {"first_name": "Ada", "email": "ada@example.org"}
 # Text and numbers a spreadsheet or a German reader would take for something else.
 ODD = {
     "first_name": "'=x",
-    "last_name": "-",
+    "last_name": "-Berg",  # "-" alone says "no value" (values.is_no_value)
     "email": "-odd@example.org",
     "custom_values": {"years": 1.125, "notice": "0.001"},
 }

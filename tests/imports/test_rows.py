@@ -389,6 +389,35 @@ def test_a_title_and_further_addresses_are_noted_in_the_uploaders_language() -> 
     assert row.note == ("Titel: Prof. Dr.\nWeitere E-Mail-Adresse: max@web.de\nSehr guter Eindruck")
 
 
+@pytest.mark.parametrize("cell", ["-", " – ", "?", "n/a", "N/A", "k. A.", "Keine Angabe", "#NV"])
+def test_a_spreadsheets_way_of_saying_no_value_is_an_empty_cell(cell: str) -> None:
+    columns = ["Mobil", "PLZ", "Ort", "Land", "Gehaltswunsch", "Verfügbar ab", "Kenntnisse"]
+    placeholders: dict[str, Cell] = dict.fromkeys([*columns, "Berufsjahre", "Bemerkung"], cell)
+
+    row = good(placeholders)
+
+    assert not {"phone", "postcode", "city", "country", "salary_amount"} & row.fields.keys()
+    assert not {"available_from", "skills"} & row.fields.keys()
+    assert "years" not in row.fields["custom_values"]
+    assert row.note == "Rückruf im März"
+
+
+@pytest.mark.parametrize(
+    ("header", "cell", "field"),
+    [
+        ("Gehaltswunsch", "nach Vereinbarung", "salary_amount"),
+        ("Verfügbar ab", "nach Absprache", "available_from"),
+    ],
+)
+def test_words_instead_of_a_salary_or_date_go_into_the_note_and_the_row_is_imported(
+    header: str, cell: str, field: str
+) -> None:
+    row = good({header: f" {cell} ", "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert field not in row.fields
+    assert row.note == f"{header}: {cell}"
+
+
 def test_empty_cells_leave_their_fields_out() -> None:
     empty = dict.fromkeys(FULL_ROW, None) | {"Name": "Max Muster", "E-Mail": "max@example.com"}
 
@@ -432,11 +461,11 @@ def test_a_short_row_reads_its_missing_cells_as_empty() -> None:
         ),
         ({"Name": None}, "Name", "A first name is required."),
         (
-            {"Gehaltswunsch": "nach Vereinbarung"},
+            {"Gehaltswunsch": "65.000 € + Bonus"},
             "Gehaltswunsch",
-            "“nach Vereinbarung” is not a salary.",
+            "“65.000 € + Bonus” is not a salary.",
         ),
-        ({"Verfügbar ab": "demnächst"}, "Verfügbar ab", "“demnächst” is not a date."),
+        ({"Verfügbar ab": "2027"}, "Verfügbar ab", "“2027” is not a date."),
         ({"Verfügbar ab": "31.02.2027"}, "Verfügbar ab", "“31.02.2027” is not a date."),
         ({"Mobil": "bitte anrufen"}, "Mobil", "“bitte anrufen”: This is not a phone number."),
         ({"Land": "Atlantis"}, "Land", "“Atlantis” is not a country we know."),
@@ -470,12 +499,12 @@ def test_a_row_with_several_problems_names_each_in_the_order_of_the_columns() ->
 
 
 def test_a_row_without_an_email_names_its_other_problems_too() -> None:
-    row = bad({"E-Mail": None, "Gehaltswunsch": "nach Vereinbarung"})
+    row = bad({"E-Mail": None, "Gehaltswunsch": "65.000 € + Bonus"})
 
     assert row.column == "E-Mail, Gehaltswunsch"
     assert row.reason == (
         "E-Mail: No email address: without one the talent could not be recognised again. "
-        "Gehaltswunsch: “nach Vereinbarung” is not a salary."
+        "Gehaltswunsch: “65.000 € + Bonus” is not a salary."
     )
 
 
@@ -490,7 +519,7 @@ def test_the_columns_of_a_row_with_many_problems_fit_the_report() -> None:
     columns = [(f"Spalte {n} " + "x" * 30, Target(F.AVAILABLE_FROM)) for n in range(10)]
     columns.append(("E-Mail", Target(F.EMAIL)))
 
-    cells: list[Cell] = [*["demnächst"] * 10, "max@example.com"]
+    cells: list[Cell] = [*["31.02.2027"] * 10, "max@example.com"]
     result = reader(columns).read(Row(3, cells))
 
     assert isinstance(result, BadRow)

@@ -49,6 +49,20 @@ MARCH_1 = datetime.date(2027, 3, 1)
         ("March 2027", MARCH_1),
         ("Mar 2027", MARCH_1),
         ("Dez. 2027", datetime.date(2027, 12, 1)),
+        # A quarter's first day, a calendar week's Monday, a part of a month.
+        ("Q1 2027", datetime.date(2027, 1, 1)),
+        ("ab q2/27", datetime.date(2027, 4, 1)),
+        ("3. Quartal 2027", datetime.date(2027, 7, 1)),
+        ("4th quarter '27", datetime.date(2027, 10, 1)),
+        ("KW 9/2027", MARCH_1),
+        ("KW09 2027", MARCH_1),
+        ("week 53 2026", datetime.date(2026, 12, 28)),
+        ("Anfang März 2027", MARCH_1),
+        ("early March 2027", MARCH_1),
+        ("Mitte 03/2027", datetime.date(2027, 3, 15)),
+        ("mid-March 2027", datetime.date(2027, 3, 15)),
+        ("Ende Februar 2028", datetime.date(2028, 2, 29)),
+        ("end of Dec 2027", datetime.date(2027, 12, 31)),
         (None, None),
         ("", None),
         ("  ", None),
@@ -69,6 +83,9 @@ def test_dates_are_read_as_recruiters_write_them(
         ("00.00.0000", "00.00.0000"),
         ("demnächst", "demnächst"),
         ("Frühjahr 2027", "Frühjahr 2027"),
+        ("Q5 2027", "Q5 2027"),
+        ("KW 53/2027", "KW 53/2027"),  # 2027 has 52 weeks
+        ("Ende 15.03.2027", "Ende 15.03.2027"),
         (2027, "2027"),  # a year, not the serial of 19 July 1905
         (85000.0, "85000"),  # a salary in the wrong column
         (True, "True"),
