@@ -593,7 +593,8 @@ _COUNTRY_ALIASES = {
 def country_names() -> dict[str, str]:
     """Country codes by the names parse_country knows, as countries.country_keys has them:
     the names Silverpool shows, the official ones (“United States of America”) and former
-    ones (“Turkey”, “Czech Republic”), in English and German, and their codes."""
+    ones (“Turkey”, “Czech Republic”), in English and German, and their two- and
+    three-letter codes."""
     names = {}
     official = list(COUNTRIES.items())
     former = [(code, name) for code, old in Countries.OLD_NAMES.items() for name in old]
@@ -604,11 +605,19 @@ def country_names() -> dict[str, str]:
     for alias, code in _COUNTRY_ALIASES.items():
         names.update(dict.fromkeys(country_keys(alias), code))
     names.update({code.casefold(): code for code in countries.countries})
+    # ISO's three-letter codes too (DEU, AUT, CHE), as HR systems export them.
+    names.update(
+        {
+            alpha3.casefold(): code
+            for code in countries.countries
+            if (alpha3 := countries.alpha3(code))
+        }
+    )
     return names
 
 
 def parse_country(cell: Cell) -> str:
-    """A country code from "DE", "Deutschland", "Germany", "Österreich", "The
+    """A country code from "DE", "DEU", "Deutschland", "Germany", "Österreich", "The
     Netherlands", "Vereinigte Staaten" or "UK"."""
     text = clean_text(cell)
     if not text:

@@ -244,6 +244,9 @@ def test_first_and_last_name_columns_win_over_a_full_name_column() -> None:
         ("Turkiye", "TR"),
         ("Russian Federation", "RU"),
         ("Suedkorea", "KR"),
+        ("DEU", "DE"),
+        ("aut", "AT"),
+        ("CHE", "CH"),
     ],
 )
 def test_countries_are_read_from_german_and_english_names_and_codes(cell: str, code: str) -> None:
