@@ -64,6 +64,12 @@ def _further_emails(addresses: Sequence[str]) -> str:
     ) % {"addresses": ", ".join(addresses)}
 
 
+def _further_phones(numbers: Sequence[str]) -> str:
+    return ngettext(
+        "Further phone number: %(numbers)s", "Further phone numbers: %(numbers)s", len(numbers)
+    ) % {"numbers": ", ".join(numbers)}
+
+
 def column_headers(headers: Sequence[str], mapping: Sequence[Target]) -> dict[str, str]:
     """The header of the column to blame for each target field (a custom field by its key):
     the first column mapped to it."""
@@ -157,7 +163,7 @@ class RowReader:
         region = raw.get("country") or self.default_country
         if postcode := raw.get("postcode"):
             raw["postcode"] = values.postcode_of(postcode, region)
-        phone_number = ""
+        phone_number = None
         # Without the row's country a number without +code cannot be judged.
         if phone is not None and not unknown_country:
             # Read after the country column: a number without +code is from that country.
@@ -168,6 +174,10 @@ class RowReader:
                 phone_number = values.parse_phone(phone, region, read)
             except ValueError as error:
                 problems.append((phone_header, str(error)))
+            if phone_number is not None and phone_number.remark:
+                notes.append(f"{phone_header}: {phone_number.remark}")
+            if phone_number is not None and phone_number.further:
+                notes.append(_further_phones(phone_number.further))
         if urls:
             raw["profile_urls"] = urls
         if custom:
@@ -194,8 +204,8 @@ class RowReader:
                 problems.append((self._blame(name, raw), reason))
         if problems:
             return self._bad(row, problems)
-        if phone_number:
-            fields["phone"] = phone_number
+        if phone_number is not None:
+            fields["phone"] = phone_number.number
         return GoodRow(row.number, fields, "\n".join(notes), cells, source_label)
 
     def _take(

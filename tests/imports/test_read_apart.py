@@ -184,7 +184,7 @@ def test_phone_numbers_read_by_the_reading_process_are_the_ones_the_check_would_
     parse_phone = values.parse_phone
     cells_read: list[Cell] = []
 
-    def watched(cell: Cell, region: str, read: str | Refused | None = None) -> str:
+    def watched(cell: Cell, region: str, read: str | Refused | None = None) -> values.Phone | None:
         if read is None:
             cells_read.append(cell)
         return parse_phone(cell, region, read)

@@ -283,6 +283,15 @@ def test_a_phone_without_a_country_code_is_read_in_the_default_country() -> None
     assert row.fields["phone"] == "+49301234567"
 
 
+def test_a_phones_remark_and_further_numbers_go_into_the_note() -> None:
+    cell = "0660 1234567 (nur abends) / +49 30 1234567"
+    with translation.override("de"):
+        row = good({"Mobil": cell, "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert row.fields["phone"] == "+436601234567"  # read in the row's country, Austria
+    assert row.note == "Mobil: nur abends\nWeitere Telefonnummer: +49 30 1234567"
+
+
 def test_a_phone_typed_into_excel_as_a_number_keeps_its_leading_zero() -> None:
     row = good({"Land": None, "Mobil": 15112345678.0})
 

@@ -8,6 +8,7 @@ from django.utils import translation
 
 from silverpool.imports.reading.table import Cell
 from silverpool.imports.values import (
+    Phone,
     Salary,
     clean_text,
     parse_currency,
@@ -162,11 +163,38 @@ def test_a_date_in_the_salary_column_is_not_a_salary() -> None:
         (15112345678, "DE", "+4915112345678"),
         ("044 668 18 00", "CH", "+41446681800"),
         ("020 7946 0958", "GB", "+442079460958"),
-        (None, "DE", ""),
     ],
 )
 def test_phone_numbers_are_stored_in_e164(cell: Cell, region: str, expected: str) -> None:
-    assert parse_phone(cell, region) == expected
+    assert parse_phone(cell, region) == Phone(expected, [])
+
+
+def test_a_blank_phone_cell_is_no_number() -> None:
+    assert parse_phone(None, "DE") is None
+    assert parse_phone("  ", "DE") is None
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("0151 12345678 (nur abends)", Phone("+4915112345678", [], "nur abends")),
+        ("+49 (0)151 12345678 (privat)", Phone("+4915112345678", [], "privat")),
+        ("0151 12345678 / 030 1234567", Phone("+4915112345678", ["030 1234567"])),
+        ("0151 12345678, 030/1234567 (Büro)", Phone("+4915112345678", ["030/1234567 (Büro)"])),
+        ("0151 12345678 oder 030 1234567", Phone("+4915112345678", ["030 1234567"])),
+        ("0151 12345678\n+41 44 668 18 00", Phone("+4915112345678", ["+41 44 668 18 00"])),
+    ],
+)
+def test_a_cell_with_several_numbers_or_a_remark_gives_the_first_and_the_rest(
+    cell: str, expected: Phone
+) -> None:
+    assert parse_phone(cell, "DE") == expected
+
+
+@pytest.mark.parametrize("cell", ["0151 12345678 / bitte anrufen", "0151 12345678 / 030 12"])
+def test_a_cell_with_a_number_and_something_else_is_refused_whole(cell: str) -> None:
+    with pytest.raises(ValueError, match=re.escape(f"“{cell}”: This")):
+        parse_phone(cell, "DE")
 
 
 @pytest.mark.parametrize(("cell", "shown"), [("bitte anrufen", "bitte anrufen"), (12.0, "12")])
