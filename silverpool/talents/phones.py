@@ -2,6 +2,7 @@
 runs without it, reads the phone numbers of the file beside the check (see
 silverpool/imports/apart.py); `validation.phone_refusal` words why a number is refused."""
 
+import re
 from enum import Enum
 
 import phonenumbers
@@ -14,9 +15,20 @@ class Refused(Enum):
     INVALID = "invalid"  # read, but no such number exists in its country's plan
 
 
+# Where a number starts, and an extension at its end as libphonenumber reads one ("ext. 12",
+# "x12").
+_NUMBER_START = re.compile(r"[+\d]")
+_EXTENSION = re.compile(r"(?:ext|extension|x)\.?\s*\d+\s*$", re.IGNORECASE)
+
+
 def e164(value: str, region: str | None) -> str | Refused:
     """`value` in E.164 (+4930123456) if it is a valid phone number, read as a number of
-    `region` when it has no +country code; why not otherwise."""
+    `region` when it has no +country code; why not otherwise. A label before the number
+    is read past ("Tel.: 030 1234567")."""
+    if _letters_within(value):
+        # libphonenumber would read them as the keys they are on ("1-800-FLOWERS"): a
+        # remark such as "030 1234567 (abends)" became +49301234567223637.
+        return Refused.NOT_A_NUMBER
     try:
         number = phonenumbers.parse(value, region)
     except phonenumbers.NumberParseException:
@@ -24,3 +36,12 @@ def e164(value: str, region: str | None) -> str | Refused:
     if not phonenumbers.is_valid_number(number):
         return Refused.INVALID
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _letters_within(value: str) -> bool:
+    """Whether letters follow the number's first digit or + (its extension aside)."""
+    start = _NUMBER_START.search(value)
+    if start is None:
+        return False
+    number = _EXTENSION.sub("", value[start.start() :])
+    return any(character.isalpha() for character in number)

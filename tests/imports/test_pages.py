@@ -557,11 +557,11 @@ def test_submitting_the_mapping_checks_the_file_and_shows_the_preview(
     assert "Vorname1" in html
 
 
-def test_an_email_cell_as_outlook_copies_it_imports_the_first_address_and_notes_the_other(
+def test_an_outlook_email_cell_and_a_phone_remark_import_the_address_and_note_the_rest(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
     cell = "Nachname1, Vorname1 <talent1@example.com>; vorname1@firma.de;"
-    upload(recruiter_client, workbook([person(1, email=cell)]))
+    upload(recruiter_client, workbook([person(1, email=cell, phone="030 1234567 (abends)")]))
     job = latest_job()
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -573,12 +573,13 @@ def test_an_email_cell_as_outlook_copies_it_imports_the_first_address_and_notes_
     assert re.search(r'id="preview-new">1<', html)
     assert re.search(r'id="preview-invalid">0<', html)
     assert "<td>talent1@example.com</td>" in html
-    assert "<td>Further email address: vorname1@firma.de</td>" in html
+    # The note's lines, each on its own.
+    assert "<td>Further email address: vorname1@firma.de<br>Telefon: abends</td>" in html
     start(recruiter_client, latest_job(), django_capture_on_commit_callbacks)
     talent = Talent.objects.get()
-    assert talent.email == "talent1@example.com"
+    assert (talent.email, talent.phone) == ("talent1@example.com", "+49301234567")
     assert [note.text for note in talent.notes.all()] == [
-        "Further email address: vorname1@firma.de"
+        "Further email address: vorname1@firma.de\nTelefon: abends"
     ]
 
 

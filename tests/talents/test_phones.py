@@ -15,6 +15,14 @@ from silverpool.talents.phones import Refused, e164
         ("+41 44 668 18 00", "DE", "+41446681800"),
         ("12345", "DE", Refused.INVALID),
         ("bitte anrufen", "DE", Refused.NOT_A_NUMBER),
+        ("Tel.: 030 1234567", "DE", "+49301234567"),
+        ("+49 (0)30 1234567 ext. 12", "DE", "+49301234567"),
+        ("030 1234567 x12", "DE", "+49301234567"),
+        # Letters in a number are no digits here (libphonenumber reads "abends" as 223637),
+        # nor an extension it does not know (it took "DW 12" for two more digits).
+        ("030 1234567 (abends)", "DE", Refused.NOT_A_NUMBER),
+        ("030 1234567 DW 12", "DE", Refused.NOT_A_NUMBER),
+        ("0800 FLOWERS", "DE", Refused.NOT_A_NUMBER),
     ],
 )
 def test_a_number_is_read_for_its_country_or_refused_with_the_reason(
