@@ -72,7 +72,8 @@ _NO_VALUE = frozenset(
         *("-", "--", "---", "–", "—", "/", "./.", "-/-", "?", "??", "???", ".", "...", "…"),
         *("n/a", "n.a.", "n. a.", "n.v.", "n. v.", "k.a.", "k. a.", "k.a", "#n/a", "#nv"),
         *("keine angabe", "keine angaben", "ohne angabe", "nicht angegeben", "unbekannt"),
-        *("nicht bekannt", "entfällt", "unknown", "not specified", "none", "null", "tbd"),
+        # Not "null": some people are called Null.
+        *("nicht bekannt", "entfällt", "unknown", "not specified", "none", "tbd"),
     }
 )
 _NO_VALUE_LENGTH = max(map(len, _NO_VALUE))
@@ -565,7 +566,7 @@ _TITLE = re.compile(
 )
 # Degrees after a name: "Anna Schmidt, M.Sc.", "Max Weber MBA", "Berg, Anna, PhD".
 _DEGREES = re.compile(
-    r"(?:,?\s*(?:[BM]\.\s?(?:Sc|A|Eng|Ed)\.|[BM]Sc|[BM]Eng|MBA|LL\.\s?[BM]\.|Ph\.\s?D\.?|PhD))+$"
+    r"(?:(?:,\s*|\s+)(?:[BM]\.\s?(?:Sc|A|Eng|Ed)\.|[BM]Sc|[BM]Eng|MBA|LL\.\s?[BM]\.|Ph\.\s?D\.?|PhD))+$"
 )
 
 

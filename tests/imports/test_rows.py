@@ -168,6 +168,7 @@ def test_a_row_with_every_target_becomes_the_talents_cleaned_fields() -> None:
         ("Ms Jane Doe", "Jane", "Doe"),
         ("Frauke Berg", "Frauke", "Berg"),
         ("Draco Malfoy", "Draco", "Malfoy"),
+        ("DEMBA, MOUSSA", "MOUSSA", "DEMBA"),  # not "DE" with an MBA
     ],
 )
 def test_a_full_name_is_split_into_first_and_last_name(cell: str, first: str, last: str) -> None:

@@ -11,6 +11,7 @@ from silverpool.imports.values import (
     Phone,
     Salary,
     clean_text,
+    is_no_value,
     parse_currency,
     parse_date,
     parse_emails,
@@ -380,3 +381,22 @@ def test_an_email_cell_gives_its_address_and_any_others(
     cell: Cell, email: str, others: list[str]
 ) -> None:
     assert parse_emails(cell) == (email, others)
+
+
+@pytest.mark.parametrize(
+    ("cell", "empty"),
+    [
+        ("-", True),
+        (" — ", True),
+        ("N/A", True),
+        ("k. A.", True),
+        ("Keine Angabe", True),
+        ("#NV", True),
+        ("Null", False),  # a name some people have
+        ("Nullmeier", False),
+        ("-5", False),
+        (0, False),
+    ],
+)
+def test_a_cell_that_only_says_no_value_is_told_apart(cell: Cell, empty: bool) -> None:
+    assert is_no_value(cell) is empty
