@@ -56,6 +56,11 @@ class BadRow:
     cells: list[str] = field(default_factory=list)
 
 
+def _labelled(header: str, text: str) -> str:
+    """A line of the note about a column: "Gehaltswunsch: nach Vereinbarung"."""
+    return f"{header}: {text}" if header else text
+
+
 def _further_emails(addresses: Sequence[str]) -> str:
     return ngettext(
         "Further email address: %(addresses)s",
@@ -150,9 +155,7 @@ class RowReader:
             except ValueError as error:
                 if target.field in REMARK_FIELDS and values.is_remark(cell):
                     # Not a value the recruiter got wrong: they wrote a remark instead.
-                    header = self._header(index)
-                    text = values.clean_text(cell)
-                    notes.append(f"{header}: {text}" if header else text)
+                    notes.append(_labelled(self._header(index), values.clean_text(cell)))
                     continue
                 problems.append((self._header(index), str(error)))
                 if target.field == TargetField.COUNTRY:
@@ -175,7 +178,7 @@ class RowReader:
             except ValueError as error:
                 problems.append((phone_header, str(error)))
             if phone_number is not None and phone_number.remark:
-                notes.append(f"{phone_header}: {phone_number.remark}")
+                notes.append(_labelled(phone_header, phone_number.remark))
             if phone_number is not None and phone_number.further:
                 notes.append(_further_phones(phone_number.further))
         if urls:
