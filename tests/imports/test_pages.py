@@ -25,6 +25,7 @@ from silverpool.imports.headers import Target, TargetField, suggest_mapping
 from silverpool.imports.models import ImportJob, SavedMapping
 from silverpool.imports.reading import Cell
 from silverpool.imports.template import template_columns
+from silverpool.imports.views.detail import preview_table
 from silverpool.privacy.models import ConsentRecord
 from silverpool.talents.models import CustomField, Pool, Status, Tag, Talent
 
@@ -581,6 +582,18 @@ def test_an_outlook_email_cell_and_a_phone_remark_import_the_address_and_note_th
     assert [note.text for note in talent.notes.all()] == [
         "Further email address: vorname1@firma.de\nTelefon: abends"
     ]
+
+
+@pytest.mark.django_db
+def test_the_preview_shows_a_notes_first_lines_each_shortened() -> None:
+    note = "\n".join(["Academic title: Dr.", "x" * 100, "Mobil: nur abends", "3", "4"])
+    first = [{"row": 2, "exists": False, "fields": {"first_name": "Anna"}, "note": note}]
+
+    table = preview_table(first)
+
+    assert table.headers == ["First name", "Note"]
+    lines = ["Academic title: Dr.", "x" * 79 + "…", "Mobil: nur abends", "3", "…"]
+    assert table.rows[0]["cells"] == ["Anna", "\n".join(lines)]
 
 
 def test_the_preview_of_an_export_shows_salaries_and_custom_numbers_as_the_talent_page_does(

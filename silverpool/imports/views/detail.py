@@ -16,7 +16,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import capfirst
+from django.utils.text import Truncator, capfirst
 from django.utils.timesince import timeuntil
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -42,6 +42,10 @@ POLLING = {
 FINISHED = {State.DONE, State.CANCELLED, State.FAILED, State.UNDONE}
 # Shown in the salary column, or in a column per custom field.
 FOLDED = ("salary_currency", "salary_period", "custom_values")
+# What a preview cell shows of its text: so many characters of so many lines. A note has a
+# line per thing the file said beside the fields (a title, another address, a remark).
+PREVIEW_LINE_CHARS = 80
+PREVIEW_LINES = 4
 
 
 @dataclass(frozen=True)
@@ -75,8 +79,17 @@ def preview_table(first: list[dict[str, Any]]) -> PreviewTable:
         cells += [custom_value_text(custom[key], values.get(key)) for key in custom_keys]
         if with_note:
             cells.append(row["note"])
-        rows.append({"number": row["row"], "exists": row["exists"], "cells": cells})
+        shown = [_shortened(cell) for cell in cells]
+        rows.append({"number": row["row"], "exists": row["exists"], "cells": shown})
     return PreviewTable(headers, rows)
+
+
+def _shortened(text: str) -> str:
+    lines = text.splitlines()
+    shown = [Truncator(line).chars(PREVIEW_LINE_CHARS) for line in lines[:PREVIEW_LINES]]
+    if len(lines) > PREVIEW_LINES:
+        shown.append("…")
+    return "\n".join(shown)
 
 
 def _cell(name: str, fields: dict[str, Any]) -> str:
