@@ -1,7 +1,7 @@
 """One row of the file, read through the column mapping into a talent's cleaned fields,
 or into the reasons it cannot be imported (which columns, why)."""
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -102,8 +102,12 @@ class RowReader:
         default_country: str,
         source_label: str,
         custom_fields: Mapping[str, CustomField],
+        known_emails: Callable[[list[str]], set[str]] | None = None,
     ) -> None:
+        """`known_emails` gives those of some addresses (lower case) that talents have: a
+        cell with several addresses is then the talent's who has one of them."""
         self.headers = list(headers)
+        self.known_emails = known_emails
         self.columns = [
             (index, target) for index, target in enumerate(mapping) if target.field != "ignore"
         ]
@@ -226,9 +230,11 @@ class RowReader:
         if kind in TEXT_FIELDS:
             raw[kind.value] = values.clean_text(cell)
         elif kind == TargetField.EMAIL:
-            raw["email"], others = values.parse_emails(cell)
-            if others:  # the first is the talent's
+            email, others = values.parse_emails(cell)
+            if others:
+                email, others = self._recognised(email, others)
                 notes.append(_further_emails(others))
+            raw["email"] = email
         elif kind == TargetField.FULL_NAME:
             name = values.split_full_name(cell)
             raw.setdefault("first_name", name.first)
@@ -260,6 +266,20 @@ class RowReader:
             raw["available_from"] = values.parse_date(cell)
         elif kind == TargetField.CUSTOM:
             custom[target.custom_key] = self._custom_value(target.custom_key, cell)
+
+    def _recognised(self, first: str, others: list[str]) -> tuple[str, list[str]]:
+        """The address of a cell with several that the talent is recognised by, and the
+        others: the first, unless only another one belongs to a talent already (the same
+        email never makes a second profile)."""
+        if self.known_emails is None:
+            return first, others
+        known = self.known_emails([address.lower() for address in (first, *others)])
+        if first.lower() in known:
+            return first, others
+        taken = next((address for address in others if address.lower() in known), None)
+        if taken is None:
+            return first, others
+        return taken, [first, *(address for address in others if address != taken)]
 
     def _custom_value(self, key: str, cell: Cell) -> Any:
         custom_field = self.custom_fields.get(key)

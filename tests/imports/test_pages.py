@@ -584,6 +584,28 @@ def test_an_outlook_email_cell_and_a_phone_remark_import_the_address_and_note_th
     ]
 
 
+def test_a_cell_with_a_known_talents_second_address_updates_that_talent(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    known = make_talent(first_name="Vorname1", email="vorname1@firma.de")
+    upload(recruiter_client, workbook([person(1, email="talent1@example.com; Vorname1@firma.de")]))
+    job = latest_job()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = recruiter_client.post(
+            reverse("imports:import-mapping", args=[job.pk]), mapping_data(job)
+        )
+    html = recruiter_client.get(response["Location"]).content.decode()
+
+    assert re.search(r'id="preview-new">0<', html)
+    assert re.search(r'id="preview-existing">1<', html)
+    start(recruiter_client, latest_job(), django_capture_on_commit_callbacks)
+    assert list(Talent.objects.values_list("pk", flat=True)) == [known.pk]
+    assert [note.text for note in known.notes.all()] == [
+        "Further email address: talent1@example.com"
+    ]
+
+
 @pytest.mark.django_db
 def test_the_preview_shows_a_notes_first_lines_each_shortened() -> None:
     note = "\n".join(["Academic title: Dr.", "x" * 100, "Mobil: nur abends", "3", "4"])

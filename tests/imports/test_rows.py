@@ -86,6 +86,7 @@ def reader(columns: list[tuple[str, Target]] = COLUMNS, **options: Any) -> RowRe
         default_country=options.get("default_country", "DE"),
         source_label="bewerber.xlsx",
         custom_fields=CUSTOM_FIELDS,
+        known_emails=options.get("known_emails"),
     )
 
 
@@ -388,6 +389,38 @@ def test_a_cell_with_a_mail_programs_address_or_several_takes_the_first_and_note
 
     assert row.fields["email"] == email
     assert row.note == note
+
+
+@pytest.mark.parametrize(
+    ("known", "email", "note"),
+    [
+        (set(), "max@example.com", "Further email addresses: max@web.de, max@gmx.de"),
+        ({"max@gmx.de"}, "max@gmx.de", "Further email addresses: max@example.com, max@web.de"),
+        (
+            {"max@example.com", "max@web.de"},
+            "max@example.com",
+            "Further email addresses: max@web.de, max@gmx.de",
+        ),
+    ],
+)
+def test_of_several_addresses_the_one_a_talent_has_already_is_the_rows(
+    known: set[str], email: str, note: str
+) -> None:
+    """The same email never makes a second profile: the row is that talent's."""
+    asked: list[list[str]] = []
+
+    def known_emails(addresses: list[str]) -> set[str]:
+        asked.append(addresses)
+        return known & set(addresses)
+
+    cells = {**FULL_ROW, "E-Mail": "Max@Example.com; max@web.de, MAX@GMX.DE", "Bemerkung": None}
+    cells["Kommentar Telefonat"] = None
+    row = reader(known_emails=known_emails).read(Row(7, [cells[h] for h, _t in COLUMNS]))
+
+    assert isinstance(row, GoodRow)
+    assert row.fields["email"].lower() == email
+    assert row.note.lower() == note.lower()
+    assert asked == [["max@example.com", "max@web.de", "max@gmx.de"]]
 
 
 def test_a_title_and_further_addresses_are_noted_in_the_uploaders_language() -> None:

@@ -21,6 +21,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 
 from ...talents.models import CustomField
+from ...talents.services import find_by_emails
 from ...talents.validation import custom_fields_by_key
 from .. import apart
 from ..apart import PhoneHint, ReadSpec
@@ -155,6 +156,7 @@ class RowStream:
             default_country=spec.default_country,
             source_label=spec.source_label,
             custom_fields={f["key"]: CustomField(**f) for f in spec.custom_fields},  # type: ignore[misc]
+            known_emails=_known_emails,
         )
         self.seen: dict[str, int] = {}
 
@@ -197,6 +199,11 @@ class RowStream:
             )
         batch.good = good
         return batch
+
+
+def _known_emails(emails: list[str]) -> set[str]:
+    """Those of `emails` (lower case) that talents have."""
+    return {email.lower() for email in find_by_emails(emails).values_list("email", flat=True)}
 
 
 def _read_apart(spec: ReadSpec) -> Iterator[Batch]:
