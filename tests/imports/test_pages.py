@@ -75,6 +75,16 @@ def upload(client: Client, content: bytes, name: str = "talente.xlsx") -> Any:
     return client.post(UPLOAD_URL, {"file": file})
 
 
+def preview_of(client: Client, content: bytes, capture: Capture) -> str:
+    """The preview page of `content` uploaded and checked with the suggested mapping."""
+    upload(client, content)
+    job = latest_job()
+    with capture(execute=True):
+        response = client.post(reverse("imports:import-mapping", args=[job.pk]), mapping_data(job))
+    html: str = client.get(response["Location"]).content.decode()
+    return html
+
+
 def latest_job() -> ImportJob:
     job = ImportJob.objects.order_by("-pk").first()
     assert job is not None
@@ -562,14 +572,8 @@ def test_an_outlook_email_cell_and_a_phone_remark_import_the_address_and_note_th
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
     cell = "Nachname1, Vorname1 <talent1@example.com>; vorname1@firma.de;"
-    upload(recruiter_client, workbook([person(1, email=cell, phone="030 1234567 (abends)")]))
-    job = latest_job()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = recruiter_client.post(
-            reverse("imports:import-mapping", args=[job.pk]), mapping_data(job)
-        )
-    html = recruiter_client.get(response["Location"]).content.decode()
+    rows = [person(1, email=cell, phone="030 1234567 (abends)")]
+    html = preview_of(recruiter_client, workbook(rows), django_capture_on_commit_callbacks)
 
     assert re.search(r'id="preview-new">1<', html)
     assert re.search(r'id="preview-invalid">0<', html)
@@ -588,14 +592,8 @@ def test_a_cell_with_a_known_talents_second_address_updates_that_talent(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
     known = make_talent(first_name="Vorname1", email="vorname1@firma.de")
-    upload(recruiter_client, workbook([person(1, email="talent1@example.com; Vorname1@firma.de")]))
-    job = latest_job()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = recruiter_client.post(
-            reverse("imports:import-mapping", args=[job.pk]), mapping_data(job)
-        )
-    html = recruiter_client.get(response["Location"]).content.decode()
+    rows = [person(1, email="talent1@example.com; Vorname1@firma.de")]
+    html = preview_of(recruiter_client, workbook(rows), django_capture_on_commit_callbacks)
 
     assert re.search(r'id="preview-new">0<', html)
     assert re.search(r'id="preview-existing">1<', html)
@@ -639,14 +637,7 @@ def test_the_preview_of_an_export_shows_salaries_and_custom_numbers_as_the_talen
         ],
         ["Ben", "Ohm", "ben@example.com", None, "EUR", "per year", None, None],
     ]
-    upload(recruiter_client, workbook(rows, headers))
-    job = latest_job()
-
-    with django_capture_on_commit_callbacks(execute=True):
-        response = recruiter_client.post(
-            reverse("imports:import-mapping", args=[job.pk]), mapping_data(job)
-        )
-    html = recruiter_client.get(response["Location"]).content.decode()
+    html = preview_of(recruiter_client, workbook(rows, headers), django_capture_on_commit_callbacks)
 
     cells = [
         [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<td.*?</td>", row, re.S)]
