@@ -1,0 +1,37 @@
+"""Cell values read the way a German or English recruiter wrote them, a module for each
+kind of value.
+
+Each parser takes a cell as python-calamine yields it and returns the value, an empty
+value (None, "" or []) for a blank cell, or raises ValueError with a message for the
+recruiter that names the cell's text. Checks that every channel shares (lengths, email,
+the phone number itself, custom field kinds) stay in `silverpool.talents.validation`.
+"""
+
+from .amounts import Salary, parse_currency, parse_number, parse_salary, parse_salary_period
+from .dates import parse_date
+from .emails import parse_emails
+from .names import FullName, split_full_name
+from .phone_numbers import Phone, parse_phone
+from .places import country_names, parse_country, postcode_of
+from .text import clean_text, is_no_value, is_remark, note_text
+
+__all__ = [
+    "FullName",
+    "Phone",
+    "Salary",
+    "clean_text",
+    "country_names",
+    "is_no_value",
+    "is_remark",
+    "note_text",
+    "parse_country",
+    "parse_currency",
+    "parse_date",
+    "parse_emails",
+    "parse_number",
+    "parse_phone",
+    "parse_salary",
+    "parse_salary_period",
+    "postcode_of",
+    "split_full_name",
+]

@@ -1,0 +1,148 @@
+"""Dates as Excel, Germans and English speakers write them."""
+
+import datetime
+import re
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..reading.table import Cell
+from .text import clean_text, quoted
+
+# Excel counts days from 1899-12-30. Only serials from 1920 to 2099 are read as dates: a
+# bare 2027 (a year) or 85000 (a salary in the wrong column) must not become one.
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+_FIRST_SERIAL = (datetime.date(1920, 1, 1) - _EXCEL_EPOCH).days
+_LAST_SERIAL = (datetime.date(2099, 12, 31) - _EXCEL_EPOCH).days
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "januar jänner january jan",
+            "februar february feb",
+            "märz maerz march mär mrz mar",
+            "april apr",
+            "mai may",
+            "juni june jun",
+            "juli july jul",
+            "august aug",
+            "september sept sep",
+            "oktober october okt oct",
+            "november nov",
+            "dezember december dez dec",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+_TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})" + _TIME)
+_DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}|\d{2})" + _TIME)
+_SLASHED = re.compile(r"(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-](?P<year>\d{4}|\d{2})" + _TIME)
+_MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})[./](?P<year>\d{4})")
+_NAMED = re.compile(
+    r"(?:(?P<day>\d{1,2})\.?\s*)?(?P<name>[^\W\d_]+)\.?,?\s*(?P<year>\d{4})", re.IGNORECASE
+)
+# Q2 2027, 2. Quartal 2027, 2nd quarter 2027: the quarter's first day.
+_QUARTER = re.compile(
+    r"(?:q\s?(?P<q>[1-4])|(?P<n>[1-4])(?:\.|st|nd|rd|th)?\s*(?:quartal|quarter))"
+    r"\s*[/.,]?\s*(?P<year>\d{4}|'?\d{2})",
+    re.IGNORECASE,
+)
+# KW 12/2027, KW12 2027, week 12 2027: the Monday of that ISO week.
+_WEEK = re.compile(
+    r"(?:kw|week|wk)\s?(?P<week>\d{1,2})\s*[/.,]?\s*(?P<year>\d{4}|'?\d{2})", re.IGNORECASE
+)
+# Anfang März 2027, Mitte 03/2027, end of March 2027: the 1st, the 15th, the last day.
+_PART_OF_MONTH = re.compile(
+    r"(?P<part>anfang|beginning of|early|mitte|mid-?|middle of|ende|end of|late)\s*(?P<rest>.+)",
+    re.IGNORECASE,
+)
+# "Verfügbar ab: ab 01.04.2027", "per sofort", "from March 2027": the word before says
+# nothing the column does not.
+_FROM = re.compile(r"(?:ab|per|from)\s+", re.IGNORECASE)
+_AT_ONCE = {"sofort", "asap", "immediately", "now"}
+
+
+def _year(text: str) -> int:
+    # Two-digit years are this century's: availability dates lie ahead, not in the 1900s.
+    text = text.lstrip("'")  # '27
+    return 2000 + int(text) if len(text) == 2 else int(text)
+
+
+def _month(text: str) -> datetime.date | None:
+    """The first day of a month written as 03/2027, 03.2027 or "März 2027"."""
+    if match := _MONTH_YEAR.fullmatch(text):
+        return datetime.date(int(match["year"]), int(match["month"]), 1)
+    match = _NAMED.fullmatch(text)
+    if match and not match["day"] and (month := _MONTHS.get(match["name"].lower())):
+        return datetime.date(int(match["year"]), month, 1)
+    return None
+
+
+def _period_start(text: str) -> datetime.date | None:
+    """The first day of a quarter or calendar week, or the day a part of a month
+    ("Anfang", "Mitte", "Ende") stands for."""
+    if match := _QUARTER.fullmatch(text):
+        quarter = int(match["q"] or match["n"])
+        return datetime.date(_year(match["year"]), 3 * quarter - 2, 1)
+    if match := _WEEK.fullmatch(text):
+        return datetime.date.fromisocalendar(_year(match["year"]), int(match["week"]), 1)
+    if (match := _PART_OF_MONTH.fullmatch(text)) and (month := _month(match["rest"])):
+        part = match["part"].lower()
+        if part in ("anfang", "beginning of", "early"):
+            return month
+        if part.startswith(("mi", "middle")):
+            return month.replace(day=15)
+        following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+        return following - datetime.timedelta(days=1)
+    return None
+
+
+def _date_from_text(text: str) -> datetime.date | None:
+    if match := _ISO.fullmatch(text):
+        return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
+    if match := _DOTTED.fullmatch(text):
+        return datetime.date(_year(match["year"]), int(match["month"]), int(match["day"]))
+    if match := _SLASHED.fullmatch(text):
+        # Day first, as Germans and the British write it (01/03/2027 is 1 March). Only a
+        # date that cannot be day-first, such as 03/15/2027, is read the American way.
+        first, second = int(match["first"]), int(match["second"])
+        day, month = (second, first) if second > 12 >= first else (first, second)
+        return datetime.date(_year(match["year"]), month, day)
+    if first_day := _month(text):
+        return first_day
+    if (match := _NAMED.fullmatch(text)) and match["name"].lower() in _MONTHS:
+        month = _MONTHS[match["name"].lower()]
+        return datetime.date(int(match["year"]), month, int(match["day"]))
+    return None
+
+
+def parse_date(cell: Cell) -> datetime.date | None:
+    """A date from an Excel date or serial number, 2027-03-01, 01.03.2027, 1.3.27,
+    01/03/2027 (day first), 03/2027, 03.2027, "1. März 2027" or "March 2027" (the 1st);
+    "Q2 2027" or "2. Quartal 2027" (its first day), "KW 12/2027" (its Monday), "Anfang",
+    "Mitte" or "Ende März 2027" (the 1st, 15th or last); "sofort", "ab sofort", "asap",
+    "immediately" or "now" is today (in Silverpool's time zone). A leading "ab", "per" or
+    "from" is read past."""
+    if isinstance(cell, datetime.datetime):
+        return cell.date()
+    if isinstance(cell, datetime.date):
+        return cell
+    text = clean_text(cell)
+    if not text:
+        return None
+    try:
+        if isinstance(cell, int | float) and not isinstance(cell, bool):
+            if _FIRST_SERIAL <= cell <= _LAST_SERIAL:
+                return _EXCEL_EPOCH + datetime.timedelta(days=int(cell))
+        elif isinstance(cell, str):
+            words = text[match.end() :] if (match := _FROM.match(text)) else text
+            if " ".join(words.split()).casefold() in _AT_ONCE:
+                return timezone.localdate()
+            if date := _date_from_text(words) or _period_start(words):
+                return date
+    except ValueError:  # a day or month that does not exist, such as 31.02.2027
+        pass
+    raise quoted(_("“%(value)s” is not a date."), cell)

@@ -1,0 +1,65 @@
+"""Full names in one cell, with forms of address, titles and degrees."""
+
+import re
+from typing import NamedTuple
+
+from ..reading.table import Cell
+from .text import clean_text
+
+
+class FullName(NamedTuple):
+    first: str
+    last: str
+    title: str  # academic titles and degrees as written: "Prof. Dr.", "M.Sc."
+
+
+# A form of address before a name ("Frau", "Herrn", "Mr."): left out, as a column of its
+# own ("Anrede") is by default.
+_SALUTATION = re.compile(r"herrn?|frau|hr\.|fr\.|mrs?\.?|ms\.?|miss|mx\.?", re.IGNORECASE)
+# Academic titles before a name as Germans, Austrians and English speakers write them:
+# "Prof. Dr.", "Dr.-Ing.", "Dr. rer. nat.", "Dipl.-Kfm.", "Mag.", "Univ.-Prof.", "Dr".
+_TITLE = re.compile(
+    r"(?:univ\.-)?prof\.?|dr\.?(?:-ing\.)?|priv\.-doz\.|dipl\.-[^\W\d_]+\.?|mag\.|ing\."
+    r"|(?:med|dent|vet|rer|nat|pol|oec|phil|jur|habil)\.",
+    re.IGNORECASE,
+)
+# Degrees after a name: "Anna Schmidt, M.Sc.", "Max Weber MBA", "Berg, Anna, PhD".
+_DEGREES = re.compile(
+    r"(?:(?:,\s*|\s+)(?:[BM]\.\s?(?:Sc|A|Eng|Ed)\.|[BM]Sc|[BM]Eng|MBA|LL\.\s?[BM]\.|Ph\.\s?D\.?|PhD))+$"
+)
+
+
+def split_full_name(cell: Cell) -> FullName:
+    """First and last name from one cell: "Mustermann, Max" (an ATS export's way) or
+    "Max Mustermann"; everything after the first word is the last name ("Anna von Berg").
+    A form of address before the name is left out, academic titles and degrees are the
+    title ("Frau Dr. Anna Schmidt", "Schmidt, Dr. Anna", "Anna Schmidt, M.Sc."); a single
+    name after them is the last name ("Herr Schmidt")."""
+    text = " ".join(clean_text(cell).split())
+    degrees = ""
+    if (found := _DEGREES.search(text)) and found.start() > 0:
+        text, degrees = text[: found.start()], found.group().strip(" ,")
+    if "," in text:
+        last, _comma, first = text.partition(",")
+        first, first_titles, _addressed = _titles_off(first)
+        last, titles, _addressed = _titles_off(last)
+        titles += first_titles
+    else:
+        name, titles, addressed = _titles_off(text)
+        first, _space, last = name.partition(" ")
+        if addressed and not last:
+            first, last = "", first
+    return FullName(first, last, " ".join(filter(None, [*titles, degrees])))
+
+
+def _titles_off(name: str) -> tuple[str, list[str], bool]:
+    """`name` without the forms of address and titles it starts with; those titles; and
+    whether it started with either."""
+    words = name.split()
+    start = 0
+    while start < len(words) and (
+        _SALUTATION.fullmatch(words[start]) or _TITLE.fullmatch(words[start])
+    ):
+        start += 1
+    titles = [word for word in words[:start] if _TITLE.fullmatch(word)]
+    return " ".join(words[start:]), titles, start > 0

@@ -1,0 +1,85 @@
+"""Postcodes and countries."""
+
+from functools import cache
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_countries import Countries, countries
+from django_countries.data import COUNTRIES
+
+from ..countries import country_code, country_keys
+from ..reading.table import Cell
+from .text import clean_text, quoted
+
+# Countries whose postcodes are five digits, some of them starting with 0 (01069 Dresden,
+# 00184 Roma, 02139 Cambridge MA): a spreadsheet drops the 0 of one typed as a number, and
+# a CSV file saved from it keeps it dropped.
+_FIVE_DIGIT_POSTCODES = {"DE", "FR", "IT", "ES", "FI", "US"}
+
+
+def postcode_of(text: str, country: str) -> str:
+    """The postcode `text` (a postcode cell as clean_text reads it) in `country`, with the
+    zeros in front that a spreadsheet dropped: 1069 in Germany is 01069."""
+    if country in _FIVE_DIGIT_POSTCODES and len(text) in (3, 4) and text.isdigit():
+        return text.zfill(5)
+    return text
+
+
+# Spellings that are not a country's name in either language.
+_COUNTRY_ALIASES = {
+    "d": "DE",
+    "brd": "DE",
+    "uk": "GB",
+    "england": "GB",
+    "great britain": "GB",
+    "grossbritannien": "GB",
+    "holland": "NL",
+    "usa": "US",
+    "us": "US",
+    "united states": "US",
+    "vereinigte staaten": "US",
+    "tschechische republik": "CZ",
+    "uae": "AE",
+    "vae": "AE",
+    "suisse": "CH",
+    "svizzera": "CH",
+}
+
+
+@cache
+def country_names() -> dict[str, str]:
+    """Country codes by the names parse_country knows, as countries.country_keys has them:
+    the names Silverpool shows, the official ones (“United States of America”) and former
+    ones (“Turkey”, “Czech Republic”), in English and German, and their two- and
+    three-letter codes."""
+    names = {}
+    official = list(COUNTRIES.items())
+    former = [(code, name) for code, old in Countries.OLD_NAMES.items() for name in old]
+    for language in ("en", "de"):
+        with translation.override(language):
+            for code, name in [*official, *former, *countries]:
+                names.update(dict.fromkeys(country_keys(str(name)), code))
+    for alias, code in _COUNTRY_ALIASES.items():
+        names.update(dict.fromkeys(country_keys(alias), code))
+    names.update({code.casefold(): code for code in countries.countries})
+    # ISO's three-letter codes too (DEU, AUT, CHE), as HR systems export them.
+    names.update(
+        {
+            alpha3.casefold(): code
+            for code in countries.countries
+            if (alpha3 := countries.alpha3(code))
+        }
+    )
+    return names
+
+
+def parse_country(cell: Cell) -> str:
+    """A country code from "DE", "DEU", "Deutschland", "Germany", "Österreich", "The
+    Netherlands", "Vereinigte Staaten" or "UK"."""
+    text = clean_text(cell)
+    if not text:
+        return ""
+    code = country_code(text, country_names())
+    if code is None:
+        raise quoted(_("“%(value)s” is not a country we know."), cell)
+    return code
