@@ -39,6 +39,10 @@ FIELD_TARGETS = {
 }
 
 
+# Where _take leaves the email cell's other addresses for read(); not a talent field.
+FURTHER_EMAILS = "further_emails"
+
+
 @dataclass
 class GoodRow:
     number: int
@@ -46,6 +50,9 @@ class GoodRow:
     note: str
     cells: list[Cell]
     source_label: str
+    # The email cell's other addresses (lower case), which the note lists: a later row
+    # with one of them is the same person (RowStream.judge).
+    further_emails: tuple[str, ...] = ()
 
 
 @dataclass
@@ -198,6 +205,7 @@ class RowReader:
             )
         # Where the talent came from before the file ("LinkedIn", "Messe") goes with the file.
         label = raw.pop("source_label", "")
+        further_emails = raw.pop(FURTHER_EMAILS, ())
         source_label = f"{self.source_label} ({label})"[:200] if label else self.source_label
         try:
             fields = clean_talent_fields(raw, partial=False, custom_fields=self.custom_fields)
@@ -213,7 +221,7 @@ class RowReader:
             return self._bad(row, problems)
         if phone_number is not None:
             fields["phone"] = phone_number.number
-        return GoodRow(row.number, fields, "\n".join(notes), cells, source_label)
+        return GoodRow(row.number, fields, "\n".join(notes), cells, source_label, further_emails)
 
     def _take(
         self,
@@ -234,6 +242,7 @@ class RowReader:
             if others:
                 email, others = self._recognised(email, others)
                 notes.append(_further_emails(others))
+                raw[FURTHER_EMAILS] = tuple(address.lower() for address in others)
             raw["email"] = email
         elif kind == TargetField.FULL_NAME:
             name = values.split_full_name(cell)

@@ -66,6 +66,33 @@ def test_the_check_counts_new_existing_repeated_and_invalid_rows(
     ]
 
 
+def test_a_row_sharing_any_address_of_its_email_cell_with_an_earlier_row_repeats_it(
+    tmp_path: Path, rita: User
+) -> None:
+    """A person whose cell lists several addresses is recognised by each of them, both
+    ways: a second profile of them would need merging later."""
+    rows = [
+        person(1),
+        person(2, email="talent2@example.com; Privat2@Web.de"),
+        person(1, email="privat1@web.de / TALENT1@example.com"),  # row 4: row 2's further
+        person(2, email="privat2@web.de"),  # row 5: row 3's further address
+        person(3, email="talent3@example.com, privat1@web.de"),  # row 6: row 4's further
+    ]
+
+    preview = checked(uploaded(xlsx(tmp_path / "talente.xlsx", rows), rita)).preview
+
+    assert {key: preview[key] for key in ("new", "repeated", "invalid")} == {
+        "new": 2,
+        "repeated": 3,
+        "invalid": 0,
+    }
+    assert [(p["row"], p["reason"]) for p in preview["problems"]] == [
+        (4, "Repeats row 2 (same email address)."),
+        (5, "Repeats row 3 (same email address)."),
+        (6, "Repeats row 2 (same email address)."),
+    ]
+
+
 def test_a_talent_the_uploader_may_not_see_is_an_invalid_row_as_the_run_will_find(
     tmp_path: Path, rita: User, alice: User
 ) -> None:

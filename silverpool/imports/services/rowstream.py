@@ -143,8 +143,8 @@ def joined(chunks: Iterator[Batch], rows: int) -> Iterator[Batch]:
 
 
 class RowStream:
-    """Reads a job's rows in chunks. `seen` maps each email (lower case) to the row that
-    brought it first."""
+    """Reads a job's rows in chunks. `seen` maps each email address (lower case, a cell's
+    further ones too) to the row that brought it first."""
 
     def __init__(self, spec: ReadSpec) -> None:
         self.spec = spec
@@ -179,12 +179,19 @@ class RowStream:
         return batch
 
     def judge(self, batch: Batch) -> Batch:
-        """Move the good rows whose email an earlier row brought to `repeated`. Batches
-        must come in the file's order."""
+        """Move the good rows whose email an earlier row brought to `repeated`, as one of
+        its further addresses or the other way round. Batches must come in the file's
+        order."""
         good = []
         for row in batch.good:
             email = row.fields["email"].lower()
             first = self.seen.get(email)
+            if row.further_emails:
+                addresses = (email, *row.further_emails)
+                if first is None:
+                    first = next(filter(None, map(self.seen.get, row.further_emails)), None)
+                for address in addresses:
+                    self.seen.setdefault(address, first or row.number)
             if first is None:
                 self.seen[email] = row.number
                 good.append(row)
