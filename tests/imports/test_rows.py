@@ -294,6 +294,15 @@ def test_a_phones_remark_and_further_numbers_go_into_the_note() -> None:
     assert row.note == "Mobil: nur abends\nWeitere Telefonnummer: +49 30 1234567"
 
 
+def test_a_phones_extension_goes_into_the_note() -> None:
+    """E.164 has no place for it; it was dropped before, as libphonenumber reads "ext."."""
+    cells = {"Land": None, "Mobil": "030 1234567 DW 12", "Bemerkung": None}
+    row = good({**cells, "Kommentar Telefonat": None})
+
+    assert row.fields["phone"] == "+49301234567"
+    assert row.note == "Mobil: DW 12"
+
+
 def test_a_phone_typed_into_excel_as_a_number_keeps_its_leading_zero() -> None:
     row = good({"Land": None, "Mobil": 15112345678.0})
 

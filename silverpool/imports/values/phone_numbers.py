@@ -25,6 +25,14 @@ class Phone(NamedTuple):
 _PHONE_LIST = re.compile(r"\s*[,;|\n]\s*|\s+/\s+|\s+(?:oder|or|und|and)\s+", re.IGNORECASE)
 # A remark after a number: "0151 12345678 (privat)"; not "+49 (0)151 …".
 _PHONE_REMARK = re.compile(r"(?P<number>.*?)\s*\((?P<remark>[^()]*[^\W\d_][^()]*)\)")
+# An extension after a number, as Germans and English speakers write it: "DW 12",
+# "Durchwahl 12", "App. 12", "ext. 12", "x12". E.164 has no place for one (libphonenumber
+# reads ext. and x, and they were dropped): it is the number's remark.
+_EXTENSION = re.compile(
+    r"(?P<number>.*?\d)[\s,;-]*"
+    r"(?P<extension>(?:dw|durchwahl|app|apparat|nebenstelle|ext|extension|x)(?![^\W\d_])\.?:?\s*\d+)",
+    re.IGNORECASE,
+)
 
 
 def parse_phone(
@@ -34,7 +42,8 @@ def parse_phone(
     number without a country code is read. `read`: the text cell as phones.e164 read it
     for `default_region` already (the reading process, apart.py), if it did. A cell with
     several numbers gives the first, and the others as written; a remark in brackets after
-    the number is the remark ("0151 12345678 (nur abends)").
+    the number is the remark ("0151 12345678 (nur abends)"), and so is an extension ("030
+    1234567 DW 12").
 
     A number typed into Excel loses its leading 0 (0151 12345678 arrives as 15112345678.0)
     or its + (+49 151 … as 4915112345678.0). Such a cell is read with a country code when
@@ -49,6 +58,8 @@ def parse_phone(
         with suppress(ValidationError):
             if text.startswith(code):
                 return Phone(validation.normalize_phone("+" + text), [])
+    if extended := _with_extension(text, default_region):
+        return extended
     if read is None:
         read = phones.e164(text, default_region)
     if not isinstance(read, phones.Refused):
@@ -57,6 +68,20 @@ def parse_phone(
         return listed
     reason = validation.phone_refusal(read)
     raise ValueError(_("“%(value)s”: %(reason)s") % {"value": text, "reason": reason})
+
+
+def _with_extension(text: str, region: str) -> Phone | None:
+    """The number and its extension, if the cell is a valid number with one after it."""
+    # An extension has letters, most cells none: a tenth of the pattern's time.
+    if text.lower() == text.upper():
+        return None
+    match = _EXTENSION.fullmatch(text)
+    if match is None:
+        return None
+    number = phones.e164(match["number"], region)
+    if isinstance(number, phones.Refused):
+        return None
+    return Phone(number, [], match["extension"])
 
 
 def _listed_phones(text: str, region: str) -> Phone | None:
