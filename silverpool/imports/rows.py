@@ -20,8 +20,6 @@ from .reading.table import Cell
 
 # Talent fields taken from a cell as trimmed text.
 TEXT_FIELDS = {
-    TargetField.FIRST_NAME,
-    TargetField.LAST_NAME,
     TargetField.POSTCODE,
     TargetField.CITY,
     TargetField.JOB_TITLE,
@@ -74,6 +72,10 @@ def _further_emails(addresses: Sequence[str]) -> str:
         "Further email addresses: %(addresses)s",
         len(addresses),
     ) % {"addresses": ", ".join(addresses)}
+
+
+def _academic_title(title: str) -> str:
+    return _("Academic title: %(title)s") % {"title": title}
 
 
 def _further_phones(numbers: Sequence[str]) -> str:
@@ -237,6 +239,10 @@ class RowReader:
         kind = target.field
         if kind in TEXT_FIELDS:
             raw[kind.value] = values.clean_text(cell)
+        elif kind in (TargetField.FIRST_NAME, TargetField.LAST_NAME):
+            raw[kind.value], title = values.name_part(cell)
+            if title:
+                notes.append(_academic_title(title))
         elif kind == TargetField.EMAIL:
             email, others = values.parse_emails(cell)
             if others:
@@ -249,7 +255,7 @@ class RowReader:
             raw.setdefault("first_name", name.first)
             raw.setdefault("last_name", name.last)
             if name.title:
-                notes.append(_("Academic title: %(title)s") % {"title": name.title})
+                notes.append(_academic_title(name.title))
         elif kind == TargetField.PHONE:
             pass  # read last, see read()
         elif kind == TargetField.COUNTRY:

@@ -224,6 +224,32 @@ def test_first_and_last_name_columns_win_over_a_full_name_column() -> None:
 
 
 @pytest.mark.parametrize(
+    ("first_cell", "last_cell", "first", "last", "note"),
+    [
+        ("Dr. Anna", "Schmidt", "Anna", "Schmidt", "Academic title: Dr."),
+        ("Frau Anna", "Schmidt, M.Sc.", "Anna", "Schmidt", "Academic title: M.Sc."),
+        ("Anna Lena", "von Berg", "Anna Lena", "von Berg", ""),
+        ("Hugh", "Herr", "Hugh", "Herr", ""),  # a surname, not a form of address
+        ("Max", "Prof. Dr. Weber MBA", "Max", "Weber", "Academic title: Prof. Dr. MBA"),
+    ],
+)
+def test_titles_in_first_and_last_name_columns_go_into_the_note_as_in_a_full_name(
+    first_cell: str, last_cell: str, first: str, last: str, note: str
+) -> None:
+    columns = [
+        ("Vorname", Target(F.FIRST_NAME)),
+        ("Nachname", Target(F.LAST_NAME)),
+        ("E-Mail", Target(F.EMAIL)),
+    ]
+
+    result = reader(columns).read(Row(2, [first_cell, last_cell, "anna@example.com"]))
+
+    assert isinstance(result, GoodRow)
+    assert (result.fields["first_name"], result.fields["last_name"]) == (first, last)
+    assert result.note == note
+
+
+@pytest.mark.parametrize(
     ("cell", "code"),
     [
         ("Deutschland", "DE"),

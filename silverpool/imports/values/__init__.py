@@ -10,7 +10,7 @@ the phone number itself, custom field kinds) stay in `silverpool.talents.validat
 from .amounts import Salary, parse_currency, parse_number, parse_salary, parse_salary_period
 from .dates import parse_date
 from .emails import parse_emails
-from .names import FullName, split_full_name
+from .names import FullName, name_part, split_full_name
 from .phone_numbers import Phone, parse_phone
 from .places import country_names, parse_country, postcode_of
 from .text import clean_text, is_no_value, is_remark, note_text
@@ -23,6 +23,7 @@ __all__ = [
     "country_names",
     "is_no_value",
     "is_remark",
+    "name_part",
     "note_text",
     "parse_country",
     "parse_currency",

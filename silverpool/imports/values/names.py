@@ -35,10 +35,7 @@ def split_full_name(cell: Cell) -> FullName:
     A form of address before the name is left out, academic titles and degrees are the
     title ("Frau Dr. Anna Schmidt", "Schmidt, Dr. Anna", "Anna Schmidt, M.Sc."); a single
     name after them is the last name ("Herr Schmidt")."""
-    text = " ".join(clean_text(cell).split())
-    degrees = ""
-    if (found := _DEGREES.search(text)) and found.start() > 0:
-        text, degrees = text[: found.start()], found.group().strip(" ,")
+    text, degrees = _degrees_off(" ".join(clean_text(cell).split()))
     if "," in text:
         last, _comma, first = text.partition(",")
         first, first_titles, _addressed = _titles_off(first)
@@ -50,6 +47,26 @@ def split_full_name(cell: Cell) -> FullName:
         if addressed and not last:
             first, last = "", first
     return FullName(first, last, " ".join(filter(None, [*titles, degrees])))
+
+
+def name_part(cell: Cell) -> tuple[str, str]:
+    """A first or last name cell without what split_full_name takes off a full name: a
+    form of address and titles before the name, degrees after it ("Frau Dr. Anna",
+    "Schmidt, M.Sc."). The name, and the titles as FullName has them."""
+    text = clean_text(cell)
+    if not any(mark in text for mark in " .,"):  # most names: one word, nothing to take off
+        return text, ""
+    text, degrees = _degrees_off(" ".join(text.split()))
+    name, titles, _addressed = _titles_off(text)
+    return name, " ".join(filter(None, [*titles, degrees]))
+
+
+def _degrees_off(text: str) -> tuple[str, str]:
+    """`text` without the degrees at its end, and those ("M.Sc."); a name that is one
+    (no text before it) is kept."""
+    if (found := _DEGREES.search(text)) and found.start() > 0:
+        return text[: found.start()], found.group().strip(" ,")
+    return text, ""
 
 
 def _titles_off(name: str) -> tuple[str, list[str], bool]:
