@@ -546,7 +546,7 @@ def test_a_short_row_reads_its_missing_cells_as_empty() -> None:
             "Gehaltswunsch",
             "“65.000 € + Bonus” is not a salary.",
         ),
-        ({"Verfügbar ab": "2027"}, "Verfügbar ab", "“2027” is not a date."),
+        ({"Verfügbar ab": "2127"}, "Verfügbar ab", "“2127” is not a date."),
         ({"Verfügbar ab": "31.02.2027"}, "Verfügbar ab", "“31.02.2027” is not a date."),
         ({"Mobil": "bitte anrufen"}, "Mobil", "“bitte anrufen”: This is not a phone number."),
         ({"Land": "Atlantis"}, "Land", "“Atlantis” is not a country we know."),

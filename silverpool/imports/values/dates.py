@@ -9,11 +9,13 @@ from django.utils.translation import gettext as _
 from ..reading.table import Cell
 from .text import clean_text, quoted
 
-# Excel counts days from 1899-12-30. Only serials from 1920 to 2099 are read as dates: a
-# bare 2027 (a year) or 85000 (a salary in the wrong column) must not become one.
+# Excel counts days from 1899-12-30. Only serials from 1920 to 2099 are read as dates: 85000
+# (a salary in the wrong column) must not become one, nor a bare year (2027), which is
+# the year's first day, as "März 2027" is the month's.
 _EXCEL_EPOCH = datetime.date(1899, 12, 30)
 _FIRST_SERIAL = (datetime.date(1920, 1, 1) - _EXCEL_EPOCH).days
 _LAST_SERIAL = (datetime.date(2099, 12, 31) - _EXCEL_EPOCH).days
+_YEAR_ONLY = re.compile(r"(?:19|20)\d{2}")
 
 _MONTHS = {
     name: number
@@ -54,7 +56,21 @@ _QUARTER = re.compile(
 _WEEK = re.compile(
     r"(?:kw|week|wk)\s?(?P<week>\d{1,2})\s*[/.,]?\s*(?P<year>\d{4}|'?\d{2})", re.IGNORECASE
 )
-# Anfang März 2027, Mitte 03/2027, end of March 2027: the 1st, the 15th, the last day.
+# 2. Halbjahr 2027, H2 2027, second half of 2027: the half year's first day.
+_HALF = re.compile(
+    r"(?:h\s?(?P<h>[12])|(?P<n>[12])\.?\s*(?:halbjahr|hj)|(?P<word>first|1st|second|2nd)\s+half"
+    r"(?:\s+of)?)\s*[/.,]?\s*(?P<year>\d{4}|'?\d{2})",
+    re.IGNORECASE,
+)
+# Frühjahr 2027, summer 2027: the season's first month, as meteorologists count them.
+_SEASONS = {
+    **dict.fromkeys(("frühjahr", "frühling", "spring"), 3),
+    **dict.fromkeys(("sommer", "summer"), 6),
+    **dict.fromkeys(("herbst", "autumn", "fall"), 9),
+    "winter": 12,
+}
+# Anfang März 2027, Mitte 03/2027, end of March 2027: the 1st, the 15th, the last day;
+# Anfang, Mitte, Ende 2027: 1 January, 1 July, 31 December.
 _PART_OF_MONTH = re.compile(
     r"(?P<part>anfang|beginning of|early|mitte|mid-?|middle of|ende|end of|late)\s*(?P<rest>.+)",
     re.IGNORECASE,
@@ -82,22 +98,41 @@ def _month(text: str) -> datetime.date | None:
 
 
 def _period_start(text: str) -> datetime.date | None:
-    """The first day of a quarter or calendar week, or the day a part of a month
-    ("Anfang", "Mitte", "Ende") stands for."""
+    """The first day of a year, half year, quarter, season or calendar week, or the day a
+    part of a month or year ("Anfang", "Mitte", "Ende") stands for."""
+    if _YEAR_ONLY.fullmatch(text):
+        return datetime.date(int(text), 1, 1)
+    if match := _HALF.fullmatch(text):
+        second = (match["h"] or match["n"] or "") == "2" or match["word"] in ("second", "2nd")
+        return datetime.date(_year(match["year"]), 7 if second else 1, 1)
     if match := _QUARTER.fullmatch(text):
         quarter = int(match["q"] or match["n"])
         return datetime.date(_year(match["year"]), 3 * quarter - 2, 1)
     if match := _WEEK.fullmatch(text):
         return datetime.date.fromisocalendar(_year(match["year"]), int(match["week"]), 1)
-    if (match := _PART_OF_MONTH.fullmatch(text)) and (month := _month(match["rest"])):
-        part = match["part"].lower()
-        if part in ("anfang", "beginning of", "early"):
-            return month
-        if part.startswith(("mi", "middle")):
-            return month.replace(day=15)
-        following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
-        return following - datetime.timedelta(days=1)
+    named = _NAMED.fullmatch(text)
+    if named and not named["day"] and (month := _SEASONS.get(named["name"].lower())):
+        return datetime.date(int(named["year"]), month, 1)
+    if match := _PART_OF_MONTH.fullmatch(text):
+        return _part_of(match["part"].lower(), match["rest"])
     return None
+
+
+def _part_of(part: str, period: str) -> datetime.date | None:
+    """The day "Anfang", "Mitte" or "Ende" (`part`) of a month or a year stands for."""
+    early, middle = part in ("anfang", "beginning of", "early"), part.startswith("mi")
+    if _YEAR_ONLY.fullmatch(period):
+        start = datetime.date(int(period), 1, 1)
+        if early:
+            return start
+        return start.replace(month=7) if middle else start.replace(month=12, day=31)
+    month = _month(period)
+    if month is None or early:
+        return month
+    if middle:
+        return month.replace(day=15)
+    following = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
+    return following - datetime.timedelta(days=1)
 
 
 def _date_from_text(text: str) -> datetime.date | None:
@@ -122,10 +157,11 @@ def _date_from_text(text: str) -> datetime.date | None:
 def parse_date(cell: Cell) -> datetime.date | None:
     """A date from an Excel date or serial number, 2027-03-01, 01.03.2027, 1.3.27,
     01/03/2027 (day first), 03/2027, 03.2027, "1. März 2027" or "March 2027" (the 1st);
-    "Q2 2027" or "2. Quartal 2027" (its first day), "KW 12/2027" (its Monday), "Anfang",
-    "Mitte" or "Ende März 2027" (the 1st, 15th or last); "sofort", "ab sofort", "asap",
-    "immediately" or "now" is today (in Silverpool's time zone). A leading "ab", "per" or
-    "from" is read past."""
+    "2027", "2. Halbjahr 2027", "Q2 2027", "2. Quartal 2027" or "Frühjahr 2027" (its first
+    day), "KW 12/2027" (its Monday), "Anfang", "Mitte" or "Ende März 2027" (the 1st, 15th
+    or last), "Anfang", "Mitte" or "Ende 2027" (1 January, 1 July, 31 December);
+    "sofort", "ab sofort", "asap", "immediately" or "now" is today (in Silverpool's time
+    zone). A leading "ab", "per" or "from" is read past."""
     if isinstance(cell, datetime.datetime):
         return cell.date()
     if isinstance(cell, datetime.date):
@@ -137,6 +173,8 @@ def parse_date(cell: Cell) -> datetime.date | None:
         if isinstance(cell, int | float) and not isinstance(cell, bool):
             if _FIRST_SERIAL <= cell <= _LAST_SERIAL:
                 return _EXCEL_EPOCH + datetime.timedelta(days=int(cell))
+            if _YEAR_ONLY.fullmatch(text):
+                return datetime.date(int(text), 1, 1)
         elif isinstance(cell, str):
             words = text[match.end() :] if (match := _FROM.match(text)) else text
             if " ".join(words.split()).casefold() in _AT_ONCE:
