@@ -41,9 +41,10 @@ FILE_NAME = "Bewerber Messe.xlsx"
 
 def messy_workbook() -> bytes:
     """A title row above the header, German headers, an Excel date next to a text date and
-    a quarter, salaries as people write them (and words instead of one), one person twice
-    (the email in other capitals), one invalid row, and "Stelle" (the job applied for),
-    which the suggestion puts into the note."""
+    a quarter, salaries as people write them (and words instead of one), a title before a
+    first name and an extension after a phone number, one person twice (the email in other
+    capitals), one invalid row, and "Stelle" (the job applied for), which the suggestion
+    puts into the note."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Bewerber"
@@ -62,7 +63,7 @@ def messy_workbook() -> bytes:
         + ["Data Engineer", "", "", "zweimal beworben"],
         ["Lena", "Fischer", "lena.fischer(at)example.de", "", "Köln"]
         + ["Projektleiterin", "", "", ""],
-        ["Mehmet", "Yılmaz", "mehmet.yilmaz@example.de", "030 1234567", "Berlin"]
+        ["Dr. Mehmet", "Yılmaz", "mehmet.yilmaz@example.de", "030 1234567 DW 12", "Berlin"]
         + ["DevOps Engineer", "Q2 2027", "nach Vereinbarung", ""],
     ]
     for row in rows:
@@ -133,6 +134,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     expect(first_rows).to_contain_text("Backend-Entwicklerin")
     expect(first_rows).to_contain_text("65,000 EUR")
     expect(first_rows).to_contain_text("Gehaltswunsch: nach Vereinbarung")
+    expect(first_rows).to_contain_text("Mobil: DW 12")
     problems = page.locator("#problems")
     expect(problems).to_contain_text("Repeats row 5 (same email address).")
     expect(problems).to_contain_text("“lena.fischer(at)example.de”: Enter a valid email address.")
@@ -188,7 +190,10 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     assert anna.job_title == "Backend-Entwicklerin"
     mehmet = Talent.objects.get(email="mehmet.yilmaz@example.de")
     assert (mehmet.available_from, mehmet.salary_amount) == (datetime.date(2027, 4, 1), None)
-    assert [note.text for note in mehmet.notes.all()] == ["Gehaltswunsch: nach Vereinbarung"]
+    assert (mehmet.first_name, mehmet.phone) == ("Mehmet", "+49301234567")
+    assert [note.text for note in mehmet.notes.all()] == [
+        "Academic title: Dr.\nGehaltswunsch: nach Vereinbarung\nMobil: DW 12"
+    ]
 
     # Undo, from the import's page.
     page.get_by_role("link", name="Show the import").click()
