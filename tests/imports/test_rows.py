@@ -329,6 +329,39 @@ def test_a_phones_extension_goes_into_the_note() -> None:
     assert row.note == "Mobil: DW 12"
 
 
+@pytest.mark.parametrize(
+    ("cells", "field", "value", "note"),
+    [
+        ({"Land": "Österreich (Remote)"}, "country", "AT", "Land: Remote"),
+        (
+            {"Gehaltswunsch": "65.000 € (verhandelbar)"},
+            "salary_amount",
+            65000,
+            "Gehaltswunsch: verhandelbar",
+        ),
+        (
+            {"Verfügbar ab": "01.03.2027 (frühestens)"},
+            "available_from",
+            datetime.date(2027, 3, 1),
+            "Verfügbar ab: frühestens",
+        ),
+    ],
+)
+def test_a_remark_in_brackets_after_a_value_goes_into_the_note(
+    cells: dict[str, Cell], field: str, value: Any, note: str
+) -> None:
+    row = good({**cells, "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert row.fields[field] == value
+    assert row.note == note
+
+
+def test_a_value_that_is_wrong_without_its_remark_too_is_refused_as_written() -> None:
+    row = bad({"Land": "Atlantis (Remote)"})
+
+    assert (row.column, row.reason) == ("Land", "“Atlantis (Remote)” is not a country we know.")
+
+
 def test_a_phone_typed_into_excel_as_a_number_keeps_its_leading_zero() -> None:
     row = good({"Land": None, "Mobil": 15112345678.0})
 

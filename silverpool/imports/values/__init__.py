@@ -13,7 +13,7 @@ from .emails import parse_emails
 from .names import FullName, name_part, split_full_name
 from .phone_numbers import Phone, parse_phone
 from .places import country_names, parse_country, postcode_of
-from .text import clean_text, is_no_value, is_remark, note_text
+from .text import clean_text, is_no_value, is_remark, note_text, remark_off
 
 __all__ = [
     "FullName",
@@ -34,5 +34,6 @@ __all__ = [
     "parse_salary",
     "parse_salary_period",
     "postcode_of",
+    "remark_off",
     "split_full_name",
 ]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from silverpool.talents import phones, validation
 
 from ..reading.table import Cell
-from .text import clean_text
+from .text import clean_text, remark_off
 
 
 class Phone(NamedTuple):
@@ -23,8 +23,6 @@ class Phone(NamedTuple):
 # Between two numbers in a cell: "0151 12345678 / 030 1234567", "…, …", "… oder …". Not a
 # slash without spaces, which is a separator within a number (030/1234567).
 _PHONE_LIST = re.compile(r"\s*[,;|\n]\s*|\s+/\s+|\s+(?:oder|or|und|and)\s+", re.IGNORECASE)
-# A remark after a number: "0151 12345678 (privat)"; not "+49 (0)151 …".
-_PHONE_REMARK = re.compile(r"(?P<number>.*?)\s*\((?P<remark>[^()]*[^\W\d_][^()]*)\)")
 # An extension after a number, as Germans and English speakers write it: "DW 12",
 # "Durchwahl 12", "App. 12", "ext. 12", "x12". E.164 has no place for one (libphonenumber
 # reads ext. and x, and they were dropped): it is the number's remark.
@@ -89,12 +87,12 @@ def _listed_phones(text: str, region: str) -> Phone | None:
     parts = _PHONE_LIST.split(text)
     numbers, remarks = [], []
     for part in parts:
-        match = _PHONE_REMARK.fullmatch(part)
-        number = phones.e164(match["number"] if match else part, region)
+        number_text, remark = remark_off(part)
+        number = phones.e164(number_text, region)
         if isinstance(number, phones.Refused):
             return None
         numbers.append(number)
-        remarks.append(match["remark"].strip() if match else "")
+        remarks.append(remark)
     if len(parts) == 1 and not remarks[0]:
         return None
     return Phone(numbers[0], parts[1:], remarks[0])

@@ -86,6 +86,18 @@ def note_text(cell: Cell) -> str:
     return clean_text(cell)
 
 
+# A remark in brackets after a value: "0151 12345678 (privat)", "Deutschland (Remote)"; not
+# "+49 (0)151 …", whose brackets hold no letters.
+_REMARK = re.compile(r"(?P<value>.*?)\s*\((?P<remark>[^()]*[^\W\d_][^()]*)\)")
+
+
+def remark_off(text: str) -> tuple[str, str]:
+    """`text` without the remark in brackets at its end, and the remark ("" if none)."""
+    if not text.endswith(")") or not (match := _REMARK.fullmatch(text)):
+        return text, ""
+    return match["value"], match["remark"].strip()
+
+
 def quoted(message: str, cell: Cell) -> ValueError:
     """The error for a cell that is not a value of its kind: `message` naming its text."""
     return ValueError(message % {"value": clean_text(cell)})
