@@ -2,6 +2,7 @@
 or into the reasons it cannot be imported (which columns, why)."""
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -170,9 +171,14 @@ class RowReader:
                     # Not a value the recruiter got wrong: they wrote a remark instead.
                     notes.append(_labelled(self._header(index), values.clean_text(cell)))
                     continue
-                if remark := self._remark_after_value(target, cell, raw, custom, urls, notes):
-                    notes.append(_labelled(self._header(index), remark))
-                    continue
+                value, remark = values.remark_off(values.clean_text(cell))
+                if remark and value and isinstance(cell, str):
+                    # "Deutschland (Remote)": the value without its remark, which goes into
+                    # the note (_take refuses a value before it takes any of it).
+                    with suppress(ValueError):
+                        self._take(target, value, raw, custom, urls, notes)
+                        notes.append(_labelled(self._header(index), remark))
+                        continue
                 problems.append((self._header(index), str(error)))
                 if target.field == TargetField.COUNTRY:
                     unknown_country = True
@@ -284,29 +290,6 @@ class RowReader:
             raw["available_from"] = values.parse_date(cell)
         elif kind == TargetField.CUSTOM:
             custom[target.custom_key] = self._custom_value(target.custom_key, cell)
-
-    def _remark_after_value(
-        self,
-        target: Target,
-        cell: Cell,
-        raw: dict[str, Any],
-        custom: dict[str, Any],
-        urls: list[str],
-        notes: list[str],
-    ) -> str:
-        """The remark in brackets after the cell's value ("Deutschland (Remote)", "65.000 €
-        (verhandelbar)"), if the value is one without it: taken as _take takes a value.
-        "" otherwise, with nothing taken (_take refuses a value before it takes it)."""
-        if not isinstance(cell, str):
-            return ""
-        value, remark = values.remark_off(values.clean_text(cell))
-        if not remark or not value:
-            return ""
-        try:
-            self._take(target, value, raw, custom, urls, notes)
-        except ValueError:
-            return ""
-        return remark
 
     def _recognised(self, first: str, others: list[str]) -> tuple[str, list[str]]:
         """The address of a cell with several that the talent is recognised by, and the
