@@ -71,7 +71,7 @@ _SEASONS = {
 }
 # Anfang März 2027, Mitte 03/2027, end of March 2027: the 1st, the 15th, the last day;
 # Anfang, Mitte, Ende 2027: 1 January, 1 July, 31 December.
-_PART_OF_MONTH = re.compile(
+_PART_OF_PERIOD = re.compile(
     r"(?P<part>anfang|beginning of|early|mitte|mid-?|middle of|ende|end of|late)\s*(?P<rest>.+)",
     re.IGNORECASE,
 )
@@ -113,7 +113,7 @@ def _period_start(text: str) -> datetime.date | None:
     named = _NAMED.fullmatch(text)
     if named and not named["day"] and (month := _SEASONS.get(named["name"].lower())):
         return datetime.date(int(named["year"]), month, 1)
-    if match := _PART_OF_MONTH.fullmatch(text):
+    if match := _PART_OF_PERIOD.fullmatch(text):
         return _part_of(match["part"].lower(), match["rest"])
     return None
 
