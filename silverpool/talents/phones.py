@@ -13,6 +13,8 @@ class Refused(Enum):
 
     NOT_A_NUMBER = "not a number"  # libphonenumber cannot read it as one
     INVALID = "invalid"  # read, but no such number exists in its country's plan
+    # with an extension ("ext. 12"), which E.164 has no place for: dropping it would lose it
+    EXTENSION = "extension"
 
 
 # Where a number starts, and an extension at its end as libphonenumber reads one ("ext. 12",
@@ -23,8 +25,9 @@ _EXTENSION = re.compile(r"(?:ext|extension|x)\.?\s*\d+\s*$", re.IGNORECASE)
 
 def e164(value: str, region: str | None) -> str | Refused:
     """`value` in E.164 (+4930123456) if it is a valid phone number, read as a number of
-    `region` when it has no +country code; why not otherwise. A label before the number
-    is read past ("Tel.: 030 1234567")."""
+    `region` when it has no +country code; why not otherwise, also for a number with an
+    extension ("ext. 12"), which E.164 has no place for. A label before the number is read
+    past ("Tel.: 030 1234567")."""
     if _letters_within(value):
         # libphonenumber would read them as the keys they are on ("1-800-FLOWERS"): a
         # remark such as "030 1234567 (abends)" became +49301234567223637.
@@ -35,6 +38,8 @@ def e164(value: str, region: str | None) -> str | Refused:
         return Refused.NOT_A_NUMBER
     if not phonenumbers.is_valid_number(number):
         return Refused.INVALID
+    if number.extension:
+        return Refused.EXTENSION
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 

@@ -100,6 +100,10 @@ def phone_refusal(refused: phones.Refused) -> str:
     """Why a phone number is refused, in words."""
     if refused is phones.Refused.NOT_A_NUMBER:
         return _("This is not a phone number.")
+    if refused is phones.Refused.EXTENSION:
+        return _(
+            "A phone number is stored without an extension: leave it out here and put it in a note."
+        )
     return _("This phone number is not valid.")
 
 

@@ -16,8 +16,9 @@ from silverpool.talents.phones import Refused, e164
         ("12345", "DE", Refused.INVALID),
         ("bitte anrufen", "DE", Refused.NOT_A_NUMBER),
         ("Tel.: 030 1234567", "DE", "+49301234567"),
-        ("+49 (0)30 1234567 ext. 12", "DE", "+49301234567"),
-        ("030 1234567 x12", "DE", "+49301234567"),
+        # E.164 has no place for an extension: refused, not dropped without a word.
+        ("+49 (0)30 1234567 ext. 12", "DE", Refused.EXTENSION),
+        ("030 1234567 x12", "DE", Refused.EXTENSION),
         # Letters in a number are no digits here (libphonenumber reads "abends" as 223637),
         # nor an extension it does not know (it took "DW 12" for two more digits).
         ("030 1234567 (abends)", "DE", Refused.NOT_A_NUMBER),

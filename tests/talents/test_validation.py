@@ -104,6 +104,13 @@ def test_an_invalid_phone_number_is_rejected(phone: str) -> None:
         normalize_phone(phone)
 
 
+def test_a_phone_number_with_an_extension_is_refused_not_stored_without_it() -> None:
+    """E.164 has no place for it: the form and the API say so (the import keeps it in a
+    note)."""
+    with pytest.raises(ValidationError, match="stored without an extension"):
+        normalize_phone("+49 30 1234567 ext. 12")
+
+
 def test_a_phone_number_from_a_spreadsheet_cell_may_be_a_number() -> None:
     cleaned = clean({"phone": 3012345678, "postcode": 10115})
 
