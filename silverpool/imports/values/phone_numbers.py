@@ -24,8 +24,8 @@ class Phone(NamedTuple):
 # slash without spaces, which is a separator within a number (030/1234567).
 _PHONE_LIST = re.compile(r"\s*[,;|\n]\s*|\s+/\s+|\s+(?:oder|or|und|and)\s+", re.IGNORECASE)
 # An extension after a number, as Germans and English speakers write it: "DW 12",
-# "Durchwahl 12", "App. 12", "ext. 12", "x12". E.164 has no place for one (libphonenumber
-# reads ext. and x, and they were dropped): it is the number's remark.
+# "Durchwahl 12", "App. 12", "ext. 12", "x12". E.164 has no place for one (phones.e164
+# refuses a number with one): it is the number's remark.
 _EXTENSION = re.compile(
     r"(?P<number>.*?\d)[\s,;-]*"
     r"(?P<extension>(?:dw|durchwahl|app|apparat|nebenstelle|ext|extension|x)(?![^\W\d_])\.?:?\s*\d+)",
