@@ -171,8 +171,9 @@ class RowReader:
                     # Not a value the recruiter got wrong: they wrote a remark instead.
                     notes.append(_labelled(self._header(index), values.clean_text(cell)))
                     continue
-                value, remark = values.remark_off(values.clean_text(cell))
-                if remark and value and isinstance(cell, str):
+                text = values.clean_text(cell) if isinstance(cell, str) else ""
+                value, remark = values.remark_off(text)
+                if remark and value:
                     # "Deutschland (Remote)": the value without its remark, which goes into
                     # the note (_take refuses a value before it takes any of it).
                     with suppress(ValueError):

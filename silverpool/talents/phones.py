@@ -17,17 +17,33 @@ class Refused(Enum):
     EXTENSION = "extension"
 
 
-# Where a number starts, and an extension at its end as libphonenumber reads one ("ext. 12",
-# "x12").
+# Where a number starts.
 _NUMBER_START = re.compile(r"[+\d]")
-_EXTENSION = re.compile(r"(?:ext|extension|x)\.?\s*\d+\s*$", re.IGNORECASE)
+# An extension after a number, as Germans and English speakers write it: "DW 12",
+# "Durchwahl 12", "App. 12", "ext. 12", "x12".
+_EXTENSION = re.compile(
+    r"(?P<number>.*?\d)[\s,;-]*"
+    r"(?P<extension>(?:dw|durchwahl|app|apparat|nebenstelle|ext|extension|x)(?![^\W\d_])\.?:?\s*\d+)"
+    r"\s*",
+    re.IGNORECASE,
+)
+
+
+def split_extension(value: str) -> tuple[str, str]:
+    """`value` without the extension at its end, and the extension as written ("" if it
+    has none)."""
+    # An extension has letters, most numbers none: a tenth of the pattern's time.
+    if value.lower() == value.upper() or not (match := _EXTENSION.fullmatch(value)):
+        return value, ""
+    return match["number"], match["extension"]
 
 
 def e164(value: str, region: str | None) -> str | Refused:
     """`value` in E.164 (+4930123456) if it is a valid phone number, read as a number of
     `region` when it has no +country code; why not otherwise, also for a number with an
-    extension ("ext. 12"), which E.164 has no place for. A label before the number is read
-    past ("Tel.: 030 1234567")."""
+    extension ("ext. 12", "DW 12"), which E.164 has no place for. A label before the
+    number is read past ("Tel.: 030 1234567")."""
+    value, extension = split_extension(value)
     if _letters_within(value):
         # libphonenumber would read them as the keys they are on ("1-800-FLOWERS"): a
         # remark such as "030 1234567 (abends)" became +49301234567223637.
@@ -38,15 +54,12 @@ def e164(value: str, region: str | None) -> str | Refused:
         return Refused.NOT_A_NUMBER
     if not phonenumbers.is_valid_number(number):
         return Refused.INVALID
-    if number.extension:
+    if extension or number.extension:  # number.extension: libphonenumber's other forms
         return Refused.EXTENSION
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
 def _letters_within(value: str) -> bool:
-    """Whether letters follow the number's first digit or + (its extension aside)."""
+    """Whether letters follow the number's first digit or +."""
     start = _NUMBER_START.search(value)
-    if start is None:
-        return False
-    number = _EXTENSION.sub("", value[start.start() :])
-    return any(character.isalpha() for character in number)
+    return start is not None and any(character.isalpha() for character in value[start.start() :])

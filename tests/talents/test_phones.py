@@ -19,10 +19,11 @@ from silverpool.talents.phones import Refused, e164
         # E.164 has no place for an extension: refused, not dropped without a word.
         ("+49 (0)30 1234567 ext. 12", "DE", Refused.EXTENSION),
         ("030 1234567 x12", "DE", Refused.EXTENSION),
-        # Letters in a number are no digits here (libphonenumber reads "abends" as 223637),
-        # nor an extension it does not know (it took "DW 12" for two more digits).
+        # Letters in a number are no digits here (libphonenumber reads "abends" as 223637,
+        # and took "DW 12" for two more digits).
         ("030 1234567 (abends)", "DE", Refused.NOT_A_NUMBER),
-        ("030 1234567 DW 12", "DE", Refused.NOT_A_NUMBER),
+        ("030 1234567 DW 12", "DE", Refused.EXTENSION),
+        ("030 1234567-Durchwahl 12", "DE", Refused.EXTENSION),
         ("0800 FLOWERS", "DE", Refused.NOT_A_NUMBER),
     ],
 )

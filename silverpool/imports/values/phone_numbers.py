@@ -23,14 +23,6 @@ class Phone(NamedTuple):
 # Between two numbers in a cell: "0151 12345678 / 030 1234567", "…, …", "… oder …". Not a
 # slash without spaces, which is a separator within a number (030/1234567).
 _PHONE_LIST = re.compile(r"\s*[,;|\n]\s*|\s+/\s+|\s+(?:oder|or|und|and)\s+", re.IGNORECASE)
-# An extension after a number, as Germans and English speakers write it: "DW 12",
-# "Durchwahl 12", "App. 12", "ext. 12", "x12". E.164 has no place for one (phones.e164
-# refuses a number with one): it is the number's remark.
-_EXTENSION = re.compile(
-    r"(?P<number>.*?\d)[\s,;-]*"
-    r"(?P<extension>(?:dw|durchwahl|app|apparat|nebenstelle|ext|extension|x)(?![^\W\d_])\.?:?\s*\d+)",
-    re.IGNORECASE,
-)
 
 
 def parse_phone(
@@ -69,17 +61,15 @@ def parse_phone(
 
 
 def _with_extension(text: str, region: str) -> Phone | None:
-    """The number and its extension, if the cell is a valid number with one after it."""
-    # An extension has letters, most cells none: a tenth of the pattern's time.
-    if text.lower() == text.upper():
+    """The number and its extension, if the cell is a valid number with one after it (E.164
+    has no place for it: it is the number's remark)."""
+    number_text, extension = phones.split_extension(text)
+    if not extension:
         return None
-    match = _EXTENSION.fullmatch(text)
-    if match is None:
-        return None
-    number = phones.e164(match["number"], region)
+    number = phones.e164(number_text, region)
     if isinstance(number, phones.Refused):
         return None
-    return Phone(number, [], match["extension"])
+    return Phone(number, [], extension)
 
 
 def _listed_phones(text: str, region: str) -> Phone | None:
