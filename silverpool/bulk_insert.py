@@ -23,16 +23,20 @@ from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
 from django.db import IntegrityError, connection, models
+from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.db.backends.utils import CursorWrapper
 from django.db.models import F
 
 from .lookups import AnyOf
 
 type Convert = Callable[[Any], Any]
+# Statements with their parameters, in Django's style (%s).
+type Statements = list[tuple[str, Sequence[Any]]]
 
 
 def _converter(field: models.Field[Any, Any]) -> Convert | None:
@@ -110,108 +114,166 @@ def insert_rows(
     quote = connection.ops.quote_name
     table = quote(meta.db_table)
     column_list = ", ".join(quote(column) for column in columns)
+    if connection.vendor != "postgresql":
+        _write(_Staged(table, column_list, len(columns), list(prepared())))
+        return
     # wrap_database_errors: psycopg's own errors from COPY become Django's (IntegrityError,
     # OperationalError), which the import's retries know.
     with connection.cursor() as cursor, connection.wrap_database_errors:
-        if connection.vendor == "postgresql":
-            checking = _checks_off(cursor)
-            sql = f"COPY {table} ({column_list}) FROM STDIN"
-            with cursor.cursor.copy(sql) as copy:
-                for values in prepared():
-                    copy.write_row(values)
-            if checking is not None:
-                cursor.execute(
-                    "SELECT set_config('session_replication_role', %s, true)", [checking]
-                )
-        else:
-            _insert_staged(cursor, table, column_list, len(columns), list(prepared()))
+        checking = _checks_off(cursor)
+        sql = f"COPY {table} ({column_list}) FROM STDIN"
+        with cursor.cursor.copy(sql) as copy:
+            for values in prepared():
+                copy.write_row(values)
+        if checking is not None:
+            cursor.execute("SELECT set_config('session_replication_role', %s, true)", [checking])
 
 
-def _insert_staged(
-    cursor: CursorWrapper, table: str, column_list: str, width: int, values: list[Any]
-) -> None:
-    """SQLite: the rows (converted before the first statement, which may wait for a move,
-    see writes_beside) go into a temporary table without indexes (a few µs a row, the
-    interpreter's lock held), then into `table` in one statement, which does the work of
-    its indexes and checks, most of an insert's, without that lock."""
-    staged = f"temp.silverpool_staged_{width}"
-    names = ", ".join(f"c{index}" for index in range(width))
-    # Untyped columns keep each value as it comes; the table's own types apply at the move.
-    cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS silverpool_staged_{width} ({names})")
-    # Empty unless a failed move left rows behind outside a transaction.
-    cursor.execute(f"DELETE FROM {staged}")  # noqa: S608
-    marks = ", ".join(["%s"] * width)
-    cursor.executemany(f"INSERT INTO {staged} VALUES ({marks})", values)  # noqa: S608
-    moves = (
-        f"INSERT INTO {table} ({column_list}) SELECT {names} FROM {staged}",  # noqa: S608
-        f"DELETE FROM {staged}",  # noqa: S608
-    )
+def execute_later(sql: str, params: Sequence[Any] = ()) -> None:
+    """Run a statement that writes and returns nothing: inside `writes_beside` after the
+    writes before it, beside the caller; elsewhere at once."""
+    _write(_Statement(sql, params))
+
+
+@dataclass
+class _Statement:
+    """A statement that writes, with its parameters."""
+
+    sql: str
+    params: Sequence[Any]
+
+    def statements(self, cursor: CursorWrapper | SQLiteCursorWrapper, place: int) -> Statements:
+        return [(self.sql, self.params)]
+
+
+@dataclass
+class _Staged:
+    """SQLite: rows for `table` (converted before the first statement, which may wait for
+    the connection, see writes_beside), which go into a temporary table without indexes
+    first (a few µs a row, the interpreter's lock held), then into `table` in one
+    statement, which does the work of its indexes and checks, most of an insert's, without
+    that lock."""
+
+    table: str
+    column_list: str
+    width: int
+    values: list[Any]
+
+    def statements(self, cursor: CursorWrapper | SQLiteCursorWrapper, place: int) -> Statements:
+        """Put the rows in the temporary table for the `place`-th write of a queue; the
+        statements that move them on."""
+        name = f"silverpool_staged_{self.width}_{place}"
+        names = ", ".join(f"c{index}" for index in range(self.width))
+        # Untyped columns keep each value as it comes; the table's own types apply at the
+        # move.
+        cursor.execute(f"CREATE TEMP TABLE IF NOT EXISTS {name} ({names})")
+        # Empty unless a failed move left rows behind outside a transaction.
+        cursor.execute(f"DELETE FROM temp.{name}")  # noqa: S608
+        marks = ", ".join(["%s"] * self.width)
+        cursor.executemany(f"INSERT INTO temp.{name} VALUES ({marks})", self.values)  # noqa: S608
+        return [
+            (f"INSERT INTO {self.table} ({self.column_list}) SELECT {names} FROM temp.{name}", ()),  # noqa: S608
+            (f"DELETE FROM temp.{name}", ()),  # noqa: S608
+        ]
+
+
+def _write(write: "_Statement | _Staged") -> None:
+    """Queue `write` inside writes_beside; elsewhere run it now."""
     beside: _Beside | None = getattr(_local, "beside", None)
     if beside is not None:
-        beside.submit(moves)
-    else:
-        for move in moves:
-            cursor.execute(move)
+        beside.add(write)
+        return
+    with connection.cursor() as cursor:
+        for sql, params in write.statements(cursor, 0):
+            cursor.execute(sql, params)
 
 
 _local = threading.local()
 
 
 class _Beside:
-    """Statements run, one list at a time, by a thread of their own on this thread's
-    SQLite connection (see writes_beside)."""
+    """Writes queued on this thread's SQLite connection and run, in order, by a thread of
+    their own (see writes_beside)."""
 
     def __init__(self) -> None:
         self.raw = connection.connection
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="sqlite-beside")
-        self.pending: Future[None] | None = None
+        self.running: Future[None] | None = None
+        self.queued: list[_Statement | _Staged] = []
 
-    def submit(self, statements: Sequence[str]) -> None:
+    def add(self, write: _Statement | _Staged) -> None:
+        """Queue `write`; if the thread is idle, it starts on what is queued."""
+        self.queued.append(write)
+        if self.running is None or self.running.done():
+            self.start()
+
+    def start(self) -> None:
+        """Stage the queued rows (the connection is this thread's while it does) and hand
+        the statements to the thread."""
         self.wait()
-        self.pending = self.pool.submit(self._run, statements)
-
-    def _run(self, statements: Sequence[str]) -> None:
-        cursor = self.raw.cursor()
+        cursor = self.raw.cursor(factory=SQLiteCursorWrapper)
         try:
-            for statement in statements:
-                cursor.execute(statement)
+            with connection.wrap_database_errors:
+                statements = [
+                    statement
+                    for place, write in enumerate(self.queued)
+                    for statement in write.statements(cursor, place)
+                ]
+        finally:
+            cursor.close()
+        self.queued = []
+        self.running = self.pool.submit(self._run, statements)
+
+    def _run(self, statements: Statements) -> None:
+        cursor = self.raw.cursor(factory=SQLiteCursorWrapper)
+        try:
+            for sql, params in statements:
+                cursor.execute(sql, params)
         finally:
             cursor.close()
 
+    def finish(self) -> None:
+        """Run what is queued and wait for it: the connection is the caller's then."""
+        if self.queued:
+            self.start()
+        self.wait()
+
     def wait(self) -> None:
-        pending, self.pending = self.pending, None
-        if pending is not None:
+        running, self.running = self.running, None
+        if running is not None:
             with connection.wrap_database_errors:
-                pending.result()
+                running.result()
 
 
 @contextmanager
 def writes_beside() -> Iterator[None]:
-    """SQLite: inside, `insert_rows` leaves the rows in a temporary table and a thread
-    moves them into theirs while this one goes on; the next statement on the connection
-    waits for it (SQLite runs one at a time on a connection), and so does the end of the
-    block. The move does the work of the table's indexes, most of an insert's, without
-    the interpreter's lock, on the other core. In a transaction: a failed move fails the
-    next statement, and the block's end waits for a move still running before the
-    transaction rolls back. PostgreSQL: nothing (imports write batches side by side)."""
+    """SQLite: inside, `insert_rows` and `execute_later` queue their writes, and a thread
+    runs them in order on the connection while this one goes on (most of an insert's work,
+    its indexes', is done there without the interpreter's lock, on the other core). Any
+    other statement on the connection runs after all of them (SQLite runs one at a time on
+    a connection), and so does the end of the block. Writes are added to the thread's work
+    whenever it is idle: between two reads the caller builds and queues without waiting.
+    In a transaction: a failed write fails the next statement, and a failed block drops
+    what is still queued and waits for what runs before the transaction rolls back.
+    PostgreSQL: nothing (imports write batches side by side)."""
     if connection.vendor != "sqlite":
         yield
         return
     connection.ensure_connection()
     beside = _Beside()
 
-    def after_moves(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        beside.wait()
+    def after_writes(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        beside.finish()
         return execute(sql, params, many, context)
 
     _local.beside = beside
     try:
-        with connection.execute_wrapper(after_moves):
+        with connection.execute_wrapper(after_writes):
             yield
-            beside.wait()
+            beside.finish()
     finally:
         _local.beside = None
-        beside.pool.shutdown()  # waits for a move still running
+        beside.pool.shutdown()  # waits for a write still running
 
 
 def _checks_off(cursor: CursorWrapper) -> str | None:

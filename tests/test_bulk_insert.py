@@ -14,10 +14,17 @@ import pytest
 from django.db import IntegrityError, OperationalError, connection, connections, transaction
 
 from silverpool.accounts.models import User
-from silverpool.bulk_insert import insert_rows, lock_keys, reserve_ids, update_rows, writes_beside
+from silverpool.bulk_insert import (
+    execute_later,
+    insert_rows,
+    lock_keys,
+    reserve_ids,
+    update_rows,
+    writes_beside,
+)
 from silverpool.imports.models import ImportedTalent, ImportJob
 from silverpool.privacy.models import LegalBasis
-from silverpool.talents.models import Note, Pool, Talent
+from silverpool.talents.models import Note, Pool, PoolMembership, Talent
 from tests.talents.factories import make_pool, make_talent
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -203,9 +210,49 @@ def test_rows_that_cannot_go_in_fail_the_block_and_nothing_is_written(db: None) 
     assert list(Note.objects.filter(talent=talent).values_list("pk", flat=True)) == [pk]
 
 
+def test_writes_queued_while_others_go_in_follow_them_in_order(db: None) -> None:
+    talent, other, pool = make_talent(), make_talent(), make_pool("Backend")
+    *many, first, second = reserve_ids(Note, 20_002)
+    reserved = [first, second]
+    renamed = "UPDATE talents_note SET text = %s WHERE id = %s"
+
+    with transaction.atomic(), writes_beside():
+        insert_rows(Note, ("id", *NOTE_FIELDS), [(pk, *note_of(talent.pk)) for pk in many])
+        # Queued while those go in: two inserts of the same width, a statement that needs
+        # the second's row, and rows of another table.
+        insert_rows(Note, ("id", *NOTE_FIELDS), [(reserved[0], *note_of(other.pk))])
+        insert_rows(Note, ("id", *NOTE_FIELDS), [(reserved[1], *note_of(other.pk))])
+        execute_later(renamed, ["Rückruf am Montag", reserved[1]])
+        insert_rows(
+            PoolMembership,
+            ("talent_id", "pool_id", "added_by_id", "added_at"),
+            [(other.pk, pool.pk, None, note_of(other.pk)[-1])],
+        )
+        # A read waits for all of them.
+        assert Note.objects.filter(talent=other).count() == 2
+
+    assert Note.objects.filter(talent=talent).count() == 20_000
+    texts = dict(Note.objects.filter(talent=other).values_list("pk", "text"))
+    assert texts == {reserved[0]: "Notiz", reserved[1]: "Rückruf am Montag"}
+    assert list(PoolMembership.objects.filter(talent=other).values_list("pool", flat=True)) == [
+        pool.pk
+    ]
+
+
+def test_a_statement_for_later_runs_at_once_outside_the_block(db: None) -> None:
+    talent = make_talent(first_name="Quirin")
+
+    execute_later("UPDATE talents_talent SET first_name = %s WHERE id = %s", ["Ida", talent.pk])
+
+    talent.refresh_from_db()
+    assert talent.first_name == "Ida"
+
+
 def fail_while_rows_go_in(talent_id: int) -> None:
     with transaction.atomic(), writes_beside():
         insert_rows(Note, NOTE_FIELDS, [note_of(talent_id)] * 20_000)
+        # Queued behind them, then dropped.
+        insert_rows(Note, NOTE_FIELDS, [note_of(talent_id)] * 3)
         raise RuntimeError("the caller failed")
 
 

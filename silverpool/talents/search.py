@@ -23,6 +23,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.sql.compiler import SQLCompiler
 from django.utils import timezone
 
+from ..bulk_insert import execute_later
 from ..imports.models import ImportedTalent
 from ..lookups import AnyOf
 from .models import PoolMembership, Talent, TalentTag
@@ -103,16 +104,18 @@ def _trigger_dropped(name: str) -> Iterator[None]:
     trigger on the table SQLite copies every page a written row touches to a statement
     journal first (migration 0015): a batch's talents went in three and a half times as
     fast without. A schema change in the transaction, like the rows: other connections
-    see neither until it commits, and none can write meanwhile (SQLite has one writer)."""
-    # A savepoint: if the block fails, the trigger comes back with the rest.
-    with transaction.atomic():
+    see neither until it commits, and none can write meanwhile (SQLite has one writer).
+    Written, like the search index, beside the caller inside bulk_insert.writes_beside."""
+    # No savepoint: its journal would hold a copy of every page the block writes (100 MB
+    # for a batch of 12,000 new talents). If the block fails, the transaction cannot
+    # commit, and its rollback brings the trigger back.
+    with transaction.atomic(savepoint=False):
         with connection.cursor() as cursor:
             cursor.execute(TRIGGER_SQL, [name])
             (trigger,) = cursor.fetchone()
             cursor.execute(f"DROP TRIGGER {name}")  # one of the FTS triggers: no user input
         yield
-        with connection.cursor() as cursor:
-            cursor.execute(trigger)
+        execute_later(trigger)
 
 
 def _index(statement: str, talent_ids: Sequence[int]) -> None:
@@ -122,8 +125,7 @@ def _index(statement: str, talent_ids: Sequence[int]) -> None:
         return
     of_them = Talent.objects.filter(AnyOf(F("pk"), talent_ids)).order_by()
     select, params = of_them.values_list("pk", "search_text").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(statement.format(select), params)
+    execute_later(statement.format(select), params)
 
 
 class PrefixMatch(Func):

@@ -18,6 +18,7 @@ from ..models import (
     ConsentRecord,
     ConsentRequest,
     LegalBasis,
+    Policy,
     Purpose,
     Suppression,
     email_hash,
@@ -130,9 +131,13 @@ def open_legal_basis(talent: Talent, *, rejected_applicant: bool = False) -> Leg
     return basis
 
 
-def open_legal_bases(talents: Sequence[Talent], *, rejected_applicant: bool = False) -> None:
-    """`open_legal_basis` for many new talents at once (imports): one insert."""
-    policy = get_policy()
+def open_legal_bases(
+    talents: Sequence[Talent], *, rejected_applicant: bool = False, policy: Policy | None = None
+) -> None:
+    """`open_legal_basis` for many new talents at once (imports): one insert. `policy`:
+    the policy if the caller has read it already (an import batch, before its first write:
+    a read after it waits for the writes on SQLite, see bulk_insert.writes_beside)."""
+    policy = policy or get_policy()
     today = _today()
     hold_until = add_months(today, policy.hold_months)
     deadline = today + datetime.timedelta(days=policy.consent_deadline_days)

@@ -47,6 +47,7 @@ from .intake import (
 )
 
 if TYPE_CHECKING:
+    from ...privacy.models import Policy
     from ...privacy.services import ConsentGrant
 
 
@@ -147,6 +148,35 @@ class _Timeline:
             Talent.objects.filter(AnyOf(F("pk"), only_active)).update(**active)
 
 
+@dataclass
+class _Held:
+    """What the known talents of a batch have already: their pools and tags, by talent,
+    and the texts their search words hold besides their fields (notes, documents)."""
+
+    pools: set[tuple[int, int]]
+    tags: set[tuple[int, int]]
+    texts: dict[int, list[str]]
+
+    @classmethod
+    def read(cls, known: list[int]) -> "_Held":
+        # All pools and tags of the known talents, by talent: a filter on the channel's
+        # pool too lets PostgreSQL, whose statistics lag behind an import that fills that
+        # pool, read the whole pool instead.
+        return cls(
+            pools=set(
+                PoolMembership.objects.filter(AnyOf(F("talent_id"), known)).values_list(
+                    "talent_id", "pool_id"
+                )
+            ),
+            tags=set(
+                TalentTag.objects.filter(AnyOf(F("talent_id"), known)).values_list(
+                    "talent_id", "tag_id"
+                )
+            ),
+            texts=extra_search_texts(known),
+        )
+
+
 def intake_talents(
     arrivals: Sequence[Arrival],
     channel: Channel,
@@ -187,11 +217,17 @@ def intake_talents(
             fill = channel.existing == ExistingTalents.FILL
             new_values = channel_changes(talent, arrival.fields, fill=fill)
             result.updated[arrival.key] = Changed(talent, new_values)
+    # Everything the batch reads of what was there comes before its first write: on SQLite
+    # the writes go in beside the building of the rest, up to the next read
+    # (bulk_insert.writes_beside).
+    held = _Held.read([changed.talent.pk for changed in result.updated.values()])
+    notes, note_ids = _notes_to_add(arrivals, {arrival.key for arrival in new}, result)
+    policy = privacy.get_policy()
     result.created = _create(new, channel, status, timeline)
-    _write_updates(result.updated, channel, timeline)
+    _write_updates(result.updated, channel, timeline, held.texts)
     touched = {**result.created, **{key: c.talent for key, c in result.updated.items()}}
-    _apply_memberships(touched, result, channel, timeline)
-    noted = _add_notes(arrivals, touched, result, timeline)
+    _apply_memberships(touched, result, channel, timeline, held)
+    noted = _add_notes(notes, note_ids, touched, result, timeline)
     # Consent and the application hold apply to every known talent taken, changed or not.
     taken = [changed.talent for changed in result.updated.values()]
     for key, changed in list(result.updated.items()):
@@ -205,7 +241,7 @@ def intake_talents(
         else:
             result.unchanged[key] = result.updated.pop(key).talent
             timeline.existing.discard(changed.talent.pk)  # nothing happened to it
-    _open_legal_bases(result.created, channel)
+    _open_legal_bases(result.created, channel, policy)
     timeline.insert_events()
     if before_updates is not None:
         before_updates(result)
@@ -269,8 +305,10 @@ MUTABLE_DEFAULTS = [
 
 # New talents are built and written in steps of this many: on SQLite each step goes into
 # the table's indexes beside the building of the next (bulk_insert.writes_beside; with it
-# a 100k-row import took 6 % less time, docs/benchmarks.md "Session 14").
-CREATE_STEP = 1_000
+# a 100k-row import took 6 % less time, docs/benchmarks.md "Session 14"). Each step is
+# one statement, whose journal copies every page of the indexes it changes: steps of
+# 3,000 instead of 1,000 went in in a quarter less time (session 26).
+CREATE_STEP = 3_000
 
 
 def _create(
@@ -333,11 +371,13 @@ def _create(
     return created
 
 
-def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Timeline) -> None:
+def _write_updates(
+    updated: dict[int, Changed], channel: Channel, timeline: _Timeline, texts: dict[int, list[str]]
+) -> None:
     """Change the fields and the status and owner of existing talents (written by
-    timeline.save); keep the old values in `changes` for undo."""
+    timeline.save); keep the old values in `changes` for undo. `texts`: their search words
+    besides their fields (see _Held)."""
     status, owner = channel.status, channel.owner
-    texts = extra_search_texts([c.talent.pk for c in updated.values()])
     for item in updated.values():
         talent = item.talent
         timeline.existing.add(talent.pk)
@@ -381,20 +421,14 @@ def _write_updates(updated: dict[int, Changed], channel: Channel, timeline: _Tim
 
 
 def _apply_memberships(
-    touched: dict[int, Talent], result: BulkResult, channel: Channel, timeline: _Timeline
+    touched: dict[int, Talent],
+    result: BulkResult,
+    channel: Channel,
+    timeline: _Timeline,
+    held: _Held,
 ) -> None:
-    # New talents have no pools and tags yet. All pools and tags of the known ones, by
-    # talent: a filter on the channel's pool too lets PostgreSQL, whose statistics lag
-    # behind an import that fills that pool, read the whole pool instead.
-    known = [c.talent.pk for c in result.updated.values()]
-    have_pools = set(
-        PoolMembership.objects.filter(AnyOf(F("talent_id"), known)).values_list(
-            "talent_id", "pool_id"
-        )
-    )
-    have_tags = set(
-        TalentTag.objects.filter(AnyOf(F("talent_id"), known)).values_list("talent_id", "tag_id")
-    )
+    # New talents have no pools and tags yet.
+    have_pools, have_tags = held.pools, held.tags
     actor_id, now = timeline.actor_id, timeline.now
     memberships, links = [], []
     for key, talent in touched.items():
@@ -425,43 +459,54 @@ def _apply_memberships(
     insert_rows(TalentTag, ("talent_id", "tag_id", "added_by_id", "added_at"), links)
 
 
-def _add_notes(
-    arrivals: Sequence[Arrival], touched: dict[int, Talent], result: BulkResult, timeline: _Timeline
-) -> set[int]:
-    """The note column's text as a note on each talent, written by the uploader, unless the
-    talent has that note already (the same file imported twice adds it once). A new
-    talent's note needs no entry of its own (its CREATED entry says where it came from);
-    a known talent's is on its timeline as any added note. New talents have its words
-    already (see _create); existing ones get them added (written by timeline.save).
-    Returns the keys of the arrivals that got a note."""
-    with_note = [a for a in arrivals if a.note and a.key in touched]
+def _notes_to_add(
+    arrivals: Sequence[Arrival], new: set[int], result: BulkResult
+) -> tuple[list[Arrival], list[int]]:
+    """The arrivals whose note column's text becomes a note on their talent, new (keys in
+    `new`) or updated, written by the uploader, unless the talent has that note already
+    (the same file imported twice adds it once); and the ids reserved for those notes,
+    known so that undo can take a note off again."""
+    updated = result.updated
+    with_note = [a for a in arrivals if a.note and (a.key in new or a.key in updated)]
+    of_known = [updated[a.key].talent.pk for a in with_note if a.key in updated]
     known = set(
-        Note.objects.filter(
-            AnyOf(
-                F("talent_id"),
-                [touched[a.key].pk for a in with_note if a.key not in result.created],
-            )
-        ).values_list("talent_id", "text")
+        Note.objects.filter(AnyOf(F("talent_id"), of_known)).values_list("talent_id", "text")
     )
-    fresh = [a for a in with_note if (touched[a.key].pk, a.note) not in known]
+    fresh = [
+        a for a in with_note if a.key in new or (updated[a.key].talent.pk, a.note) not in known
+    ]
+    return fresh, reserve_ids(Note, len(fresh))
+
+
+def _add_notes(
+    notes: list[Arrival],
+    ids: list[int],
+    touched: dict[int, Talent],
+    result: BulkResult,
+    timeline: _Timeline,
+) -> set[int]:
+    """The notes of _notes_to_add, with their ids. A new talent's note needs no entry of
+    its own (its CREATED entry says where it came from); a known talent's is on its
+    timeline as any added note. New talents have its words already (see _create); existing
+    ones get them added (written by timeline.save). Returns the keys of the arrivals that
+    got a note."""
     now, author = timeline.now, timeline.actor_id
-    ids = reserve_ids(Note, len(fresh))  # known, so that undo can take a note off again
     insert_rows(
         Note,
         ("id", "talent_id", "author_id", "text", "visible_to_talent", "created_at", "updated_at"),
         [
             (pk, touched[a.key].pk, author, a.note, False, now, now)
-            for pk, a in zip(ids, fresh, strict=True)
+            for pk, a in zip(ids, notes, strict=True)
         ],
     )
-    for note_id, arrival in zip(ids, fresh, strict=True):
+    for note_id, arrival in zip(ids, notes, strict=True):
         if arrival.key not in result.created:
             talent = touched[arrival.key]
             talent.search_text = build_search_text([talent.search_text, arrival.note])
             timeline.columns[talent.pk]["search_text"] = talent.search_text
             result.updated[arrival.key].added_notes.append(note_id)
             timeline.add(talent.pk, Event.Kind.NOTE_ADDED, note_id=note_id, text=arrival.note)
-    return {arrival.key for arrival in fresh}
+    return {arrival.key for arrival in notes}
 
 
 def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
@@ -523,8 +568,10 @@ def _flag_duplicates(talents: list[Talent], timeline: _Timeline) -> None:
             timeline.existing.add(one)
 
 
-def _open_legal_bases(created: dict[int, Talent], channel: Channel) -> None:
-    privacy.open_legal_bases(list(created.values()), rejected_applicant=channel.rejected_applicant)
+def _open_legal_bases(created: dict[int, Talent], channel: Channel, policy: "Policy") -> None:
+    privacy.open_legal_bases(
+        list(created.values()), rejected_applicant=channel.rejected_applicant, policy=policy
+    )
     if channel.consent is not None:
         for talent in created.values():
             privacy.record_consent(
