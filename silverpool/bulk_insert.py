@@ -148,11 +148,10 @@ class _Statement:
 
 @dataclass
 class _Staged:
-    """SQLite: rows for `table` (converted before the first statement, which may wait for
-    the connection, see writes_beside), which go into a temporary table without indexes
-    first (a few µs a row, the interpreter's lock held), then into `table` in one
-    statement, which does the work of its indexes and checks, most of an insert's, without
-    that lock."""
+    """SQLite: rows for `table`, converted when queued, which go into a temporary table
+    without indexes first (a few µs a row, the interpreter's lock held), then into `table`
+    in one statement, which does the work of its indexes and checks, most of an insert's,
+    without that lock."""
 
     table: str
     column_list: str
@@ -177,7 +176,7 @@ class _Staged:
         ]
 
 
-def _write(write: "_Statement | _Staged") -> None:
+def _write(write: _Statement | _Staged) -> None:
     """Queue `write` inside writes_beside; elsewhere run it now."""
     beside: _Beside | None = getattr(_local, "beside", None)
     if beside is not None:
