@@ -328,6 +328,30 @@ def test_only_the_same_name_with_the_same_phone_is_a_likely_duplicate(db: None) 
     assert flags == {(max_.pk, result.created[1].pk)}
 
 
+def test_new_talents_of_one_batch_are_likely_duplicates_of_each_other(db: None) -> None:
+    linkedin = "https://www.linkedin.com/in/eva-berg"
+
+    result = take(
+        Arrival(1, {"first_name": "Max", "last_name": "Muster", "email": "m@example.com",
+                    "phone": "+4930123456"}),
+        Arrival(2, {"first_name": "MAX", "last_name": "muster", "email": "max@firma.de",
+                    "phone": "+4930123456"}),
+        Arrival(3, {"first_name": "Eva", "last_name": "Berg", "email": "eva@example.com",
+                    "linkedin_url": linkedin}),
+        Arrival(4, {"first_name": "Eva-Maria", "last_name": "Berg", "email": "eb@firma.de",
+                    "linkedin_url": linkedin}),
+    )  # fmt: skip
+
+    pk = {key: talent.pk for key, talent in result.created.items()}
+    flags = {(f.talent_id, f.other_id, f.reason) for f in DuplicateFlag.objects.all()}
+    assert flags == {
+        (pk[1], pk[2], DuplicateFlag.Reason.NAME_AND_PHONE),
+        (pk[3], pk[4], DuplicateFlag.Reason.LINKEDIN),
+    }
+    flagged = Event.objects.filter(kind=Event.Kind.DUPLICATE_FLAGGED, talent_id=pk[4]).get()
+    assert (flagged.data["other_id"], flagged.data["other_name"]) == (pk[3], "Eva Berg")
+
+
 def test_a_merged_talent_is_no_likely_duplicate(db: None) -> None:
     kept = make_talent(first_name="Max", last_name="Muster", phone="+4930123456")
     merged = make_talent(
