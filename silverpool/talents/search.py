@@ -105,7 +105,8 @@ def _trigger_dropped(name: str) -> Iterator[None]:
     journal first (migration 0015): a batch's talents went in three and a half times as
     fast without. A schema change in the transaction, like the rows: other connections
     see neither until it commits, and none can write meanwhile (SQLite has one writer).
-    Written, like the search index, beside the caller inside bulk_insert.writes_beside."""
+    Inside bulk_insert.writes_beside the trigger comes back as a queued write, after the
+    block's own (the search index's rows too)."""
     # No savepoint: its journal would hold a copy of every page the block writes (100 MB
     # for a batch of 12,000 new talents). If the block fails, the transaction cannot
     # commit, and its rollback brings the trigger back.
