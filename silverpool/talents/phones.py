@@ -12,6 +12,8 @@ class Refused(Enum):
     """Why a text is not taken as a phone number."""
 
     NOT_A_NUMBER = "not a number"  # libphonenumber cannot read it as one
+    # "+999 …", "00999 …": no country has the code it starts with
+    UNKNOWN_COUNTRY_CODE = "unknown country code"
     INVALID = "invalid"  # read, but no such number exists in its country's plan
     # with an extension ("ext. 12"), which E.164 has no place for: dropping it would lose it
     EXTENSION = "extension"
@@ -50,7 +52,10 @@ def e164(value: str, region: str | None) -> str | Refused:
         return Refused.NOT_A_NUMBER
     try:
         number = phonenumbers.parse(value, region)
-    except phonenumbers.NumberParseException:
+    except phonenumbers.NumberParseException as error:
+        # With a region, only a country code the number states itself can be unknown.
+        if region and error.error_type == phonenumbers.NumberParseException.INVALID_COUNTRY_CODE:
+            return Refused.UNKNOWN_COUNTRY_CODE
         return Refused.NOT_A_NUMBER
     if not phonenumbers.is_valid_number(number):
         return Refused.INVALID
@@ -63,3 +68,15 @@ def _letters_within(value: str) -> bool:
     """Whether letters follow the number's first digit or +."""
     start = _NUMBER_START.search(value)
     return start is not None and any(character.isalpha() for character in value[start.start() :])
+
+
+def stated_country_code(value: str, region: str | None) -> int | None:
+    """The country code `value` states itself ("+44 …", "0044 …"), or None if it states
+    none (read as a number of `region`) or cannot be read."""
+    try:
+        number = phonenumbers.parse(split_extension(value)[0], region, keep_raw_input=True)
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code_source == phonenumbers.CountryCodeSource.FROM_DEFAULT_COUNTRY:
+        return None
+    return number.country_code

@@ -89,22 +89,34 @@ def normalize_phone(value: str, default_region: str | None = None) -> str:
     value = value.strip()
     if not value:
         return ""
-    region = default_region or getattr(settings, "PHONE_DEFAULT_REGION", "DE")
+    region = default_region or str(getattr(settings, "PHONE_DEFAULT_REGION", "DE"))
     number = phones.e164(value, region)
     if isinstance(number, phones.Refused):
-        raise ValidationError(phone_refusal(number))
+        raise ValidationError(phone_refusal(number, value, region))
     return number
 
 
-def phone_refusal(refused: phones.Refused) -> str:
-    """Why a phone number is refused, in words."""
+def phone_refusal(refused: phones.Refused, value: str, region: str) -> str:
+    """Why `value`, read as a number of `region` unless it has a country code, is refused,
+    in words: with the country it was read for, since a number of another country without
+    its code is a common reason."""
     if refused is phones.Refused.NOT_A_NUMBER:
         return _("This is not a phone number.")
+    if refused is phones.Refused.UNKNOWN_COUNTRY_CODE:
+        return _("No country has the country code this number starts with.")
     if refused is phones.Refused.EXTENSION:
         return _(
             "A phone number is stored without an extension: leave it out here and put it in a note."
         )
-    return _("This phone number is not valid.")
+    if code := phones.stated_country_code(value, region):
+        return _(
+            "Not a valid phone number with the country code +%(code)s: check the area code "
+            "and the number of digits."
+        ) % {"code": code}
+    return _(
+        "Not a valid phone number (country of numbers without a country code: %(country)s): "
+        "check the area code and the number of digits."
+    ) % {"country": countries.name(region) or region}
 
 
 def format_phone(value: str) -> str:

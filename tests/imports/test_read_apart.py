@@ -203,7 +203,11 @@ def test_phone_numbers_read_by_the_reading_process_are_the_ones_the_check_would_
         "talent7@example.com": "+31201234567",
     }
     assert list(job.rejected_rows.values_list("row_number", "reason")) == [
-        (7, "“12345”: This phone number is not valid.")
+        (
+            7,
+            "“12345”: Not a valid phone number (country of numbers without a country code: "
+            "Germany): check the area code and the number of digits.",
+        )
     ]
     # The check (the run writes what it read) read the numbers the reading process left.
     assert cells_read == [phone for n, phone, _country in PHONES if n in read_by_the_check]

@@ -311,6 +311,49 @@ def test_a_phone_without_a_country_code_is_read_in_the_default_country() -> None
     assert row.fields["phone"] == "+49301234567"
 
 
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        # Read in the row's country.
+        (
+            {"Mobil": "0660 12"},
+            "“0660 12”: Not a valid phone number (country of numbers without a country "
+            "code: Austria): check the area code and the number of digits.",
+        ),
+        (
+            {"Land": None, "Mobil": "0151 2000000"},
+            "“0151 2000000”: Not a valid phone number (country of numbers without a country "
+            "code: Germany): check the area code and the number of digits.",
+        ),
+        (
+            {"Mobil": "+49 (0)151-2345678"},
+            "“+49 (0)151-2345678”: Not a valid phone number with the country code +49: check "
+            "the area code and the number of digits.",
+        ),
+        (
+            {"Mobil": "+999 1234567"},
+            "“+999 1234567”: No country has the country code this number starts with.",
+        ),
+    ],
+)
+def test_a_refused_phone_number_says_which_country_it_was_read_for(
+    changes: dict[str, Cell], reason: str
+) -> None:
+    row = bad(changes)
+
+    assert (row.column, row.reason) == ("Mobil", reason)
+
+
+def test_a_refused_phone_number_is_explained_in_german() -> None:
+    with translation.override("de"):
+        row = bad({"Land": "Schweiz", "Mobil": "079 123"})
+
+    assert row.reason == (
+        "„079 123“: Keine gültige Telefonnummer (Land von Nummern ohne Ländervorwahl: "
+        "Schweiz). Bitte Vorwahl und Anzahl der Ziffern prüfen."
+    )
+
+
 def test_a_phones_remark_and_further_numbers_go_into_the_note() -> None:
     cell = "0660 1234567 (nur abends) / +49 30 1234567"
     with translation.override("de"):

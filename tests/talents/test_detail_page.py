@@ -250,7 +250,7 @@ def test_an_invalid_value_in_place_shows_the_error_next_to_the_field(
     assert response.status_code == 422
     html = response.content.decode()
     assert 'name="phone"' in html
-    assert "This phone number is not valid." in html or "This is not a phone number." in html
+    assert "Not a valid phone number (country of numbers without a country code: Germany)" in html
     talent.refresh_from_db()
     assert talent.phone == "+49301234567"
 

@@ -3,7 +3,7 @@ process reads them, or why it refuses one (validation.phone_refusal words it).""
 
 import pytest
 
-from silverpool.talents.phones import Refused, e164
+from silverpool.talents.phones import Refused, e164, stated_country_code
 
 
 @pytest.mark.parametrize(
@@ -25,9 +25,25 @@ from silverpool.talents.phones import Refused, e164
         ("030 1234567 DW 12", "DE", Refused.EXTENSION),
         ("030 1234567-Durchwahl 12", "DE", Refused.EXTENSION),
         ("0800 FLOWERS", "DE", Refused.NOT_A_NUMBER),
+        ("+999 1234567", "DE", Refused.UNKNOWN_COUNTRY_CODE),
+        ("00999 1234567", "DE", Refused.UNKNOWN_COUNTRY_CODE),
     ],
 )
 def test_a_number_is_read_for_its_country_or_refused_with_the_reason(
     written: str, region: str, expected: str | Refused
 ) -> None:
     assert e164(written, region) == expected
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("0151 2000000", None),
+        ("+49 (0)151-2345678", 49),
+        ("0044 20 7946 09", 44),
+        ("+1 555 0100 ext. 3", 1),
+        ("bitte anrufen", None),
+    ],
+)
+def test_the_country_code_a_number_states_itself(written: str, expected: int | None) -> None:
+    assert stated_country_code(written, "DE") == expected

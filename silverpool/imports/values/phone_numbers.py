@@ -56,7 +56,7 @@ def parse_phone(
         return Phone(read, [])
     if isinstance(cell, str) and (listed := _listed_phones(text, default_region)):
         return listed
-    reason = validation.phone_refusal(read)
+    reason = validation.phone_refusal(read, text, default_region)
     raise ValueError(_("“%(value)s”: %(reason)s") % {"value": text, "reason": reason})
 
 
