@@ -47,6 +47,11 @@ MARCH_1 = datetime.date(2027, 3, 1)
         ("03/2027", MARCH_1),
         ("1. März 2027", MARCH_1),
         ("1 March 2027", MARCH_1),
+        ("1st March 2027", MARCH_1),
+        ("1st of March 2027", MARCH_1),
+        ("March 1, 2027", MARCH_1),  # as Americans write it
+        ("Mar. 1st 2027", MARCH_1),
+        ("Jan 31, 2027", datetime.date(2027, 1, 31)),
         ("März 2027", MARCH_1),
         ("March 2027", MARCH_1),
         ("Mar 2027", MARCH_1),
@@ -99,6 +104,9 @@ def test_dates_are_read_as_recruiters_write_them(
         ("31.02.2027", "31.02.2027"),
         ("13/13/2027", "13/13/2027"),
         ("2027-13-01", "2027-13-01"),
+        ("2027-13", "2027-13"),
+        ("Feb 30, 2027", "Feb 30, 2027"),
+        ("Sommer 15, 2027", "Sommer 15, 2027"),
         ("00.00.0000", "00.00.0000"),
         ("demnächst", "demnächst"),
         ("Frühsommer 2027", "Frühsommer 2027"),
@@ -283,8 +291,8 @@ def test_available_at_once_is_today_in_silverpools_time_zone(cell: str) -> None:
 
 @pytest.mark.parametrize(
     "cell",
-    ["03/2027", "3/2027", "03.2027", "März 2027", "Mar 2027", "ab 03/2027", "from March 2027"]
-    + ["ab 01.03.2027", "per 1.3.27"],
+    ["03/2027", "3/2027", "03.2027", "2027-03", "März 2027", "Mar 2027", "ab 03/2027"]
+    + ["from March 2027", "ab 01.03.2027", "per 1.3.27"],
 )
 def test_a_month_and_year_is_the_first_of_that_month(cell: str) -> None:
     assert parse_date(cell) == MARCH_1

@@ -42,9 +42,21 @@ _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})" + _TIME)
 _DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}|\d{2})" + _TIME)
 _SLASHED = re.compile(r"(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-](?P<year>\d{4}|\d{2})" + _TIME)
-_MONTH_YEAR = re.compile(r"(?P<month>\d{1,2})[./](?P<year>\d{4})")
+# 03/2027, 03.2027; 2027-03 as ISO 8601 writes a month.
+_MONTH_YEAR = re.compile(
+    r"(?P<month>\d{1,2})[./](?P<year>\d{4})|(?P<iso_year>\d{4})-(?P<iso_month>\d{1,2})"
+)
+_ORDINAL = r"(?:st|nd|rd|th)"
+# 1. März 2027, 1 March 2027, 1st of March 2027, März 2027.
 _NAMED = re.compile(
-    r"(?:(?P<day>\d{1,2})\.?\s*)?(?P<name>[^\W\d_]+)\.?,?\s*(?P<year>\d{4})", re.IGNORECASE
+    rf"(?:(?P<day>\d{{1,2}})(?:\.|{_ORDINAL})?\s*(?:of\s+)?)?(?P<name>[^\W\d_]+)\.?,?\s*"
+    r"(?P<year>\d{4})",
+    re.IGNORECASE,
+)
+# March 1, 2027 and March 1st 2027, as Americans write a date.
+_NAMED_MONTH_FIRST = re.compile(
+    rf"(?P<name>[^\W\d_]+)\.?\s*(?P<day>\d{{1,2}}){_ORDINAL}?,?\s*(?P<year>\d{{4}})",
+    re.IGNORECASE,
 )
 # Q2 2027, 2. Quartal 2027, 2nd quarter 2027: the quarter's first day.
 _QUARTER = re.compile(
@@ -90,7 +102,8 @@ def _year(text: str) -> int:
 def _month(text: str) -> datetime.date | None:
     """The first day of a month written as 03/2027, 03.2027 or "März 2027"."""
     if match := _MONTH_YEAR.fullmatch(text):
-        return datetime.date(int(match["year"]), int(match["month"]), 1)
+        year, month = match["year"] or match["iso_year"], match["month"] or match["iso_month"]
+        return datetime.date(int(year), int(month), 1)
     match = _NAMED.fullmatch(text)
     if match and not match["day"] and (month := _MONTHS.get(match["name"].lower())):
         return datetime.date(int(match["year"]), month, 1)
@@ -148,15 +161,17 @@ def _date_from_text(text: str) -> datetime.date | None:
         return datetime.date(_year(match["year"]), month, day)
     if first_day := _month(text):
         return first_day
-    if (match := _NAMED.fullmatch(text)) and match["name"].lower() in _MONTHS:
-        month = _MONTHS[match["name"].lower()]
-        return datetime.date(int(match["year"]), month, int(match["day"]))
+    for named in (_NAMED, _NAMED_MONTH_FIRST):
+        if (match := named.fullmatch(text)) and match["name"].lower() in _MONTHS:
+            month = _MONTHS[match["name"].lower()]
+            return datetime.date(int(match["year"]), month, int(match["day"]))
     return None
 
 
 def parse_date(cell: Cell) -> datetime.date | None:
     """A date from an Excel date or serial number, 2027-03-01, 01.03.2027, 1.3.27,
-    01/03/2027 (day first), 03/2027, 03.2027, "1. März 2027" or "March 2027" (the 1st);
+    01/03/2027 (day first), "1. März 2027", "1st March 2027", "March 1, 2027"; 03/2027,
+    03.2027, 2027-03 or "March 2027" (the 1st);
     "2027", "2. Halbjahr 2027", "Q2 2027", "2. Quartal 2027" or "Frühjahr 2027" (its first
     day), "KW 12/2027" (its Monday), "Anfang", "Mitte" or "Ende März 2027" (the 1st, 15th
     or last), "Anfang", "Mitte" or "Ende 2027" (1 January, 1 July, 31 December);
