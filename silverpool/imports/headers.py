@@ -28,6 +28,8 @@ class TargetField(models.TextChoices):
     PHONE = "phone", _("phone")
     POSTCODE = "postcode", _("postcode")
     CITY = "city", _("city")
+    # "10115 Berlin" in one column ("PLZ/Ort"), split into postcode and city.
+    POSTCODE_CITY = "postcode_city", _("postcode and city")
     COUNTRY = "country", _("country")
     JOB_TITLE = "job_title", _("current job title")
     SKILLS = "skills", _("skills")
@@ -48,6 +50,11 @@ class TargetField(models.TextChoices):
 
 # Targets that several columns may share: their values are collected, not overwritten.
 REPEATABLE = frozenset({TargetField.NOTE, TargetField.IGNORE, TargetField.PROFILE_URLS})
+# Targets that fill two fields of a talent, which another column may not fill as well.
+COMBINED = {
+    TargetField.FULL_NAME: (TargetField.FIRST_NAME, TargetField.LAST_NAME),
+    TargetField.POSTCODE_CITY: (TargetField.POSTCODE, TargetField.CITY),
+}
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,16 @@ class Target:
 
 IGNORE = Target(TargetField.IGNORE)
 NOTE = Target(TargetField.NOTE)
+
+
+def filled(target: Target) -> set[Target]:
+    """The targets that only one column may have which a column with `target` fills: none
+    for a repeatable one; postcode and city for "PLZ/Ort", which splits into both."""
+    if target.field in REPEATABLE:
+        return set()
+    if target.field == TargetField.POSTCODE_CITY:
+        return {Target(part) for part in COMBINED[target.field]}
+    return {target}
 
 
 class CustomFieldLike(Protocol):
@@ -180,9 +197,12 @@ def _builtin_target(header: str) -> Target:
     if header in _APPLICATION:
         return NOTE
     # A longer header such as "E-Mail (privat)" or "Aktuelle Position im Unternehmen" goes
-    # where the synonyms it contains agree; "PLZ / Ort" names two fields and is left to you.
+    # where the synonyms it contains agree; "PLZ / Ort" names the two fields its column
+    # holds together. Any other two are left to you.
     padded = f" {header} "
     fields = {field for word, field in _CONTAINED.items() if f" {word} " in padded}
+    if fields == {TargetField.POSTCODE, TargetField.CITY}:
+        return Target(TargetField.POSTCODE_CITY)
     return Target(fields.pop()) if len(fields) == 1 else IGNORE
 
 
@@ -211,6 +231,7 @@ def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]
     builtin = {_builtin_target(header).field for header in normalized}
     name_is_last_name = TargetField.FIRST_NAME in builtin and TargetField.LAST_NAME not in builtin
     targets: list[Target] = []
+    taken: set[Target] = set()
     for header in normalized:
         if not header:
             target = IGNORE
@@ -220,8 +241,9 @@ def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]
             target = Target(TargetField.LAST_NAME)
         else:
             target = _builtin_target(header)
-        if target.field not in REPEATABLE and target in targets:
+        if filled(target) & taken:
             target = NOTE
+        taken |= filled(target)
         targets.append(target)
     if any(target.field in (TargetField.FIRST_NAME, TargetField.LAST_NAME) for target in targets):
         targets = [

@@ -14,7 +14,7 @@ from ..talents.models import CustomField
 from ..talents.validation import clean_talent_fields
 from . import values
 from .apart import PhoneHint
-from .headers import Target, TargetField, names_a_note
+from .headers import COMBINED, Target, TargetField, names_a_note
 from .models import RejectedRow
 from .reading import Row
 from .reading.table import Cell
@@ -93,11 +93,12 @@ def column_headers(headers: Sequence[str], mapping: Sequence[Target]) -> dict[st
         if target.field != TargetField.IGNORE:
             key = target.custom_key if target.field == TargetField.CUSTOM else target.field
             header_of.setdefault(key, headers[index] if index < len(headers) else "")
-    if TargetField.FULL_NAME in header_of:
-        # A name split from the full-name column is that column's fault, unless a first
-        # or last name column of its own brings it.
-        for part in (TargetField.FIRST_NAME, TargetField.LAST_NAME):
-            header_of.setdefault(part, header_of[TargetField.FULL_NAME])
+    for combined, parts in COMBINED.items():
+        if combined in header_of:
+            # A name split from the full-name column is that column's fault, unless a first
+            # or last name column of its own brings it; so are a postcode and a city.
+            for part in parts:
+                header_of.setdefault(part, header_of[combined])
     return header_of
 
 
@@ -266,6 +267,12 @@ class RowReader:
             raw.setdefault("last_name", name.last)
             if name.title:
                 notes.append(_academic_title(name.title))
+        elif kind == TargetField.POSTCODE_CITY:
+            postcode, city = values.split_postcode_city(values.clean_text(cell))
+            if postcode:
+                raw["postcode"] = postcode
+            if city:
+                raw["city"] = city
         elif kind == TargetField.PHONE:
             pass  # read last, see read()
         elif kind == TargetField.COUNTRY:

@@ -155,7 +155,12 @@ def test_headers_are_compared_without_case_umlauts_or_punctuation(
         ("Notes", F.NOTE),
         ("Remarks", F.NOTE),
         ("Anrede", F.IGNORE),
-        ("PLZ / Ort", F.IGNORE),  # two fields in one column: the recruiter decides
+        # Postcode and city in one column, as German lists have them, split.
+        ("PLZ / Ort", F.POSTCODE_CITY),
+        ("PLZ und Wohnort", F.POSTCODE_CITY),
+        ("Ort (PLZ)", F.POSTCODE_CITY),
+        ("Zip code / City", F.POSTCODE_CITY),
+        ("Ort / Land", F.IGNORE),  # two other fields in one column: the recruiter decides
         ("Name der Firma", F.IGNORE),
         ("", F.IGNORE),
     ],
@@ -290,3 +295,11 @@ def test_a_messy_german_export_is_mapped_column_by_column() -> None:
         F.SOURCE_LABEL,
         F.NOTE,
     ]
+
+
+def test_a_postcode_and_city_column_takes_both_fields_from_a_later_column() -> None:
+    targets = suggest_mapping(["PLZ/Ort", "Ort", "PLZ"], [])
+
+    # What the later columns hold goes into the note, as for a second phone column.
+    assert targets == [Target(F.POSTCODE_CITY), Target(F.NOTE), Target(F.NOTE)]
+    assert suggest_mapping(["Ort", "PLZ/Ort"], []) == [Target(F.CITY), Target(F.NOTE)]

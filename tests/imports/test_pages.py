@@ -688,6 +688,23 @@ def saved_from_a_first_file(
     return SavedMapping.objects.get(name=name)
 
 
+def test_a_postcode_and_city_column_next_to_a_city_column_is_refused(
+    recruiter_client: Client,
+) -> None:
+    upload(recruiter_client, workbook([person(1)]))
+    job = latest_job()
+
+    response = recruiter_client.post(
+        reverse("imports:import-mapping", args=[job.pk]),
+        mapping_data(job, column_3="postcode_city"),
+    )
+
+    assert response.status_code == 422
+    assert "Two columns go into “city”: “Telefon” (column D) and “Ort” (column E)." in (
+        response.content.decode()
+    )
+
+
 def test_a_mapping_can_be_saved_and_applied_to_another_file(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:
@@ -719,6 +736,18 @@ def test_a_column_a_saved_mapping_does_not_know_is_not_put_into_a_field_it_fills
     # "Stadt" would be the city by its header; the saved mapping has a city already.
     assert job.mapping == [["first_name", ""], ["email", ""], ["city", ""], ["ignore", ""]]
     assert job.default_country == "AT"
+
+
+def test_a_column_a_saved_mapping_does_not_know_is_not_split_into_a_field_it_fills(
+    db: None,
+) -> None:
+    saved = SavedMapping(columns={"lieblingsstadt": ["city", ""]}, default_country="DE")
+    job = ImportJob(headers=["Vorname", "E-Mail", "Lieblingsstadt", "PLZ/Ort"])
+
+    services.apply_saved_mapping(job, saved)
+
+    # "PLZ/Ort" would be split into postcode and city; the saved mapping has a city already.
+    assert job.mapping[2:] == [["city", ""], ["ignore", ""]]
 
 
 def test_a_saved_mapping_is_not_named_for_a_file_with_a_column_it_does_not_know(

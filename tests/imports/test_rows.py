@@ -438,6 +438,33 @@ def test_custom_values_of_each_kind_are_read_from_german_cells() -> None:
     }
 
 
+def test_a_postcode_and_city_column_gives_both_with_the_postcodes_zeros() -> None:
+    columns = [
+        ("Vorname", Target(F.FIRST_NAME)),
+        ("E-Mail", Target(F.EMAIL)),
+        ("PLZ/Ort", Target(F.POSTCODE_CITY)),
+    ]
+
+    # As a spreadsheet keeps a postcode typed as a number: without its 0.
+    result = reader(columns).read(Row(2, ["Max", "max@example.com", "1069 Dresden"]))
+
+    assert isinstance(result, GoodRow)
+    assert (result.fields["postcode"], result.fields["city"]) == ("01069", "Dresden")
+
+
+def test_a_city_too_long_is_blamed_on_the_postcode_and_city_column() -> None:
+    columns = [
+        ("Vorname", Target(F.FIRST_NAME)),
+        ("E-Mail", Target(F.EMAIL)),
+        ("PLZ/Ort", Target(F.POSTCODE_CITY)),
+    ]
+
+    result = reader(columns).read(Row(2, ["Max", "max@example.com", "10115 " + "x" * 101]))
+
+    assert isinstance(result, BadRow)
+    assert (result.column, result.reason) == ("PLZ/Ort", "At most 100 characters, please.")
+
+
 def test_a_note_column_of_other_data_says_what_its_text_is() -> None:
     """A second phone number or a column nothing else takes goes into the note after its
     header; a column whose header names a note needs none."""

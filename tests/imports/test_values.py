@@ -19,6 +19,7 @@ from silverpool.imports.values import (
     parse_phone,
     parse_salary,
     parse_salary_period,
+    split_postcode_city,
 )
 from silverpool.talents.models import Talent
 from silverpool.talents.phones import e164
@@ -432,3 +433,22 @@ def test_an_email_cell_gives_its_address_and_any_others(
 )
 def test_a_cell_that_only_says_no_value_is_told_apart(cell: Cell, empty: bool) -> None:
     assert is_no_value(cell) is empty
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("10115 Berlin", ("10115", "Berlin")),
+        ("D-10115 Berlin", ("10115", "Berlin")),
+        ("CH-8001 Zürich", ("8001", "Zürich")),
+        ("1012 AB Amsterdam", ("1012 AB", "Amsterdam")),
+        ("60311 Frankfurt am Main", ("60311", "Frankfurt am Main")),
+        ("Frankfurt (Oder), 15230", ("15230", "Frankfurt (Oder)")),
+        ("10115", ("10115", "")),
+        ("Berlin", ("", "Berlin")),
+        # A postcode of another shape stays with the city: nothing of it is lost.
+        ("SW1A 1AA London", ("", "SW1A 1AA London")),
+    ],
+)
+def test_a_postcode_and_city_cell_is_split(cell: str, expected: tuple[str, str]) -> None:
+    assert split_postcode_city(cell) == expected

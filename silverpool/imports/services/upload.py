@@ -24,9 +24,9 @@ from .. import apart
 from ..access import jobs_visible_to
 from ..apart import Glance
 from ..headers import (
-    REPEATABLE,
     Target,
     TargetField,
+    filled,
     find_header_row,
     normalize_header,
     suggest_mapping,
@@ -127,15 +127,15 @@ def apply_saved_mapping(job: ImportJob, saved: SavedMapping) -> None:
     """Map the job's columns as `saved` says; a column it does not know gets the suggestion
     from its header, unless that goes into a field the saved mapping fills already."""
     known = [saved.columns.get(normalize_header(header)) for header in job.headers]
-    taken = {tuple(pair) for pair in known if pair is not None}
+    taken = {each for pair in known if pair is not None for each in filled(_target(pair))}
     suggested = suggest_mapping(job.headers, list(CustomField.objects.all()))
     mapping = []
     for pair, target in zip(known, suggested, strict=True):
         if pair is None:
             pair = [target.field, target.custom_key]
-            if target.field not in REPEATABLE and tuple(pair) in taken:
+            if filled(target) & taken:
                 pair = [TargetField.IGNORE, ""]
-            taken.add(tuple(pair))
+            taken |= filled(_target(pair))
         mapping.append(pair)
     job.mapping = mapping
     job.default_country = saved.default_country
@@ -212,7 +212,13 @@ def keep_sheets_and_examples(job: ImportJob) -> None:
 
 
 def targets_of(job: ImportJob) -> list[Target]:
-    return [Target(TargetField(field), key) for field, key in job.mapping]
+    return [_target(pair) for pair in job.mapping]
+
+
+def _target(pair: Sequence[str]) -> Target:
+    """A column's target as a mapping keeps it: [field, custom field's key]."""
+    field, key = pair
+    return Target(TargetField(field), key)
 
 
 @dataclass(frozen=True)
@@ -236,17 +242,18 @@ def check_mapping(targets: Sequence[Target], headers: Sequence[str]) -> None:
         raise MappingProblem(_("No column goes into “first name” or “full name”."))
     seen: dict[Target, int] = {}
     for index, target in enumerate(targets):
-        if target.field not in REPEATABLE and target in seen:
-            raise MappingProblem(
-                _("Two columns go into “%(field)s”: %(first)s and %(second)s.")
-                % {
-                    "field": target.custom_key or TargetField(target.field).label,
-                    "first": _column_name(seen[target], headers),
-                    "second": _column_name(index, headers),
-                },
-                (seen[target], index),
-            )
-        seen[target] = index
+        for each in filled(target):
+            if each in seen:
+                raise MappingProblem(
+                    _("Two columns go into “%(field)s”: %(first)s and %(second)s.")
+                    % {
+                        "field": each.custom_key or TargetField(each.field).label,
+                        "first": _column_name(seen[each], headers),
+                        "second": _column_name(index, headers),
+                    },
+                    (seen[each], index),
+                )
+            seen[each] = index
 
 
 def _column_name(index: int, headers: Sequence[str]) -> str:

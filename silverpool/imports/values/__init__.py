@@ -12,7 +12,7 @@ from .dates import parse_date
 from .emails import parse_emails
 from .names import FullName, name_part, split_full_name
 from .phone_numbers import Phone, parse_phone
-from .places import country_names, parse_country, postcode_of
+from .places import country_names, parse_country, postcode_of, split_postcode_city
 from .text import clean_text, is_no_value, is_remark, note_text, remark_off
 
 __all__ = [
@@ -36,4 +36,5 @@ __all__ = [
     "postcode_of",
     "remark_off",
     "split_full_name",
+    "split_postcode_city",
 ]

@@ -1,5 +1,6 @@
 """Postcodes and countries."""
 
+import re
 from functools import cache
 
 from django.utils import translation
@@ -23,6 +24,22 @@ def postcode_of(text: str, country: str) -> str:
     if country in _FIVE_DIGIT_POSTCODES and len(text) in (3, 4) and text.isdigit():
         return text.zfill(5)
     return text
+
+
+# "10115 Berlin", "D-10115 Berlin", "CH-8001 Zürich", "1012 AB Amsterdam"; "Berlin, 10115".
+_POSTCODE = r"(?:[A-Z]{1,2} ?- ?)?(?P<postcode>\d{4} ?[A-Z]{2}|\d{4,5})"
+_POSTCODE_FIRST = re.compile(_POSTCODE + r",? +(?P<city>\D.*)")
+_POSTCODE_LAST = re.compile(r"(?P<city>.*\D),? +" + _POSTCODE)
+
+
+def split_postcode_city(text: str) -> tuple[str, str]:
+    """The postcode and the city of a cell that holds both, as German lists do ("PLZ/Ort":
+    "10115 Berlin"); a cell with only one of them gives that one. A postcode that is not
+    four or five digits (Dutch ones with their letters aside) stays in the city, so that
+    nothing of it is lost: "SW1A 1AA London"."""
+    if match := _POSTCODE_FIRST.fullmatch(text) or _POSTCODE_LAST.fullmatch(text):
+        return match["postcode"], match["city"].strip(" ,")
+    return (text, "") if text.isdigit() else ("", text)
 
 
 # Spellings that are not a country's name in either language.
