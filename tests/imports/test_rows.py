@@ -164,6 +164,11 @@ def test_a_row_with_every_target_becomes_the_talents_cleaned_fields() -> None:
         ("Mustermann, Max", "Max", "Mustermann"),
         ("Max Mustermann", "Max", "Mustermann"),
         ("Anna von Berg", "Anna", "von Berg"),
+        ("Ursula von der Leyen", "Ursula", "von der Leyen"),
+        ("Maria de la Cruz", "Maria", "de la Cruz"),
+        # Two first names, as Germans often have them without a hyphen.
+        ("Hans Peter Müller", "Hans Peter", "Müller"),
+        ("John Smith Jr.", "John", "Smith Jr."),
         ("  Berg ,  Anna Lena ", "Anna Lena", "Berg"),
         ("Herr Max Mustermann", "Max", "Mustermann"),
         ("Ms Jane Doe", "Jane", "Doe"),

@@ -29,12 +29,23 @@ _DEGREES = re.compile(
 )
 
 
+# Words of a last name before its main one: "Ursula von der Leyen", "Maria de la Cruz".
+_PARTICLES = frozenset(
+    {"von", "vom", "zu", "zum", "zur", "van", "der", "den", "de", "del", "della", "di"}
+    | {"da", "do", "dos", "das", "du", "la", "le", "ten", "ter", "af"}
+)
+# Words after a last name that are part of it: "John Smith Jr.".
+_SUFFIXES = frozenset(["jr.", "jr", "sr.", "sr", "ii", "iii", "iv"])
+
+
 def split_full_name(cell: Cell) -> FullName:
     """First and last name from one cell: "Mustermann, Max" (an ATS export's way) or
-    "Max Mustermann"; everything after the first word is the last name ("Anna von Berg").
-    A form of address before the name is left out, academic titles and degrees are the
-    title ("Frau Dr. Anna Schmidt", "Schmidt, Dr. Anna", "Anna Schmidt, M.Sc."); a single
-    name after them is the last name ("Herr Schmidt")."""
+    "Max Mustermann". Without a comma the last word is the last name, with the particles
+    before it ("Anna von Berg") and a suffix after it ("John Smith Jr."); the words before
+    are first names ("Hans Peter Müller", "Anna Maria Schmidt"). A form of address before
+    the name is left out, academic titles and degrees are the title ("Frau Dr. Anna
+    Schmidt", "Schmidt, Dr. Anna", "Anna Schmidt, M.Sc."); a single name after them is the
+    last name ("Herr Schmidt")."""
     text, degrees = _degrees_off(" ".join(clean_text(cell).split()))
     if "," in text:
         last, _comma, first = text.partition(",")
@@ -43,10 +54,23 @@ def split_full_name(cell: Cell) -> FullName:
         titles += first_titles
     else:
         name, titles, addressed = _titles_off(text)
-        first, _space, last = name.partition(" ")
+        first, last = _first_and_last(name.split())
         if addressed and not last:
             first, last = "", first
     return FullName(first, last, " ".join(filter(None, [*titles, degrees])))
+
+
+def _first_and_last(words: list[str]) -> tuple[str, str]:
+    """The first names and the last name of a name's words in that order (one word: the
+    first name)."""
+    start = len(words) - 1
+    if start > 1 and words[start].casefold() in _SUFFIXES:
+        start -= 1
+    while start > 1 and words[start - 1].casefold() in _PARTICLES:
+        start -= 1
+    if start < 1:
+        return " ".join(words), ""
+    return " ".join(words[:start]), " ".join(words[start:])
 
 
 def name_part(cell: Cell) -> tuple[str, str]:
