@@ -50,7 +50,8 @@ class TargetField(models.TextChoices):
 
 # Targets that several columns may share: their values are collected, not overwritten.
 REPEATABLE = frozenset({TargetField.NOTE, TargetField.IGNORE, TargetField.PROFILE_URLS})
-# Targets that fill two fields of a talent, which another column may not fill as well.
+# Targets whose column gives two fields of a talent: a problem with one of them is that
+# column's, unless the field has a column of its own (rows.column_headers).
 COMBINED = {
     TargetField.FULL_NAME: (TargetField.FIRST_NAME, TargetField.LAST_NAME),
     TargetField.POSTCODE_CITY: (TargetField.POSTCODE, TargetField.CITY),
@@ -71,7 +72,8 @@ NOTE = Target(TargetField.NOTE)
 
 def filled(target: Target) -> set[Target]:
     """The targets that only one column may have which a column with `target` fills: none
-    for a repeatable one; postcode and city for "PLZ/Ort", which splits into both."""
+    for a repeatable one; postcode and city for "PLZ/Ort", which splits into both. (A
+    full name is not its parts: first and last name columns of their own win over it.)"""
     if target.field in REPEATABLE:
         return set()
     if target.field == TargetField.POSTCODE_CITY:
