@@ -443,28 +443,27 @@ def test_custom_values_of_each_kind_are_read_from_german_cells() -> None:
     }
 
 
-def test_a_postcode_and_city_column_gives_both_with_the_postcodes_zeros() -> None:
-    columns = [
-        ("Vorname", Target(F.FIRST_NAME)),
-        ("E-Mail", Target(F.EMAIL)),
-        ("PLZ/Ort", Target(F.POSTCODE_CITY)),
-    ]
+POSTCODE_CITY_COLUMNS = [
+    ("Vorname", Target(F.FIRST_NAME)),
+    ("E-Mail", Target(F.EMAIL)),
+    ("PLZ/Ort", Target(F.POSTCODE_CITY)),
+]
 
+
+def test_a_postcode_and_city_column_gives_both_with_the_postcodes_zeros() -> None:
     # As a spreadsheet keeps a postcode typed as a number: without its 0.
-    result = reader(columns).read(Row(2, ["Max", "max@example.com", "1069 Dresden"]))
+    cells = ["Max", "max@example.com", "1069 Dresden"]
+
+    result = reader(POSTCODE_CITY_COLUMNS).read(Row(2, cells))
 
     assert isinstance(result, GoodRow)
     assert (result.fields["postcode"], result.fields["city"]) == ("01069", "Dresden")
 
 
 def test_a_city_too_long_is_blamed_on_the_postcode_and_city_column() -> None:
-    columns = [
-        ("Vorname", Target(F.FIRST_NAME)),
-        ("E-Mail", Target(F.EMAIL)),
-        ("PLZ/Ort", Target(F.POSTCODE_CITY)),
-    ]
+    cells = ["Max", "max@example.com", "10115 " + "x" * 101]
 
-    result = reader(columns).read(Row(2, ["Max", "max@example.com", "10115 " + "x" * 101]))
+    result = reader(POSTCODE_CITY_COLUMNS).read(Row(2, cells))
 
     assert isinstance(result, BadRow)
     assert (result.column, result.reason) == ("PLZ/Ort", "At most 100 characters, please.")
