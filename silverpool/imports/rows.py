@@ -205,6 +205,9 @@ class RowReader:
                 notes.append(_labelled(phone_header, phone_number.remark))
             if phone_number is not None and phone_number.further:
                 notes.append(_further_phones(phone_number.further))
+        if "salary_amount" in raw and "salary_period" not in raw:
+            # Neither the cell nor a column of its own said the period: the figure does.
+            raw["salary_amount"], raw["salary_period"] = values.bare_salary(raw["salary_amount"])
         if urls:
             raw["profile_urls"] = urls
         if custom:
@@ -287,7 +290,8 @@ class RowReader:
                 raw["salary_amount"] = salary.amount
                 # A currency or period column of its own wins, whichever comes first.
                 raw.setdefault("salary_currency", salary.currency)
-                raw.setdefault("salary_period", salary.period or "year")
+                if salary.period is not None:
+                    raw.setdefault("salary_period", salary.period)
         elif kind == TargetField.SALARY_CURRENCY:
             if currency := values.parse_currency(cell):
                 raw["salary_currency"] = currency

@@ -422,6 +422,14 @@ def test_a_phone_typed_into_excel_as_a_number_keeps_its_leading_zero() -> None:
         (65000, "65000.00", "year"),
         ("65k", "65000.00", "year"),
         ("€ 4.500 / Monat", "4500.00", "month"),
+        # A figure without a period, as recruiters mean it: thousands a year below 1,000,
+        # a month's gross below 20,000.
+        ("65", "65000.00", "year"),
+        (65, "65000.00", "year"),
+        ("60-70", "60000.00", "year"),
+        ("4.500 €", "4500.00", "month"),
+        ("19.999", "19999.00", "month"),
+        ("20.000", "20000.00", "year"),
     ],
 )
 def test_salaries_bring_amount_currency_and_period(cell: Cell, amount: str, period: str) -> None:
@@ -430,6 +438,23 @@ def test_salaries_bring_amount_currency_and_period(cell: Cell, amount: str, peri
     assert row.fields["salary_amount"] == Decimal(amount)
     assert row.fields["salary_currency"] == "EUR"
     assert row.fields["salary_period"] == period
+
+
+@pytest.mark.parametrize("first", [True, False])
+def test_a_period_column_of_its_own_keeps_a_small_figure_as_it_is(first: bool) -> None:
+    salary = [("Gehalt", Target(F.SALARY))]
+    period = [("Zeitraum", Target(F.SALARY_PERIOD))]
+    columns = [("Vorname", Target(F.FIRST_NAME)), ("E-Mail", Target(F.EMAIL))]
+    columns += period + salary if first else salary + period
+    cells = {"Vorname": "Max", "E-Mail": "max@example.com", "Gehalt": "65", "Zeitraum": "Jahr"}
+
+    result = reader(columns).read(Row(2, [cells[header] for header, _target in columns]))
+
+    assert isinstance(result, GoodRow)
+    assert (result.fields["salary_amount"], result.fields["salary_period"]) == (
+        Decimal("65.00"),
+        "year",
+    )
 
 
 def test_custom_values_of_each_kind_are_read_from_german_cells() -> None:
@@ -452,7 +477,7 @@ POSTCODE_CITY_COLUMNS = [
 
 def test_a_postcode_and_city_column_gives_both_with_the_postcodes_zeros() -> None:
     # As a spreadsheet keeps a postcode typed as a number: without its 0.
-    cells = ["Max", "max@example.com", "1069 Dresden"]
+    cells: list[Cell] = ["Max", "max@example.com", "1069 Dresden"]
 
     result = reader(POSTCODE_CITY_COLUMNS).read(Row(2, cells))
 
@@ -461,7 +486,7 @@ def test_a_postcode_and_city_column_gives_both_with_the_postcodes_zeros() -> Non
 
 
 def test_a_city_too_long_is_blamed_on_the_postcode_and_city_column() -> None:
-    cells = ["Max", "max@example.com", "10115 " + "x" * 101]
+    cells: list[Cell] = ["Max", "max@example.com", "10115 " + "x" * 101]
 
     result = reader(POSTCODE_CITY_COLUMNS).read(Row(2, cells))
 

@@ -7,7 +7,14 @@ recruiter that names the cell's text. Checks that every channel shares (lengths,
 the phone number itself, custom field kinds) stay in `silverpool.talents.validation`.
 """
 
-from .amounts import Salary, parse_currency, parse_number, parse_salary, parse_salary_period
+from .amounts import (
+    Salary,
+    bare_salary,
+    parse_currency,
+    parse_number,
+    parse_salary,
+    parse_salary_period,
+)
 from .dates import parse_date
 from .emails import parse_emails
 from .names import FullName, name_part, split_full_name
@@ -19,6 +26,7 @@ __all__ = [
     "FullName",
     "Phone",
     "Salary",
+    "bare_salary",
     "clean_text",
     "country_names",
     "is_no_value",
