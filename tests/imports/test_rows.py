@@ -422,11 +422,13 @@ def test_a_phone_typed_into_excel_as_a_number_keeps_its_leading_zero() -> None:
         (65000, "65000.00", "year"),
         ("65k", "65000.00", "year"),
         ("€ 4.500 / Monat", "4500.00", "month"),
-        # A figure without a period, as recruiters mean it: thousands a year below 1,000,
+        # A figure without a period, as recruiters mean it: thousands a year below 400,
         # a month's gross below 20,000.
         ("65", "65000.00", "year"),
         (65, "65000.00", "year"),
         ("60-70", "60000.00", "year"),
+        ("399", "399000.00", "year"),
+        ("520 €", "520.00", "month"),  # a mini-job
         ("4.500 €", "4500.00", "month"),
         ("19.999", "19999.00", "month"),
         ("20.000", "20000.00", "year"),

@@ -131,14 +131,14 @@ def parse_salary(cell: Cell, default_currency: str = "EUR") -> Salary | None:
 
 # A figure without a period, as recruiters write a wish: under this, thousands a year
 # ("Gehaltswunsch: 65", a column kept in T€); under the next, a month's gross, as Germans
-# state it ("4.500"); from there on, a year's ("65.000").
-_THOUSANDS_BELOW = Decimal(1_000)
+# state it ("4.500", a mini-job's "520"); from there on, a year's ("65.000").
+_THOUSANDS_BELOW = Decimal(400)
 _MONTHLY_BELOW = Decimal(20_000)
 
 
 def bare_salary(amount: Decimal) -> tuple[Decimal, Talent.SalaryPeriod]:
     """The amount and period a salary figure without a period stands for: 65 is 65,000 a
-    year, 4,500 a month, 65,000 a year."""
+    year, 520 and 4,500 a month, 65,000 a year."""
     if amount < _THOUSANDS_BELOW:
         return amount * 1_000, Talent.SalaryPeriod.YEAR
     if amount < _MONTHLY_BELOW:
