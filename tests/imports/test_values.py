@@ -10,6 +10,7 @@ from silverpool.imports.reading.table import Cell
 from silverpool.imports.values import (
     Phone,
     Salary,
+    bare_salary,
     clean_text,
     is_no_value,
     parse_currency,
@@ -452,3 +453,20 @@ def test_a_cell_that_only_says_no_value_is_told_apart(cell: Cell, empty: bool) -
 )
 def test_a_postcode_and_city_cell_is_split(cell: str, expected: tuple[str, str]) -> None:
     assert split_postcode_city(cell) == expected
+
+
+@pytest.mark.parametrize(
+    ("amount", "expected"),
+    [
+        ("65", ("65000", YEAR)),
+        ("399.99", ("399990", YEAR)),
+        ("400", ("400", MONTH)),
+        ("4500", ("4500", MONTH)),
+        ("19999.99", ("19999.99", MONTH)),
+        ("20000", ("20000", YEAR)),
+    ],
+)
+def test_a_figure_without_a_period_is_read_as_recruiters_mean_it(
+    amount: str, expected: tuple[str, str]
+) -> None:
+    assert bare_salary(Decimal(amount)) == (Decimal(expected[0]), expected[1])
