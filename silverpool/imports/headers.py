@@ -188,6 +188,8 @@ _APPLICATION = frozenset(
         "rejection reason",
     ]
 )
+# Words of a header over a whole address ("Anschrift (Straße, PLZ, Ort)").
+_STREET = ("strasse", "str", "street", "anschrift", "adresse", "address", "hausnummer")
 _EXACT = {word: field for field, words in _SYNONYMS.items() for word in words.split(", ")}
 # "Name" inside a longer header ("Name der Firma") says too little to go by.
 _CONTAINED = {word: field for word, field in _EXACT.items() if word != "name"}
@@ -204,7 +206,9 @@ def _builtin_target(header: str) -> Target:
     padded = f" {header} "
     fields = {field for word, field in _CONTAINED.items() if f" {word} " in padded}
     if fields == {TargetField.POSTCODE, TargetField.CITY}:
-        return Target(TargetField.POSTCODE_CITY)
+        # Unless the column holds the street too: the whole address is no city.
+        street = any(f" {word} " in padded for word in _STREET)
+        return IGNORE if street else Target(TargetField.POSTCODE_CITY)
     return Target(fields.pop()) if len(fields) == 1 else IGNORE
 
 

@@ -160,6 +160,8 @@ def test_headers_are_compared_without_case_umlauts_or_punctuation(
         ("PLZ und Wohnort", F.POSTCODE_CITY),
         ("Ort (PLZ)", F.POSTCODE_CITY),
         ("Zip code / City", F.POSTCODE_CITY),
+        ("Anschrift (Straße, PLZ, Ort)", F.IGNORE),  # the whole address is no city
+        ("Address (street, zip, city)", F.IGNORE),
         ("Ort / Land", F.IGNORE),  # two other fields in one column: the recruiter decides
         ("Name der Firma", F.IGNORE),
         ("", F.IGNORE),
