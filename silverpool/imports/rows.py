@@ -85,6 +85,12 @@ def _further_phones(numbers: Sequence[str]) -> str:
     ) % {"numbers": ", ".join(numbers)}
 
 
+def _further_countries(names: Sequence[str]) -> str:
+    return ngettext(
+        "Further country: %(countries)s", "Further countries: %(countries)s", len(names)
+    ) % {"countries": ", ".join(names)}
+
+
 def column_headers(headers: Sequence[str], mapping: Sequence[Target]) -> dict[str, str]:
     """The header of the column to blame for each target field (a custom field by its key):
     the first column mapped to it."""
@@ -279,7 +285,9 @@ class RowReader:
         elif kind == TargetField.PHONE:
             pass  # read last, see read()
         elif kind == TargetField.COUNTRY:
-            raw["country"] = values.parse_country(cell)
+            raw["country"], others = values.parse_countries(cell)
+            if others:
+                notes.append(_further_countries(others))
         elif kind == TargetField.SKILLS:
             raw["skills"] = values.clean_text(cell)  # split by clean_talent_fields
         elif kind == TargetField.PROFILE_URLS:

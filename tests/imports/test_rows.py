@@ -404,6 +404,33 @@ def test_a_remark_in_brackets_after_a_value_goes_into_the_note(
     assert row.note == note
 
 
+@pytest.mark.parametrize(
+    ("cell", "note"),
+    [
+        ("Deutschland/Österreich", "Weiteres Land: Österreich"),
+        ("DE, AT; CH", "Weitere Länder: AT, CH"),
+        ("Deutschland oder Schweiz", "Weiteres Land: Schweiz"),
+    ],
+)
+def test_a_cell_with_several_countries_gives_the_first_and_notes_the_others(
+    cell: str, note: str
+) -> None:
+    with translation.override("de"):
+        row = good({"Land": cell, "Mobil": None, "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert row.fields["country"] == "DE"
+    assert row.note == note
+
+
+def test_a_country_list_with_an_unknown_one_is_refused_whole() -> None:
+    row = bad({"Land": "Deutschland/Atlantis"})
+
+    assert (row.column, row.reason) == (
+        "Land",
+        "“Deutschland/Atlantis” is not a country we know.",
+    )
+
+
 def test_a_value_that_is_wrong_without_its_remark_too_is_refused_as_written() -> None:
     row = bad({"Land": "Atlantis (Remote)"})
 

@@ -13,6 +13,7 @@ from silverpool.imports.values import (
     bare_salary,
     clean_text,
     is_no_value,
+    parse_countries,
     parse_currency,
     parse_date,
     parse_emails,
@@ -470,3 +471,18 @@ def test_a_figure_without_a_period_is_read_as_recruiters_mean_it(
     amount: str, expected: tuple[str, str]
 ) -> None:
     assert bare_salary(Decimal(amount)) == (Decimal(expected[0]), expected[1])
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Deutschland", ("DE", [])),
+        ("Bosnien und Herzegowina", ("BA", [])),  # one country, though "und" is in it
+        ("Germany & Austria", ("DE", ["Austria"])),
+        ("DE,", ("DE", [])),
+    ],
+)
+def test_a_country_cell_gives_its_first_country_and_the_others(
+    cell: str, expected: tuple[str, list[str]]
+) -> None:
+    assert parse_countries(cell) == expected

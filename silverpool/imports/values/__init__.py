@@ -19,7 +19,13 @@ from .dates import parse_date
 from .emails import parse_emails
 from .names import FullName, name_part, split_full_name
 from .phone_numbers import Phone, parse_phone
-from .places import country_names, parse_country, postcode_of, split_postcode_city
+from .places import (
+    country_names,
+    parse_countries,
+    parse_country,
+    postcode_of,
+    split_postcode_city,
+)
 from .text import clean_text, is_no_value, is_remark, note_text, remark_off
 
 __all__ = [
@@ -33,6 +39,7 @@ __all__ = [
     "is_remark",
     "name_part",
     "note_text",
+    "parse_countries",
     "parse_country",
     "parse_currency",
     "parse_date",

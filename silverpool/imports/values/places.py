@@ -100,3 +100,22 @@ def parse_country(cell: Cell) -> str:
     if code is None:
         raise quoted(_("“%(value)s” is not a country we know."), cell)
     return code
+
+
+# Between two countries in a cell: "Deutschland/Österreich", "DE, AT", "Deutschland oder
+# Schweiz".
+_COUNTRY_LIST = re.compile(r"\s*[/,;|\n]\s*|\s+(?:oder|or|und|and|&)\s+", re.IGNORECASE)
+
+
+def parse_countries(cell: Cell) -> tuple[str, list[str]]:
+    """The country code of a country cell, and the further countries it names as written:
+    of "Deutschland/Österreich" or "DE, AT" the first is the talent's country, as of a
+    cell with several phone numbers. A cell of one country is parse_country's."""
+    try:
+        return parse_country(cell), []
+    except ValueError:
+        parts = [part for part in _COUNTRY_LIST.split(clean_text(cell)) if part]
+        codes = [country_code(part, country_names()) for part in parts]
+        if not parts or None in codes:
+            raise
+        return str(codes[0]), parts[1:]
