@@ -67,6 +67,14 @@ def _labelled(header: str, text: str) -> str:
     return f"{header}: {text}" if header else text
 
 
+def _is_remark(field: TargetField, cell: Cell) -> bool:
+    """Whether the cell says in words what its field has no value for: "nach Vereinbarung"
+    for a salary or a date, "Remote" for a country."""
+    if field == TargetField.COUNTRY:
+        return values.is_region(cell)
+    return field in REMARK_FIELDS and values.is_remark(cell)
+
+
 def _further_emails(addresses: Sequence[str]) -> str:
     return ngettext(
         "Further email address: %(addresses)s",
@@ -174,15 +182,18 @@ class RowReader:
             try:
                 self._take(target, cell, raw, custom, urls, notes)
             except ValueError as error:
-                if target.field in REMARK_FIELDS and values.is_remark(cell):
+                if _is_remark(target.field, cell):
                     # Not a value the recruiter got wrong: they wrote a remark instead.
                     notes.append(_labelled(self._header(index), values.clean_text(cell)))
                     continue
                 text = values.clean_text(cell) if isinstance(cell, str) else ""
                 value, remark = values.remark_off(text)
+                if not remark and target.field == TargetField.SALARY:
+                    value, remark = values.salary_remark_off(text)
                 if remark and value:
-                    # "Deutschland (Remote)": the value without its remark, which goes into
-                    # the note (_take refuses a value before it takes any of it).
+                    # "Deutschland (Remote)", "65.000 € + Bonus": the value without its
+                    # remark, which goes into the note (_take refuses a value before it
+                    # takes any of it).
                     with suppress(ValueError):
                         self._take(target, value, raw, custom, urls, notes)
                         notes.append(_labelled(self._header(index), remark))

@@ -405,6 +405,25 @@ def test_a_remark_in_brackets_after_a_value_goes_into_the_note(
 
 
 @pytest.mark.parametrize(
+    ("cell", "amount", "currency", "note"),
+    [
+        ("65.000 € + Bonus", 65000, "EUR", "Gehaltswunsch: + Bonus"),
+        ("65k, verhandelbar", 65000, "EUR", "Gehaltswunsch: verhandelbar"),
+        ("70.000 inkl. Dienstwagen", 70000, "EUR", "Gehaltswunsch: inkl. Dienstwagen"),
+        ("55.000 USD je nach Aufgabe", 55000, "USD", "Gehaltswunsch: je nach Aufgabe"),
+        ("4.500 € pro Monat, 13 Gehälter", 4500, "EUR", "Gehaltswunsch: 13 Gehälter"),
+    ],
+)
+def test_words_about_the_pay_after_a_salary_go_into_the_note(
+    cell: str, amount: int, currency: str, note: str
+) -> None:
+    row = good({"Gehaltswunsch": cell, "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert (row.fields["salary_amount"], row.fields["salary_currency"]) == (amount, currency)
+    assert row.note == note
+
+
+@pytest.mark.parametrize(
     ("cell", "note"),
     [
         ("Deutschland/Österreich", "Weiteres Land: Österreich"),
@@ -420,6 +439,17 @@ def test_a_cell_with_several_countries_gives_the_first_and_notes_the_others(
 
     assert row.fields["country"] == "DE"
     assert row.note == note
+
+
+@pytest.mark.parametrize("cell", ["Remote", "EU", "DACH", "weltweit", " Home Office "])
+def test_a_way_of_working_in_the_country_column_goes_into_the_note(cell: str) -> None:
+    row = good(
+        {"Land": cell, "Mobil": "030 1234567", "Bemerkung": None, "Kommentar Telefonat": None}
+    )
+
+    assert "country" not in row.fields
+    assert row.fields["phone"] == "+49301234567"  # in the default country, as for no country
+    assert row.note == f"Land: {cell.strip()}"
 
 
 def test_a_country_list_with_an_unknown_one_is_refused_whole() -> None:
@@ -703,9 +733,10 @@ def test_a_short_row_reads_its_missing_cells_as_empty() -> None:
         ),
         ({"Name": None}, "Name", "A first name is required."),
         (
-            {"Gehaltswunsch": "65.000 € + Bonus"},
+            # The lower bound above the upper one: which figure was meant is unclear.
+            {"Gehaltswunsch": "70-60k"},
             "Gehaltswunsch",
-            "“65.000 € + Bonus” is not a salary.",
+            "“70-60k” is not a salary.",
         ),
         ({"Verfügbar ab": "2127"}, "Verfügbar ab", "“2127” is not a date."),
         ({"Verfügbar ab": "31.02.2027"}, "Verfügbar ab", "“31.02.2027” is not a date."),
@@ -741,12 +772,12 @@ def test_a_row_with_several_problems_names_each_in_the_order_of_the_columns() ->
 
 
 def test_a_row_without_an_email_names_its_other_problems_too() -> None:
-    row = bad({"E-Mail": None, "Gehaltswunsch": "65.000 € + Bonus"})
+    row = bad({"E-Mail": None, "Gehaltswunsch": "70-60k"})
 
     assert row.column == "E-Mail, Gehaltswunsch"
     assert row.reason == (
         "E-Mail: No email address: without one the talent could not be recognised again. "
-        "Gehaltswunsch: “65.000 € + Bonus” is not a salary."
+        "Gehaltswunsch: “70-60k” is not a salary."
     )
 
 

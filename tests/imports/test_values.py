@@ -13,6 +13,7 @@ from silverpool.imports.values import (
     bare_salary,
     clean_text,
     is_no_value,
+    is_region,
     parse_countries,
     parse_currency,
     parse_date,
@@ -21,6 +22,7 @@ from silverpool.imports.values import (
     parse_phone,
     parse_salary,
     parse_salary_period,
+    salary_remark_off,
     split_postcode_city,
 )
 from silverpool.talents.models import Talent
@@ -176,6 +178,52 @@ def test_a_salary_without_currency_takes_the_default() -> None:
 def test_a_cell_that_is_not_a_salary_is_named_in_the_message(cell: str) -> None:
     with pytest.raises(ValueError, match=re.escape(f"“{cell}” is not a salary")):
         parse_salary(cell)
+
+
+@pytest.mark.parametrize(
+    ("text", "salary", "remark"),
+    [
+        ("65.000 € + Bonus", "65.000 €", "+ Bonus"),
+        ("65,500 + 10 % Bonus", "65,500", "+ 10 % Bonus"),
+        ("ab 60k, je nach Aufgabe", "ab 60k", "je nach Aufgabe"),
+        ("60-70k plus Dienstwagen", "60-70k", "plus Dienstwagen"),
+        ("55.000 USD verhandelbar", "55.000 USD", "verhandelbar"),  # the currency kept
+        ("65 000 € VB", "65 000 €", "VB"),
+        ("4.500 € pro Monat, 13 Gehälter", "4.500 € pro Monat", "13 Gehälter"),
+        ("65.000 € oder 5.000 im Monat", "65.000 €", "oder 5.000 im Monat"),
+        # Nothing to take off: no figure in front, or no words after it.
+        ("siehe Lebenslauf 2023", "siehe Lebenslauf 2023", ""),
+        ("70-60k", "70-60k", ""),
+        ("65.000, 70.000", "65.000, 70.000", ""),
+    ],
+)
+def test_words_about_the_pay_come_off_a_salary(text: str, salary: str, remark: str) -> None:
+    assert salary_remark_off(text) == (salary, remark)
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("Remote", True),
+        ("eu", True),
+        ("D-A-CH", True),
+        ("Weltweit ", True),
+        ("Deutschland", False),
+        ("Atlantis", False),
+        ("Remote Deutschland", False),
+        (None, False),
+    ],
+)
+def test_a_way_of_working_is_told_from_a_country(cell: Cell, expected: bool) -> None:
+    assert is_region(cell) is expected
+
+
+def test_a_space_in_a_salary_stands_between_digits_only() -> None:
+    # Read as 4.500,13 before, the space taken for a thousands gap.
+    with pytest.raises(ValueError, match="is not a salary"):
+        parse_salary("4.500 €, 13")
+
+    assert parse_salary("65 000") == Salary(Decimal("65000.00"), "EUR", None)
 
 
 def test_a_date_in_the_salary_column_is_not_a_salary() -> None:

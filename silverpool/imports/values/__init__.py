@@ -14,6 +14,7 @@ from .amounts import (
     parse_number,
     parse_salary,
     parse_salary_period,
+    salary_remark_off,
 )
 from .dates import parse_date
 from .emails import parse_emails
@@ -21,6 +22,7 @@ from .names import FullName, name_part, split_full_name
 from .phone_numbers import Phone, parse_phone
 from .places import (
     country_names,
+    is_region,
     parse_countries,
     parse_country,
     postcode_of,
@@ -36,6 +38,7 @@ __all__ = [
     "clean_text",
     "country_names",
     "is_no_value",
+    "is_region",
     "is_remark",
     "name_part",
     "note_text",
@@ -50,6 +53,7 @@ __all__ = [
     "parse_salary_period",
     "postcode_of",
     "remark_off",
+    "salary_remark_off",
     "split_full_name",
     "split_postcode_city",
 ]

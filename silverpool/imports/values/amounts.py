@@ -1,6 +1,7 @@
 """Salaries, currencies, pay periods and numbers."""
 
 import re
+from contextlib import suppress
 from decimal import Decimal
 from functools import lru_cache
 from typing import NamedTuple
@@ -51,7 +52,8 @@ _PERIODS = [
 # Words around an amount that say nothing about it: "ca. 55.000 EUR brutto", "ab 60k".
 _NOISE = {"ca", "circa", "etwa", "approx", "about", "around", "ab", "from", "brutto", "gross"}
 _THOUSANDS = r"(?:k|tsd|t)"  # 65k, 65 K, 65 Tsd., 65 TEUR
-_AMOUNT = r"\d[\d.,' ]*?(?:[.,]-)?"
+# Spaces only between digits (65 000): "4.500 €, 13" is no 4,500.13.
+_AMOUNT = r"\d(?:[\d.,']| (?=\d))*?(?:[.,]-)?"
 _SALARY = re.compile(
     rf"(?P<low>{_AMOUNT})\s*(?P<low_k>{_THOUSANDS})?"
     rf"(?:\s*(?:-|–|—|bis|to)\s*(?P<high>{_AMOUNT})\s*(?P<high_k>{_THOUSANDS})?)?"
@@ -127,6 +129,24 @@ def parse_salary(cell: Cell, default_currency: str = "EUR") -> Salary | None:
         raise quoted(_("“%(value)s” is not a salary."), cell)
     # Not _replace: five times as slow.
     return Salary(salary.amount.quantize(Decimal("0.01")), salary.currency, salary.period)
+
+
+# Where words about the pay may follow its figure: after a space, or at + , ; &.
+_REMARK_START = re.compile(r"\s+|\s*(?=[+,;&])")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def salary_remark_off(text: str) -> tuple[str, str]:
+    """Of a salary cell with words about the pay after its figure ("65.000 € + Bonus",
+    "65k, verhandelbar", "70.000 inkl. Dienstwagen"), the salary ("65.000 €") and the
+    words ("+ Bonus"); (text, "") if no part of it is a salary followed by words. The
+    longest salary is taken, so that "55.000 USD verhandelbar" keeps its currency."""
+    for start in reversed(list(_REMARK_START.finditer(text))):
+        value, remark = text[: start.start()].rstrip(), text[start.start() :].strip(" ,;")
+        with suppress(ValueError):
+            if _LETTER.search(remark) and parse_salary(value) is not None:
+                return value, remark
+    return text, ""
 
 
 # A figure without a period, as recruiters write a wish: under this, thousands a year

@@ -102,6 +102,33 @@ def parse_country(cell: Cell) -> str:
     return code
 
 
+# What a country column says instead of a country: where the person would work. Such a
+# cell goes into the note and leaves the country empty (phone numbers are read in the
+# default country, as for an empty cell); a word not here ("Atlantis", "Deutchland") is a
+# mistake the recruiter is shown.
+_REGIONS = frozenset(
+    {
+        *("remote", "full remote", "fully remote", "100% remote", "remote only"),
+        *("homeoffice", "home office", "home-office", "mobiles arbeiten"),
+        *("ortsunabhängig", "anywhere", "überall", "egal", "flexibel", "flexible"),
+        *("eu", "europa", "europe", "eu-weit", "europaweit", "europe-wide", "emea"),
+        *("dach", "d-a-ch", "d/a/ch", "weltweit", "worldwide", "international", "global"),
+        *("bundesweit", "deutschlandweit", "nationwide"),
+    }
+)
+_REGION_LENGTH = max(map(len, _REGIONS))
+
+
+def is_region(cell: Cell) -> bool:
+    """Whether a country cell names a way or region of working instead of a country
+    ("Remote", "EU", "DACH", "weltweit")."""
+    return (
+        type(cell) is str
+        and len(cell) <= _REGION_LENGTH + 2
+        and clean_text(cell).casefold() in _REGIONS
+    )
+
+
 # Between two countries in a cell: "Deutschland/Österreich", "DE, AT", "Deutschland oder
 # Schweiz".
 _COUNTRY_LIST = re.compile(r"\s*[/,;|\n]\s*|\s+(?:oder|or|und|and|&)\s+", re.IGNORECASE)
