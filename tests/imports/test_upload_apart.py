@@ -72,7 +72,8 @@ def test_the_mapping_page_gets_the_sheets_header_and_examples_of_a_workbook(
         5,
         ["Vorname", "Nachname", "E-Mail", "Verfügbar ab", "Gehaltswunsch"],
         [
-            ["Anna", "Müller", "anna@example.com", "2027-03-01", "65000"],
+            # An Excel date as the uploader reads dates.
+            ["Anna", "Müller", "anna@example.com", "1 Mar 2027", "65000"],
             ["Jörg", "Weiß", "joerg@example.com", "01.03.2027", "65.000 €"],
         ],
         [

@@ -34,7 +34,7 @@ from ..headers import (
 from ..models import ImportJob, SavedMapping
 from ..reading import Row, UnreadableFile, is_workbook
 from ..reading.errors import NOT_OPENED
-from ..values import clean_text
+from ..values import clean_text, note_text
 
 logger = logging.getLogger(__name__)
 
@@ -197,8 +197,10 @@ def save_suggestion(job: ImportJob, *, state: str = ImportJob.State.MAPPING) -> 
 
 
 def _examples(sample: Sequence[Row], header_row: int) -> list[list[str]]:
+    """The first data rows as the mapping page shows them: an Excel date as the uploader
+    reads dates ("1. April 2027"), as the note and the preview show it."""
     below = (cells for number, cells in sample if number > header_row)
-    return [[clean_text(cell) for cell in cells] for cells in islice(below, EXAMPLE_ROWS)]
+    return [[note_text(cell) for cell in cells] for cells in islice(below, EXAMPLE_ROWS)]
 
 
 def keep_sheets_and_examples(job: ImportJob) -> None:
