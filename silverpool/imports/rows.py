@@ -205,8 +205,6 @@ class RowReader:
             if target.field == TargetField.PHONE:
                 phone, phone_header = cell, self._header(index)
         region = raw.get("country") or self.default_country
-        if postcode := raw.get("postcode"):
-            raw["postcode"] = values.postcode_of(postcode, region)
         phone_number = None
         # Without the row's country a number without +code cannot be judged.
         if phone is not None and not unknown_country:
@@ -222,6 +220,12 @@ class RowReader:
                 notes.append(_labelled(phone_header, phone_number.remark))
             if phone_number is not None and phone_number.further:
                 notes.append(_further_phones(phone_number.further))
+        if postcode := raw.get("postcode"):
+            # Without a country of its own the talent is in the one their number's code
+            # states: "1010 Wien" with +43 660 … is Vienna's postcode, not 01010.
+            if not raw.get("country") and phone_number is not None:
+                region = values.region_of(phone_number.number, region)
+            raw["postcode"] = values.postcode_of(postcode, region)
         if "salary_amount" in raw and "salary_period" not in raw:
             # Neither the cell nor a column of its own said the period: the figure does.
             raw["salary_amount"], raw["salary_period"] = values.bare_salary(raw["salary_amount"])

@@ -310,6 +310,24 @@ def test_a_postcode_gets_back_the_zeros_a_spreadsheet_dropped(
     assert row.fields["postcode"] == read_as
 
 
+@pytest.mark.parametrize(
+    ("phone", "read_as"),
+    [
+        ("+43 660 1234567", "1010"),  # Vienna's: the number's code states Austria
+        ("+49 30 1234567", "01010"),
+        ("030 1234567", "01010"),  # read in the default country, as the postcode is
+        (None, "01010"),
+    ],
+)
+def test_a_postcode_without_a_country_is_read_in_the_country_of_the_phone_number(
+    phone: str | None, read_as: str
+) -> None:
+    row = good({"PLZ": "1010", "Land": None, "Mobil": phone})
+
+    assert row.fields["postcode"] == read_as
+    assert "country" not in row.fields  # the number says nothing of where the talent lives
+
+
 def test_a_phone_without_a_country_code_is_read_in_the_default_country() -> None:
     row = good({"Land": None, "Mobil": "030 1234567"})
 

@@ -22,6 +22,7 @@ from silverpool.imports.values import (
     parse_phone,
     parse_salary,
     parse_salary_period,
+    region_of,
     salary_remark_off,
     split_postcode_city,
 )
@@ -199,6 +200,19 @@ def test_a_cell_that_is_not_a_salary_is_named_in_the_message(cell: str) -> None:
 )
 def test_words_about_the_pay_come_off_a_salary(text: str, salary: str, remark: str) -> None:
     assert salary_remark_off(text) == (salary, remark)
+
+
+@pytest.mark.parametrize(
+    ("number", "region"),
+    [
+        ("+4930123456", "DE"),
+        ("+436601234567", "AT"),
+        ("+41791234567", "CH"),
+        ("+12025550123", "US"),
+    ],
+)
+def test_a_phone_numbers_country_is_the_one_its_code_states(number: str, region: str) -> None:
+    assert region_of(number, "DE") == region
 
 
 @pytest.mark.parametrize(

@@ -19,7 +19,7 @@ from .amounts import (
 from .dates import parse_date
 from .emails import parse_emails
 from .names import FullName, name_part, split_full_name
-from .phone_numbers import Phone, parse_phone
+from .phone_numbers import Phone, parse_phone, region_of
 from .places import (
     country_names,
     is_region,
@@ -52,6 +52,7 @@ __all__ = [
     "parse_salary",
     "parse_salary_period",
     "postcode_of",
+    "region_of",
     "remark_off",
     "salary_remark_off",
     "split_full_name",

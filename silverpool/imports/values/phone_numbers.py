@@ -86,3 +86,12 @@ def _listed_phones(text: str, region: str) -> Phone | None:
     if len(parts) == 1 and not remarks[0]:
         return None
     return Phone(numbers[0], parts[1:], remarks[0])
+
+
+def region_of(number: str, default_region: str) -> str:
+    """The country an E.164 number is from: `default_region` for a number with its code
+    (most of a file's, compared without parsing), else the one its code states ("+43 …" is
+    AT; of a code several countries share, the main one)."""
+    if number.startswith(f"+{phonenumbers.country_code_for_region(default_region)}"):
+        return default_region
+    return phonenumbers.region_code_for_number(phonenumbers.parse(number)) or default_region
