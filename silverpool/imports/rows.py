@@ -182,22 +182,9 @@ class RowReader:
             try:
                 self._take(target, cell, raw, custom, urls, notes)
             except ValueError as error:
-                if _is_remark(target.field, cell):
-                    # Not a value the recruiter got wrong: they wrote a remark instead.
-                    notes.append(_labelled(self._header(index), values.clean_text(cell)))
+                if remark := self._remarked(target, cell, raw, custom, urls, notes):
+                    notes.append(_labelled(self._header(index), remark))
                     continue
-                text = values.clean_text(cell) if isinstance(cell, str) else ""
-                value, remark = values.remark_off(text)
-                if not remark and target.field == TargetField.SALARY:
-                    value, remark = values.salary_remark_off(text)
-                if remark and value:
-                    # "Deutschland (Remote)", "65.000 € + Bonus": the value without its
-                    # remark, which goes into the note (_take refuses a value before it
-                    # takes any of it).
-                    with suppress(ValueError):
-                        self._take(target, value, raw, custom, urls, notes)
-                        notes.append(_labelled(self._header(index), remark))
-                        continue
                 problems.append((self._header(index), str(error)))
                 if target.field == TargetField.COUNTRY:
                     unknown_country = True
@@ -259,6 +246,36 @@ class RowReader:
         if phone_number is not None:
             fields["phone"] = phone_number.number
         return GoodRow(row.number, fields, "\n".join(notes), cells, source_label, further_emails)
+
+    def _remarked(
+        self,
+        target: Target,
+        cell: Cell,
+        raw: dict[str, Any],
+        custom: dict[str, Any],
+        urls: list[str],
+        notes: list[str],
+    ) -> str:
+        """What of a cell that _take refused goes into the note, its value taken if it has
+        one: words instead of a value ("nach Vereinbarung", "Remote"), a remark after the
+        value ("Deutschland (Remote)", "65.000 € + Bonus"), a notice period instead of a
+        date ("3 Monate Kündigungsfrist"). "" if the cell is a mistake to show."""
+        if not isinstance(cell, str):
+            return ""
+        text = values.clean_text(cell)
+        if _is_remark(target.field, cell):
+            return text
+        value, remark = values.remark_off(text)
+        if not remark and target.field == TargetField.SALARY:
+            value, remark = values.salary_remark_off(text)
+        if remark and value:
+            # _take refuses a value before it takes any of it.
+            with suppress(ValueError):
+                self._take(target, value, raw, custom, urls, notes)
+                return remark
+        if target.field == TargetField.AVAILABLE_FROM and values.is_notice_period(cell):
+            return text
+        return ""
 
     def _take(
         self,

@@ -423,6 +423,26 @@ def test_a_remark_in_brackets_after_a_value_goes_into_the_note(
 
 
 @pytest.mark.parametrize(
+    ("cell", "date", "note"),
+    [
+        ("3 Monate Kündigungsfrist", None, "Verfügbar ab: 3 Monate Kündigungsfrist"),
+        (
+            "01.03.2027 (3 Monate Kündigungsfrist)",
+            datetime.date(2027, 3, 1),
+            "Verfügbar ab: 3 Monate Kündigungsfrist",
+        ),
+    ],
+)
+def test_a_notice_period_goes_into_the_note_beside_a_date_or_instead_of_one(
+    cell: str, date: datetime.date | None, note: str
+) -> None:
+    row = good({"Verfügbar ab": cell, "Bemerkung": None, "Kommentar Telefonat": None})
+
+    assert row.fields.get("available_from") == date
+    assert row.note == note
+
+
+@pytest.mark.parametrize(
     ("cell", "amount", "currency", "note"),
     [
         ("65.000 € + Bonus", 65000, "EUR", "Gehaltswunsch: + Bonus"),

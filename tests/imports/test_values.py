@@ -13,6 +13,7 @@ from silverpool.imports.values import (
     bare_salary,
     clean_text,
     is_no_value,
+    is_notice_period,
     is_region,
     parse_countries,
     parse_currency,
@@ -93,6 +94,13 @@ MARCH_1 = datetime.date(2027, 3, 1)
         ("Sommer 2027", datetime.date(2027, 6, 1)),
         ("autumn 2027", datetime.date(2027, 9, 1)),
         ("Winter 2027", datetime.date(2027, 12, 1)),
+        # The words before the date say what the column says, or give the date to plan with.
+        ("zum 01.03.2027", MARCH_1),
+        ("ab dem 1.3.2027", MARCH_1),
+        ("frühestens 01.03.2027", MARCH_1),
+        ("spätestens März 2027", MARCH_1),
+        ("as of March 2027", MARCH_1),
+        ("2027/03/01", MARCH_1),
         (None, None),
         ("", None),
         ("  ", None),
@@ -158,6 +166,16 @@ def test_a_cell_that_is_not_a_date_is_named_in_the_message(cell: Cell, shown: st
         ("60-70k", Salary(Decimal("60000.00"), "EUR", None)),  # the lower bound
         ("60k – 70k", Salary(Decimal("60000.00"), "EUR", None)),
         ("60.000 bis 70.000 €", Salary(Decimal("60000.00"), "EUR", None)),
+        ("65-70.000", Salary(Decimal("65000.00"), "EUR", None)),  # thousands written once
+        ("500-1.500 €", Salary(Decimal("500.00"), "EUR", None)),  # not 500,000
+        ("mind. 60k", Salary(Decimal("60000.00"), "EUR", None)),
+        ("> 60k", Salary(Decimal("60000.00"), "EUR", None)),
+        ("60k+", Salary(Decimal("60000.00"), "EUR", None)),
+        ("65.000 € bto.", Salary(Decimal("65000.00"), "EUR", None)),
+        ("65.000 EUR/a", Salary(Decimal("65000.00"), "EUR", YEAR)),
+        # A month's pay times the salaries of a year.
+        ("3.900 € x 13", Salary(Decimal("50700.00"), "EUR", YEAR)),
+        ("4.000 € × 13,5", Salary(Decimal("54000.00"), "EUR", YEAR)),
         (None, None),
         ("", None),
     ],
@@ -361,6 +379,23 @@ def test_available_at_once_is_today_in_silverpools_time_zone(cell: str) -> None:
 )
 def test_a_month_and_year_is_the_first_of_that_month(cell: str) -> None:
     assert parse_date(cell) == MARCH_1
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("3 Monate Kündigungsfrist", True),
+        ("in 6 Wochen", True),
+        ("3 months notice", True),
+        ("Kündigungsfrist: 1 Monat zum Monatsende", True),
+        ("3. Quartal 2027", False),
+        ("KW 12/2027", False),
+        ("Montag", False),
+        (3, False),
+    ],
+)
+def test_a_notice_period_is_told_from_a_date(cell: Cell, expected: bool) -> None:
+    assert is_notice_period(cell) is expected
 
 
 @pytest.mark.parametrize("cell", ["00.00.0000", "00/2027", "13.2027", "ab", "sofort?", "bald"])

@@ -16,7 +16,7 @@ from .amounts import (
     parse_salary_period,
     salary_remark_off,
 )
-from .dates import parse_date
+from .dates import is_notice_period, parse_date
 from .emails import parse_emails
 from .names import FullName, name_part, split_full_name
 from .phone_numbers import Phone, parse_phone, region_of
@@ -38,6 +38,7 @@ __all__ = [
     "clean_text",
     "country_names",
     "is_no_value",
+    "is_notice_period",
     "is_region",
     "is_remark",
     "name_part",

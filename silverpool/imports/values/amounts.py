@@ -45,12 +45,19 @@ _PERIODS = [
     (
         Talent.SalaryPeriod.YEAR,
         re.compile(
-            r"\b(?:pro|per|im|a|je)?\s*(?:jahr|jährlich|year|yearly|annual|annum)\b|\bp\.?a\b", re.I
+            r"\b(?:pro|per|im|a|je)?\s*(?:jahr|jährlich|year|yearly|annual|annum)\b|\bp\.?a\b"
+            r"|/\s*a\b",
+            re.I,
         ),
     ),
 ]
 # Words around an amount that say nothing about it: "ca. 55.000 EUR brutto", "ab 60k".
-_NOISE = {"ca", "circa", "etwa", "approx", "about", "around", "ab", "from", "brutto", "gross"}
+_NOISE = {
+    *("ca", "circa", "etwa", "approx", "about", "around", "ab", "from", "brutto", "bto", "gross"),
+    *("mind", "mindestens", "min", "minimum", "at", "least"),
+}
+# "3.900 € x 13": a month's pay times the salaries of a year, which is what is kept.
+_TIMES = re.compile(r"\s*[x×*]\s*(?P<times>1[2-5](?:[.,]5)?)$", re.I)
 _THOUSANDS = r"(?:k|tsd|t)"  # 65k, 65 K, 65 Tsd., 65 TEUR
 # Spaces only between digits (65 000): "4.500 €, 13" is no 4,500.13.
 _AMOUNT = r"\d(?:[\d.,']| (?=\d))*?(?:[.,]-)?"
@@ -74,6 +81,9 @@ def _amount(text: str, thousands: bool) -> Decimal:
 @lru_cache(maxsize=4096)
 def _salary_from_text(text: str, currency: str) -> Salary | None:
     period = None
+    times = None
+    if match := _TIMES.search(text):
+        text, times = text[: match.start()], Decimal(match["times"].replace(",", "."))
     for choice, pattern in _PERIODS:
         if pattern.search(text):
             text, period = pattern.sub(" ", text), choice
@@ -95,13 +105,20 @@ def _salary_from_text(text: str, currency: str) -> Salary | None:
         return " "
 
     text = re.sub(r"[^\W\d_]+|[€$£]", consume, text.replace("T€", "TEUR").replace("t€", "teur"))
-    match = _SALARY.fullmatch(text.strip(" ./:~≈"))
+    # "> 60k", "60k+": more is welcome, the figure is the wish.
+    match = _SALARY.fullmatch(text.strip(" ./:~≈>≥+"))
     if match is None:
         return None
     high_thousands = thousands or match["high_k"] is not None
     low = _amount(match["low"], high_thousands or match["low_k"] is not None)
-    if match["high"] is not None and _amount(match["high"], high_thousands) < low:
-        raise ValueError
+    if match["high"] is not None:
+        high = _amount(match["high"], high_thousands)
+        if low < 1000 <= high and low * 1000 <= high:
+            low *= 1000  # "65-70.000": the thousands written once, after the range
+        if high < low:
+            raise ValueError
+    if times is not None:
+        return Salary(low * times, currency, Talent.SalaryPeriod.YEAR)
     return Salary(low, currency, period)
 
 
@@ -143,6 +160,8 @@ def salary_remark_off(text: str) -> tuple[str, str]:
     longest salary is taken, so that "55.000 USD verhandelbar" keeps its currency."""
     for start in reversed(list(_REMARK_START.finditer(text))):
         value, remark = text[: start.start()].rstrip(), text[start.start() :].strip(" ,;")
+        if value.endswith(("+", "&")):
+            continue  # "65.000 € + Bonus": the + belongs to the words ("60k+" alone does not)
         with suppress(ValueError):
             if _LETTER.search(remark) and parse_salary(value) is not None:
                 return value, remark

@@ -39,7 +39,7 @@ _MONTHS = {
     for name in names.split()
 }
 _TIME = r"(?:[T ]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
-_ISO = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})" + _TIME)
+_ISO = re.compile(r"(?P<year>\d{4})([-/])(?P<month>\d{1,2})\2(?P<day>\d{1,2})" + _TIME)
 _DOTTED = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4}|\d{2})" + _TIME)
 _SLASHED = re.compile(r"(?P<first>\d{1,2})[/-](?P<second>\d{1,2})[/-](?P<year>\d{4}|\d{2})" + _TIME)
 # 03/2027, 03.2027; 2027-03 as ISO 8601 writes a month.
@@ -87,9 +87,21 @@ _PART_OF_PERIOD = re.compile(
     r"(?P<part>anfang|beginning of|early|mitte|mid-?|middle of|ende|end of|late)\s*(?P<rest>.+)",
     re.IGNORECASE,
 )
-# "Verfügbar ab: ab 01.04.2027", "per sofort", "from March 2027": the word before says
-# nothing the column does not.
-_FROM = re.compile(r"(?:ab|per|from)\s+", re.IGNORECASE)
+# "Verfügbar ab: ab 01.04.2027", "per sofort", "from March 2027", "zum 01.04.2027": the
+# words before say nothing the column does not. Nor do "frühestens" and "spätestens": the
+# date is the one to plan with.
+_FROM = re.compile(
+    r"(?:ab(?:\s+dem)?|per|zum|from|as\s+of|frühestens|spätestens|earliest|at\s+the\s+earliest"
+    r"|at\s+the\s+latest|by)\s+",
+    re.IGNORECASE,
+)
+# A notice period instead of a date ("3 Monate Kündigungsfrist", "6 Wochen zum
+# Quartalsende", "3 months' notice"): from when it runs, the file does not say.
+_NOTICE_PERIOD = re.compile(
+    r"\b\d+(?:[.,]5)?\s*(?:monat|monate|monaten|mon\.|mo\.|woche|wochen|wo\.|months?|weeks?)"
+    r"(?!\w)",
+    re.IGNORECASE,
+)
 _AT_ONCE = {"sofort", "asap", "immediately", "now"}
 
 
@@ -199,3 +211,9 @@ def parse_date(cell: Cell) -> datetime.date | None:
     except ValueError:  # a day or month that does not exist, such as 31.02.2027
         pass
     raise quoted(_("“%(value)s” is not a date."), cell)
+
+
+def is_notice_period(cell: Cell) -> bool:
+    """Whether an availability cell states a notice period instead of a date: "3 Monate
+    Kündigungsfrist", "in 6 Wochen", "3 months notice"."""
+    return type(cell) is str and _NOTICE_PERIOD.search(cell) is not None
