@@ -199,10 +199,16 @@ def measure_ours(path: Path, backend: Backend, *, undo: bool = False) -> dict[st
     from silverpool.imports import services
     from silverpool.imports.models import ImportJob
     from silverpool.imports.services import check, run
-    from silverpool.talents.models import Pool, Tag, Talent
+    from silverpool.talents.models import CustomField, Pool, Tag, Talent
 
     pool, _created = Pool.objects.get_or_create(name="Bench import")
     tag, _created = Tag.objects.get_or_create(name="Bench import")
+    # The team keeps notice periods in a field of its own, as the limit's rows have them
+    # (without it, the column is suggested for the note).
+    CustomField.objects.get_or_create(
+        key="notice_period",
+        defaults={"label_en": "Notice period", "label_de": "Kündigungsfrist"},
+    )
     before = Talent.objects.count()
 
     # Not a multiprocessing.Pool: its processes are daemons, which may not start the

@@ -125,7 +125,7 @@ _SYNONYMS = {
         "plz, postleitzahl, zip, zip code, zipcode, postcode, post code, postal code"
     ),
     TargetField.CITY: ("ort, stadt, wohnort, city, town, location"),
-    TargetField.COUNTRY: ("land, country, wohnland"),
+    TargetField.COUNTRY: ("land, country, wohnland, staat"),
     TargetField.JOB_TITLE: (
         "position, aktuelle position, jobtitel, job titel, berufsbezeichnung, beruf, "
         "funktion, job title, jobtitle, title, current position, role, current role"
@@ -151,7 +151,7 @@ _SYNONYMS = {
         "startdatum, starttermin, available from, available, availability, start date, "
         "earliest start"
     ),
-    TargetField.SOURCE_LABEL: ("quelle, herkunft, kanal, source, channel, lead source"),
+    TargetField.SOURCE_LABEL: ("quelle, herkunft, kanal, source, sources, channel, lead source"),
     TargetField.NOTE: (
         "bemerkung, bemerkungen, notiz, notizen, kommentar, kommentare, anmerkung, "
         "anmerkungen, hinweis, hinweise, note, notes, remark, remarks, comment, comments"
@@ -186,8 +186,29 @@ _APPLICATION = frozenset(
         "date applied",
         "applied on",
         "rejection reason",
+        "stellentitel",
+        "job",
     ]
 )
+# What a profile says that has no field of its own: where the talent works, their
+# languages, education, experience and notice period. Into the note after its header
+# ("Kündigungsfrist: 3 Monate"), unless a custom field is named so.
+_PROFILE = frozenset(
+    [
+        *("arbeitgeber", "aktueller arbeitgeber", "firma", "aktuelle firma", "unternehmen"),
+        *("aktuelles unternehmen", "company", "current company", "employer"),
+        *("current employer", "headline"),
+        *("sprachen", "sprachkenntnisse", "languages", "language skills"),
+        *("ausbildung", "studium", "abschluss", "hoechster abschluss", "education", "degree"),
+        *("berufserfahrung", "berufserfahrung jahre", "jahre berufserfahrung", "erfahrung"),
+        *("experience", "years of experience", "work experience"),
+        *("kuendigungsfrist", "notice period", "notice"),
+    ]
+)
+# With these a header names a record's number, not the name or address of a person:
+# "Bewerber-Nr.", "Kandidaten-ID", "Candidate ID".
+_IDENTIFIER = ("nr", "no", "id", "nummer", "number", "key")
+_PERSON = {TargetField.FULL_NAME, TargetField.FIRST_NAME, TargetField.LAST_NAME}
 # Words of a header over a whole address ("Anschrift (Straße, PLZ, Ort)").
 _STREET = ("strasse", "str", "street", "anschrift", "adresse", "address", "hausnummer")
 _EXACT = {word: field for field, words in _SYNONYMS.items() for word in words.split(", ")}
@@ -198,7 +219,7 @@ _CONTAINED = {word: field for word, field in _EXACT.items() if word != "name"}
 def _builtin_target(header: str) -> Target:
     if header in _EXACT:
         return Target(_EXACT[header])
-    if header in _APPLICATION:
+    if header in _APPLICATION or header in _PROFILE:
         return NOTE
     # A longer header such as "E-Mail (privat)" or "Aktuelle Position im Unternehmen" goes
     # where the synonyms it contains agree; "PLZ / Ort" names the two fields its column
@@ -209,6 +230,8 @@ def _builtin_target(header: str) -> Target:
         # Unless the column holds the street too: the whole address is no city.
         street = any(f" {word} " in padded for word in _STREET)
         return IGNORE if street else Target(TargetField.POSTCODE_CITY)
+    if fields & _PERSON and any(f" {word} " in padded for word in _IDENTIFIER):
+        return IGNORE
     return Target(fields.pop()) if len(fields) == 1 else IGNORE
 
 
@@ -216,7 +239,11 @@ def names_a_note(header: str) -> bool:
     """Whether a column's header says that it holds notes ("Bemerkung", "Kommentar
     Telefonat", "Notes"); another column's text goes into a note after its header."""
     normalized = normalize_header(header)
-    return normalized not in _APPLICATION and _builtin_target(normalized) == NOTE
+    return (
+        normalized not in _APPLICATION
+        and normalized not in _PROFILE
+        and _builtin_target(normalized) == NOTE
+    )
 
 
 def suggest_mapping(headers: list[str], custom_fields: Sequence[CustomFieldLike]) -> list[Target]:

@@ -141,7 +141,7 @@ def test_headers_are_compared_without_case_umlauts_or_punctuation(
         ("Gehaltszeitraum", F.SALARY_PERIOD),
         ("Salary period", F.SALARY_PERIOD),
         ("Weitere Profile", F.PROFILE_URLS),
-        ("Notice period", F.IGNORE),  # a period, but not the salary's
+        ("Notice period", F.NOTE),  # a period, but not the salary's
         ("Verfügbar ab", F.AVAILABLE_FROM),
         ("Eintrittsdatum", F.AVAILABLE_FROM),
         ("Frühester Eintrittstermin", F.AVAILABLE_FROM),
@@ -217,6 +217,33 @@ def test_what_an_ats_export_says_of_the_application_goes_into_the_note_after_its
         "Stelle: Backend-Entwicklerin\nEingangsdatum: 03.02.2026\nAbsagegrund: Zu spät\n"
         "Applied for: x"
     )
+
+
+def test_what_a_profile_says_without_a_field_of_its_own_goes_into_the_note() -> None:
+    headers = ["Name", "E-Mail", "Aktueller Arbeitgeber", "Sprachen", "Kündigungsfrist"]
+    headers.append("Geburtsdatum")
+    targets = suggest_mapping(headers, [])
+
+    reader = RowReader(
+        headers, targets, default_country="DE", source_label="ats.xlsx", custom_fields={}
+    )
+    row = reader.read(
+        Row(2, ["Anna Berg", "anna@example.com", "Muster GmbH", "Deutsch, Englisch", "3 Monate"])
+    )
+
+    # A date of birth is not kept: nothing a talent pool needs.
+    assert targets == [Target(F.FULL_NAME), Target(F.EMAIL), NOTE, NOTE, NOTE, IGNORE]
+    assert isinstance(row, GoodRow)
+    assert row.note == (
+        "Aktueller Arbeitgeber: Muster GmbH\nSprachen: Deutsch, Englisch\nKündigungsfrist: 3 Monate"
+    )
+
+
+def test_a_record_number_is_not_taken_for_the_name() -> None:
+    # rexx's columns: "Bewerber" is a name's synonym, "Name, Vorname" the full name.
+    targets = suggest_mapping(["Bewerber-Nr.", "Name, Vorname", "Candidate ID", "Staat"], [])
+
+    assert targets == [IGNORE, Target(F.FULL_NAME), IGNORE, Target(F.COUNTRY)]
 
 
 def test_name_next_to_a_first_name_column_is_the_last_name() -> None:
