@@ -42,28 +42,28 @@ FILE_NAME = "Bewerber Messe.xlsx"
 def messy_workbook() -> bytes:
     """A title row above the header, German headers, an Excel date next to a text date and
     a quarter, salaries as people write them (and words instead of one), a title before a
-    first name and an extension after a phone number, one person twice (the email in other
-    capitals), one invalid row, and "Stelle" (the job applied for), which the suggestion
-    puts into the note."""
+    first name and an extension after a phone number, postcode and city in one column, one
+    person twice (the email in other capitals), one invalid row, and "Stelle" (the job
+    applied for), which the suggestion puts into the note."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Bewerber"
     sheet.append(["Bewerberliste Jobmesse März 2026"])
     sheet.append([])
     sheet.append(
-        ["Vorname", "Nachname", "E-Mail-Adresse", "Mobil", "Wohnort", "Stelle"]
+        ["Vorname", "Nachname", "E-Mail-Adresse", "Mobil", "PLZ/Ort", "Stelle"]
         + ["Verfügbar ab", "Gehaltswunsch", "Kommentar"]
     )
     rows: list[list[Any]] = [
-        ["Anna", "Schmidt", " anna.schmidt@example.de ", "0171 2345678", "Berlin"]
-        + ["Backend-Entwicklerin", datetime.date(2027, 3, 1), "65.000 €", "Sehr gut"],
+        ["Anna", "Schmidt", " anna.schmidt@example.de ", "0171 2345678", "10115 Berlin"]
+        + ["Backend-Entwicklerin", datetime.date(2027, 3, 1), "65.000 € + Bonus", "Sehr gut"],
         ["Jonas", "Weber", "Jonas.Weber@example.de", "+49 40 1234567", "Hamburg"]
         + ["Data Engineer", "01.03.2027", "ca. 55.000 EUR", ""],
         ["Jonas", "Weber", "jonas.weber@EXAMPLE.de", "", "Hamburg"]
         + ["Data Engineer", "", "", "zweimal beworben"],
         ["Lena", "Fischer", "lena.fischer(at)example.de", "", "Köln"]
         + ["Projektleiterin", "", "", ""],
-        ["Dr. Mehmet", "Yılmaz", "mehmet.yilmaz@example.de", "030 1234567 DW 12", "Berlin"]
+        ["Dr. Mehmet", "Yılmaz", "mehmet.yilmaz@example.de", "030 1234567 DW 12", "10117 Berlin"]
         + ["DevOps Engineer", "Q2 2027", "nach Vereinbarung", ""],
     ]
     for row in rows:
@@ -118,6 +118,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     expect(page.get_by_text("The headers are in row 3")).to_be_visible()
     expect(page.get_by_text("Backend-Entwicklerin")).to_be_visible()
     expect(page.get_by_label("E-Mail-Adresse")).to_have_value("email")
+    expect(page.get_by_label("PLZ/Ort")).to_have_value("postcode_city")
     expect(page.get_by_label("Stelle", exact=True)).to_have_value("note")
     page.get_by_label("Stelle", exact=True).select_option(label="Current job title")
     page.get_by_role("button", name="Check the file").click()
@@ -133,6 +134,8 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     first_rows = page.locator(".preview-table")
     expect(first_rows).to_contain_text("Backend-Entwicklerin")
     expect(first_rows).to_contain_text("65,000 EUR")
+    expect(first_rows).to_contain_text("Gehaltswunsch: + Bonus")
+    expect(first_rows).to_contain_text("10115")
     expect(first_rows).to_contain_text("Gehaltswunsch: nach Vereinbarung")
     expect(first_rows).to_contain_text("Mobil: DW 12")
     problems = page.locator("#problems")
@@ -187,7 +190,8 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
         datetime.date(2027, 3, 1),
         Decimal(55000),
     )
-    assert anna.job_title == "Backend-Entwicklerin"
+    assert (anna.job_title, anna.postcode, anna.city) == ("Backend-Entwicklerin", "10115", "Berlin")
+    assert [note.text for note in anna.notes.all()] == ["Gehaltswunsch: + Bonus\nSehr gut"]
     mehmet = Talent.objects.get(email="mehmet.yilmaz@example.de")
     assert (mehmet.available_from, mehmet.salary_amount) == (datetime.date(2027, 4, 1), None)
     assert (mehmet.first_name, mehmet.phone) == ("Mehmet", "+49301234567")
