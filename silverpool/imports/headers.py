@@ -43,6 +43,8 @@ class TargetField(models.TextChoices):
     SALARY_PERIOD = "salary_period", _("salary period")
     AVAILABLE_FROM = "available_from", _("available from")
     SOURCE_LABEL = "source_label", _("source detail")
+    # Tags of the talent, made if this team has none of that name yet.
+    TAGS = "tags", _("tags")
     CUSTOM = "custom", _("custom field")
     NOTE = "note", _("note")
     IGNORE = "ignore", _("ignore")
@@ -152,6 +154,7 @@ _SYNONYMS = {
         "earliest start"
     ),
     TargetField.SOURCE_LABEL: ("quelle, herkunft, kanal, source, sources, channel, lead source"),
+    TargetField.TAGS: ("tags, tag, schlagworte, schlagwoerter, stichworte, labels"),
     TargetField.NOTE: (
         "bemerkung, bemerkungen, notiz, notizen, kommentar, kommentare, anmerkung, "
         "anmerkungen, hinweis, hinweise, note, notes, remark, remarks, comment, comments"

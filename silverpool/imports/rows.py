@@ -38,8 +38,10 @@ FIELD_TARGETS = {
 }
 
 
-# Where _take leaves the email cell's other addresses for read(); not a talent field.
+# Where _take leaves the email cell's other addresses and the tags for read(); not talent
+# fields.
 FURTHER_EMAILS = "further_emails"
+TAG_NAMES = "tag_names"
 
 
 @dataclass
@@ -52,6 +54,8 @@ class GoodRow:
     # The email cell's other addresses (lower case), which the note lists: a later row
     # with one of them is the same person (RowStream.judge).
     further_emails: tuple[str, ...] = ()
+    # The names of the tags the row gives its talent (values.parse_tags).
+    tags: tuple[str, ...] = ()
 
 
 @dataclass
@@ -230,6 +234,7 @@ class RowReader:
         # Where the talent came from before the file ("LinkedIn", "Messe") goes with the file.
         label = raw.pop("source_label", "")
         further_emails = raw.pop(FURTHER_EMAILS, ())
+        tags = raw.pop(TAG_NAMES, ())
         source_label = f"{self.source_label} ({label})"[:200] if label else self.source_label
         try:
             fields = clean_talent_fields(raw, partial=False, custom_fields=self.custom_fields)
@@ -245,7 +250,8 @@ class RowReader:
             return self._bad(row, problems)
         if phone_number is not None:
             fields["phone"] = phone_number.number
-        return GoodRow(row.number, fields, "\n".join(notes), cells, source_label, further_emails)
+        note = "\n".join(notes)
+        return GoodRow(row.number, fields, note, cells, source_label, further_emails, tags)
 
     def _remarked(
         self,
@@ -320,6 +326,8 @@ class RowReader:
             raw["country"], others = values.parse_countries(cell)
             if others:
                 notes.append(_further_countries(others))
+        elif kind == TargetField.TAGS:
+            raw[TAG_NAMES] = values.parse_tags(cell)
         elif kind == TargetField.SKILLS:
             raw["skills"] = values.clean_text(cell)  # split by clean_talent_fields
         elif kind == TargetField.PROFILE_URLS:

@@ -28,6 +28,7 @@ def template_columns() -> list[tuple[str, Target]]:
         (_("Salary expectation"), TargetField.SALARY),
         (_("Available from"), TargetField.AVAILABLE_FROM),
         (_("Source"), TargetField.SOURCE_LABEL),
+        (_("Tags"), TargetField.TAGS),
         (_("Notes"), TargetField.NOTE),
     ]
     columns = [(header, Target(field)) for header, field in builtin]

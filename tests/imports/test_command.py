@@ -16,7 +16,7 @@ from silverpool.imports.headers import TargetField
 from silverpool.imports.management.commands.import_talents import Progress
 from silverpool.imports.models import ImportJob, SavedMapping
 from silverpool.privacy.models import ConsentRecord, ConsentRequest, LegalBasis
-from silverpool.talents.models import Status, Talent
+from silverpool.talents.models import Status, Tag, Talent
 
 from ..talents.factories import make_pool, make_tag, make_talent
 from .batches import batches_of
@@ -167,6 +167,18 @@ def test_a_dry_run_shows_the_check_and_keeps_nothing(
     assert Talent.objects.count() == 1
     assert not ImportJob.objects.exists()
     assert uploads(settings) == []
+
+
+def test_a_dry_run_names_the_files_tags_and_makes_none(tmp_path: Path, rita: User) -> None:
+    make_tag("Messe")
+    headers = ["Vorname", "E-Mail", "Tags"]
+    rows = [["Anna", "anna@example.com", "messe, Java"]]
+
+    output = import_talents(xlsx(tmp_path / "t.xlsx", rows, headers), "--user", "rita", "--dry-run")
+
+    assert "  Tags → tags\n" in output
+    assert "Tags from the file: Java, messe · new, made at the start: Java\n" in output
+    assert not Tag.objects.filter(name="Java").exists()
 
 
 def test_an_unreadable_file_is_refused_with_the_reason(

@@ -289,6 +289,7 @@ def test_every_column_of_our_export_goes_back_where_it_came_from(language: str) 
         "available_from": F.AVAILABLE_FROM,
         # The talent's source kind ("Manual") comes back as the source detail.
         "source": F.SOURCE_LABEL,
+        "tags": F.TAGS,
     }
 
 

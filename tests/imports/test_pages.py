@@ -647,6 +647,26 @@ def test_the_preview_of_an_export_shows_salaries_and_custom_numbers_as_the_talen
     assert cells[1][-3:] == ["", "", ""]  # a currency and period alone: no salary
 
 
+def test_the_preview_names_the_files_tags_and_those_it_will_make(
+    recruiter_client: Client, django_capture_on_commit_callbacks: Capture
+) -> None:
+    Tag.objects.create(name="Messe")
+    headers = ["First name", "Email", "Tags"]
+    rows: list[list[Cell]] = [
+        ["Anna", "anna@example.com", "Messe, Java"],
+        ["Ben", "ben@example.com", "java; Senior"],
+    ]
+    html = preview_of(recruiter_client, workbook(rows, headers), django_capture_on_commit_callbacks)
+
+    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
+    assert "The file's rows give their talents these 3 tags: Java, Messe, Senior." in text
+    assert "2 are new and are made when the import starts: Java, Senior." in text
+    table = html.split('class="preview-table"')[1]
+    assert "<th>Tags</th>" in table
+    assert "<td>Messe, Java</td>" in table
+    assert "<td>java, Senior</td>" in table
+
+
 def test_a_row_with_several_problems_is_one_invalid_row_naming_each_in_preview_and_report(
     recruiter_client: Client, django_capture_on_commit_callbacks: Capture
 ) -> None:

@@ -871,3 +871,22 @@ def test_an_invisible_character_or_padding_does_not_make_a_value() -> None:
 @pytest.mark.parametrize(("cell", "years"), [("7,5", 7.5), ("1.000", 1000.0), ("12", 12.0)])
 def test_a_number_custom_field_reads_german_and_english_numbers(cell: str, years: float) -> None:
     assert good({"Berufsjahre": cell}).fields["custom_values"]["years"] == years
+
+
+def test_a_tags_column_gives_the_rows_tags_and_refuses_a_name_too_long() -> None:
+    headers = ["Vorname", "E-Mail", "Tags"]
+    targets = [Target(F.FIRST_NAME), Target(F.EMAIL), Target(F.TAGS)]
+    reader = RowReader(
+        headers, targets, default_country="DE", source_label="t.xlsx", custom_fields={}
+    )
+
+    tagged = reader.read(Row(2, ["Anna", "anna@example.com", "Java, Senior"]))
+    refused = reader.read(Row(3, ["Ben", "ben@example.com", "Java; " + "x" * 81]))
+
+    assert isinstance(tagged, GoodRow)
+    assert (tagged.tags, "tags" in tagged.fields) == (("Java", "Senior"), False)
+    assert isinstance(refused, BadRow)
+    assert (refused.column, refused.reason) == (
+        "Tags",
+        f"“{'x' * 81}” is too long for a tag (at most 80 characters).",
+    )

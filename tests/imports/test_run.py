@@ -303,6 +303,53 @@ def test_pools_tags_status_and_owner_go_to_every_talent_taken_with_timeline_even
     assert (status_event.data, status_event.actor) == ({"old": "new", "new": "contacted"}, rita)
 
 
+def test_a_tags_column_gives_each_talent_its_tags_and_makes_the_missing_ones(
+    tmp_path: Path, rita: User, alice: User, small_batches: int, clock: TimeMachineFixture
+) -> None:
+    messe = make_tag("Messe")
+    lena = make_talent(first_name="Lena", email="lena@example.com")
+    headers = ["Vorname", "E-Mail", "Tags"]
+    rows: list[list[Cell]] = [
+        ["Anna", "anna@example.com", "messe, Java"],  # the job's tag, in other capitals
+        ["Ben", "ben@example.com", "Java; Senior"],
+        ["Lena", "lena@example.com", "Senior"],
+        ["Carl", "carl@example.com", None],
+    ]
+
+    job = checked(uploaded(xlsx(tmp_path / "t.xlsx", rows, headers), rita, tags=[messe]))
+
+    # The preview names them; the tags are made when the import starts.
+    assert (job.preview["tags"], job.preview["new_tags"]) == (
+        ["Java", "messe", "Senior"],
+        ["Java", "Senior"],
+    )
+    named = Tag.objects.filter(name__iregex=r"^(java|messe|senior)$")
+    assert list(named.values_list("name", flat=True)) == ["Messe"]
+    started(job)
+    assert sorted(named.values_list("name", flat=True)) == ["Java", "Messe", "Senior"]
+    assert sorted(job.created_tags.values_list("name", flat=True)) == ["Java", "Senior"]
+
+    def tags_of(email: str) -> list[str]:
+        return sorted(Talent.objects.get(email=email).tags.values_list("name", flat=True))
+
+    assert tags_of("anna@example.com") == ["Java", "Messe"]
+    assert tags_of("ben@example.com") == ["Java", "Messe", "Senior"]
+    assert tags_of("lena@example.com") == ["Messe", "Senior"]
+    assert tags_of("carl@example.com") == ["Messe"]
+    anna = Talent.objects.get(email="anna@example.com")
+    assert anna.events.get(kind=Event.Kind.CREATED).data["tags"] == ["Messe", "Java"]
+    added = lena.events.filter(kind=Event.Kind.TAG_ADDED).values_list("data__tag", flat=True)
+    assert sorted(added) == ["Messe", "Senior"]
+
+    clock.move_to(NOW + datetime.timedelta(hours=1))
+    summary = services.undo_import(job, actor=rita)
+
+    # Lena loses what the import gave her; the tags it made go, as nothing else has them.
+    assert tags_of("lena@example.com") == []
+    assert sorted(summary["deleted_tags"]) == ["Java", "Senior"]
+    assert list(named.values_list("name", flat=True)) == ["Messe"]
+
+
 def test_the_timeline_of_an_imported_talent_does_not_name_a_private_pool_to_outsiders(
     tmp_path: Path, alice: User, rita: User, recruiter_client: Client
 ) -> None:

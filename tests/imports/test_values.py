@@ -23,6 +23,7 @@ from silverpool.imports.values import (
     parse_phone,
     parse_salary,
     parse_salary_period,
+    parse_tags,
     region_of,
     salary_remark_off,
     split_postcode_city,
@@ -248,6 +249,24 @@ def test_a_phone_numbers_country_is_the_one_its_code_states(number: str, region:
 )
 def test_a_way_of_working_is_told_from_a_country(cell: Cell, expected: bool) -> None:
     assert is_region(cell) is expected
+
+
+@pytest.mark.parametrize(
+    ("cell", "names"),
+    [
+        ("Silver medalist, Java; Remote/Hybrid", ("Silver medalist", "Java", "Remote/Hybrid")),
+        ("Java\njava | JAVA", ("Java",)),  # each once, as first written
+        (" , ", ()),
+        (None, ()),
+    ],
+)
+def test_a_tag_cell_gives_the_names_of_its_tags(cell: Cell, names: tuple[str, ...]) -> None:
+    assert parse_tags(cell) == names
+
+
+def test_a_tag_name_too_long_is_refused_naming_it() -> None:
+    with pytest.raises(ValueError, match="is too long for a tag \\(at most 80 characters\\)"):
+        parse_tags("Java, " + "x" * 81)
 
 
 def test_a_space_in_a_salary_stands_between_digits_only() -> None:

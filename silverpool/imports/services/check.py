@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from ...talents.models import Tag
 from ...talents.services import find_by_emails
 from ...talents.services.bulk_intake import visible_ids
 from ...talents.services.events import jsonable
@@ -173,6 +174,7 @@ def _check(
     counts = {"rows": 0, "new": 0, "existing": 0, "repeated": 0, "invalid": 0}
     first: list[dict[str, object]] = []
     problems: list[dict[str, object]] = []
+    tags: dict[str, str] = {}  # the file's tag names by their lower case: the first spelling
     started = reported = time.monotonic()
     email_header = column_headers(job.headers, targets_of(job)).get(TargetField.EMAIL, "")
     # An invalid row leaves cycles (see garbage.py): the young ones collected after each
@@ -205,6 +207,9 @@ def _check(
             counts["new"] += len(emails) - len(known)
             refused = {row.number for row in hidden}
             shown = [row for row in chunk.good if row.number not in refused]
+            for row in shown:
+                for name in row.tags:
+                    tags.setdefault(name.lower(), name)
             for row in shown[: PREVIEW_ROWS - len(first)]:
                 first.append(
                     {
@@ -212,6 +217,7 @@ def _check(
                         "exists": row.fields["email"].lower() in known,
                         "fields": {key: jsonable(value) for key, value in row.fields.items()},
                         "note": row.note,
+                        **({"tags": list(row.tags)} if row.tags else {}),
                     }
                 )
             hidden_rows = [_hidden_row(row, email_header) for row in hidden]
@@ -223,7 +229,23 @@ def _check(
         raise UnreadableFile(
             _("Below the header (row %(row)s) there is no row to import.") % {"row": job.header_row}
         )
-    return {**counts, "first": first, "problems": problems}
+    return {**counts, "first": first, "problems": problems, **_file_tags(tags)}
+
+
+def _file_tags(tags: dict[str, str]) -> dict[str, list[str]]:
+    """The tag names the file's rows give, and those of them this team has no tag of yet
+    (made when the import starts)."""
+    if not tags:
+        return {}
+    # A team has tens or hundreds of tags: compared here, in any case, as get_or_create_tag
+    # finds them.
+    existing = {name.lower() for name in Tag.objects.values_list("name", flat=True)}
+    return {
+        "tags": sorted(tags.values(), key=str.lower),
+        "new_tags": sorted(
+            (name for key, name in tags.items() if key not in existing), key=str.lower
+        ),
+    }
 
 
 def _hidden_row(row: GoodRow, email_header: str) -> BadRow:

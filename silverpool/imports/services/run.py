@@ -33,7 +33,7 @@ from ...bulk_insert import insert_rows, lock_keys, writes_beside
 from ...checkpoints import Checkpoints, checkpoints_beside
 from ...privacy import services as privacy
 from ...privacy.models import AuditEntry, ConsentRecord, Purpose
-from ...talents.models import CustomField, PoolMembership, Talent, TalentTag
+from ...talents.models import CustomField, PoolMembership, Tag, Talent, TalentTag
 from ...talents.services.bulk_intake import (
     Arrival,
     BulkResult,
@@ -41,6 +41,7 @@ from ...talents.services.bulk_intake import (
     ExistingTalents,
     intake_talents,
 )
+from ...talents.services.catalog import get_or_create_tag
 from ..models import ImportedTalent, ImportJob, RejectedRow
 from ..rows import column_headers
 from ..values import clean_text
@@ -309,9 +310,23 @@ def channel_for(job: ImportJob) -> Channel:
         owner=job.owner,
         pools=list(job.pools.all()),
         tags=list(job.tags.all()),
+        named_tags=_file_tags(job),
         rejected_applicant=job.rejected_applicants,
         consent=consent,
     )
+
+
+def _file_tags(job: ImportJob) -> dict[str, Tag]:
+    """The tags the file's rows name (the check listed them), by their name in lower case:
+    made where this team has none of that name, whatever its case, and kept as the job's
+    creation, which its undo deletes if nothing else has them. A resumed run finds them."""
+    tags = {}
+    for name in job.preview.get("tags", []):
+        tag, new = get_or_create_tag(name)
+        if new:
+            job.created_tags.add(tag)
+        tags[name.lower()] = tag
+    return tags
 
 
 def _write_with_retries(
@@ -354,7 +369,9 @@ def _write(
         return stop
     custom_keys = set(CustomField.objects.values_list("key", flat=True))
     arrivals = [
-        Arrival(r.number, _custom_fields_kept(r.fields, custom_keys), r.note, r.source_label)
+        Arrival(
+            r.number, _custom_fields_kept(r.fields, custom_keys), r.note, r.source_label, r.tags
+        )
         for r in batch.good
     ]
     with writes_beside():

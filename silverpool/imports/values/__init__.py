@@ -28,6 +28,7 @@ from .places import (
     postcode_of,
     split_postcode_city,
 )
+from .tag_names import parse_tags
 from .text import clean_text, is_no_value, is_remark, note_text, remark_off
 
 __all__ = [
@@ -52,6 +53,7 @@ __all__ = [
     "parse_phone",
     "parse_salary",
     "parse_salary_period",
+    "parse_tags",
     "postcode_of",
     "region_of",
     "remark_off",

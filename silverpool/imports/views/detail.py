@@ -46,6 +46,8 @@ FOLDED = ("salary_currency", "salary_period", "custom_values")
 # line per thing the file said beside the fields (a title, another address, a remark).
 PREVIEW_LINE_CHARS = 80
 PREVIEW_LINES = 4
+# The tag names the preview lists; of more, how many there are.
+LISTED_TAGS = 20
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ def preview_table(first: list[dict[str, Any]]) -> PreviewTable:
         for name in names
     ]
     headers += [custom[key].label for key in custom_keys]
+    with_tags = any(row.get("tags") for row in first)
+    if with_tags:
+        headers.append(_("Tags"))
     with_note = any(row["note"] for row in first)
     if with_note:
         headers.append(_("Note"))
@@ -77,11 +82,21 @@ def preview_table(first: list[dict[str, Any]]) -> PreviewTable:
         cells = [_cell(name, fields) for name in names]
         values = fields.get("custom_values", {})
         cells += [custom_value_text(custom[key], values.get(key)) for key in custom_keys]
+        if with_tags:
+            cells.append(", ".join(row.get("tags", [])))
         if with_note:
             cells.append(row["note"])
         shown = [_shortened(cell) for cell in cells]
         rows.append({"number": row["row"], "exists": row["exists"], "cells": shown})
     return PreviewTable(headers, rows)
+
+
+def _listed(names: list[str]) -> str:
+    """Names for a sentence: "Java, Senior" or "A, B, … (45 in all)"."""
+    if len(names) <= LISTED_TAGS:
+        return ", ".join(names)
+    shown = ", ".join(names[:LISTED_TAGS])
+    return _("%(names)s, … (%(n)s in all)") % {"names": shown, "n": len(names)}
 
 
 def _shortened(text: str) -> str:
@@ -146,6 +161,8 @@ def _context(job: ImportJob, **extra: Any) -> dict[str, Any]:
         problems = job.preview.get("problems", [])
         shown_total = job.preview.get("invalid", 0) + job.preview.get("repeated", 0)
         context["more_problems"] = max(0, shown_total - len(problems))
+        context["file_tags"] = _listed(job.preview.get("tags", []))
+        context["new_file_tags"] = _listed(job.preview.get("new_tags", []))
     elif job.state in FINISHED:
         context["can_undo"] = services.can_undo(job)
         context["has_rejected_rows"] = job.rejected_rows.exists()

@@ -9,7 +9,7 @@ The caller holds the transaction: a batch is written whole or not at all.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from itertools import batched
@@ -61,13 +61,15 @@ class ExistingTalents(StrEnum):
 
 @dataclass
 class Arrival:
-    """One talent's cleaned fields (as clean_talent_fields returns them), a note, and
-    the source label a new talent gets (default: the channel's)."""
+    """One talent's cleaned fields (as clean_talent_fields returns them), a note, the
+    source label a new talent gets (default: the channel's), and the names of the tags it
+    gets besides the channel's (Channel.named_tags has them)."""
 
     key: int
     fields: dict[str, Any]
     note: str = ""
     source_label: str = ""
+    tag_names: Sequence[str] = ()
 
 
 @dataclass
@@ -106,6 +108,8 @@ class Channel:
     owner: User | None = None
     pools: Sequence[Pool] = ()
     tags: Sequence[Tag] = ()
+    # The tags that arrivals name (Arrival.tag_names), by their name in lower case.
+    named_tags: Mapping[str, Tag] = field(default_factory=dict)
     rejected_applicant: bool = False
     consent: "ConsentGrant | None" = None
 
@@ -223,10 +227,11 @@ def intake_talents(
     held = _Held.read([changed.talent.pk for changed in result.updated.values()])
     notes, note_ids = _notes_to_add(arrivals, {arrival.key for arrival in new}, result)
     policy = privacy.get_policy()
-    result.created = _create(new, channel, status, timeline)
+    tags = {arrival.key: _tags_of(arrival, channel) for arrival in arrivals if arrival.tag_names}
+    result.created = _create(new, channel, status, timeline, tags)
     _write_updates(result.updated, channel, timeline, held.texts)
     touched = {**result.created, **{key: c.talent for key, c in result.updated.items()}}
-    _apply_memberships(touched, result, channel, timeline, held)
+    _apply_memberships(touched, result, channel, timeline, held, tags)
     noted = _add_notes(notes, note_ids, touched, result, timeline)
     # Consent and the application hold apply to every known talent taken, changed or not.
     taken = [changed.talent for changed in result.updated.values()]
@@ -257,13 +262,22 @@ def intake_talents(
     return result
 
 
+def _tags_of(arrival: Arrival, channel: Channel) -> list[Tag]:
+    """The channel's tags and those the arrival names, each once."""
+    tags = {tag.pk: tag for tag in channel.tags}
+    for name in arrival.tag_names:
+        tag = channel.named_tags[name.lower()]
+        tags.setdefault(tag.pk, tag)
+    return list(tags.values())
+
+
 def _lock_references(channel: Channel, status: Status, known: list[int]) -> None:
     """The rows that the batch's rows refer to besides its own (see insert_rows): its
     users, status, pools and tags, and the talents it found by email."""
     lock_keys(User, {user.pk for user in (channel.actor, channel.owner) if user is not None})
     lock_keys(Status, [status.pk])
     lock_keys(Pool, [pool.pk for pool in channel.pools])
-    lock_keys(Tag, [tag.pk for tag in channel.tags])
+    lock_keys(Tag, [tag.pk for tag in (*channel.tags, *channel.named_tags.values())])
     lock_keys(Talent, known)
 
 
@@ -312,8 +326,13 @@ CREATE_STEP = 3_000
 
 
 def _create(
-    arrivals: list[Arrival], channel: Channel, status: Status, timeline: _Timeline
+    arrivals: list[Arrival],
+    channel: Channel,
+    status: Status,
+    timeline: _Timeline,
+    tags: Mapping[int, list[Tag]],
 ) -> dict[int, Talent]:
+    """`tags`: the tags of the arrivals that name some of their own (_tags_of)."""
     if not arrivals:
         return {}
     now = timeline.now
@@ -364,7 +383,9 @@ def _create(
                 created[arrival.key] = talent
                 # One entry for the new talent, naming its pools and tags (see
                 # _apply_memberships).
-                timeline.add(pk, Event.Kind.CREATED, **created_data, **extra)
+                if (own := tags.get(arrival.key)) is not None:
+                    created_data["tags"] = [tag.name for tag in own]
+                timeline.add(pk, Event.Kind.CREATED, **(extra | created_data))
                 if channel.owner is not None:
                     timeline.add(pk, Event.Kind.OWNER_CHANGED, old="", new=str(channel.owner))
             insert_rows(Talent, ["id", *TALENT_DEFAULTS], rows)
@@ -426,7 +447,10 @@ def _apply_memberships(
     channel: Channel,
     timeline: _Timeline,
     held: _Held,
+    tags: Mapping[int, list[Tag]],
 ) -> None:
+    """`tags`: the tags of the talents whose arrivals name some of their own (_tags_of);
+    the others get the channel's."""
     # New talents have no pools and tags yet.
     have_pools, have_tags = held.pools, held.tags
     actor_id, now = timeline.actor_id, timeline.now
@@ -448,7 +472,7 @@ def _apply_memberships(
                 )
             if changed is not None:
                 changed.added_pools.append(pool.pk)
-        for tag in channel.tags:
+        for tag in tags.get(key, channel.tags):
             if (talent.pk, tag.pk) in have_tags:
                 continue
             links.append((talent.pk, tag.pk, actor_id, now))

@@ -212,6 +212,12 @@ class Command(BaseCommand):
             )
             % {key: _number(preview[key]) for key in COUNTS}
         )
+        if tags := preview.get("tags"):
+            new = preview["new_tags"]
+            self.stdout.write(
+                _("Tags from the file: %(tags)s · new, made at the start: %(new)s")
+                % {"tags": ", ".join(tags), "new": ", ".join(new) if new else "–"}
+            )
         for problem in preview["problems"]:
             self.stdout.write(_row_problem(problem["row"], problem["column"], problem["reason"]))
         hidden = preview["invalid"] + preview["repeated"] - len(preview["problems"])
