@@ -43,8 +43,8 @@ def messy_workbook() -> bytes:
     """A title row above the header, German headers, an Excel date next to a text date and
     a quarter, salaries as people write them (and words instead of one), a title before a
     first name and an extension after a phone number, postcode and city in one column, one
-    person twice (the email in other capitals), one invalid row, and "Stelle" (the job
-    applied for), which the suggestion puts into the note."""
+    person twice (the email in other capitals), one invalid row, "Stelle" (the job applied
+    for), which the suggestion puts into the note, and tags of the rows' own."""
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.title = "Bewerber"
@@ -52,11 +52,12 @@ def messy_workbook() -> bytes:
     sheet.append([])
     sheet.append(
         ["Vorname", "Nachname", "E-Mail-Adresse", "Mobil", "PLZ/Ort", "Stelle"]
-        + ["Verfügbar ab", "Gehaltswunsch", "Kommentar"]
+        + ["Verfügbar ab", "Gehaltswunsch", "Kommentar", "Schlagworte"]
     )
     rows: list[list[Any]] = [
         ["Anna", "Schmidt", " anna.schmidt@example.de ", "0171 2345678", "10115 Berlin"]
-        + ["Backend-Entwicklerin", datetime.date(2027, 3, 1), "65.000 € + Bonus", "Sehr gut"],
+        + ["Backend-Entwicklerin", datetime.date(2027, 3, 1), "65.000 € + Bonus", "Sehr gut"]
+        + ["Java, Messe 2026"],
         ["Jonas", "Weber", "Jonas.Weber@example.de", "+49 40 1234567", "Hamburg"]
         + ["Data Engineer", "01.03.2027", "ca. 55.000 EUR", ""],
         ["Jonas", "Weber", "jonas.weber@EXAMPLE.de", "", "Hamburg"]
@@ -141,6 +142,12 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     problems = page.locator("#problems")
     expect(problems).to_contain_text("Repeats row 5 (same email address).")
     expect(problems).to_contain_text("“lena.fischer(at)example.de”: Enter a valid email address.")
+    expect(page.locator("#preview-tags")).to_have_text(
+        re.compile(
+            r"The file's rows give their talents these 2 tags: Java, Messe 2026\.\s+"
+            r"One is new and is made when the import starts: Java\."
+        )
+    )
 
     # The decisions, then the run, which waits for the worker.
     page.get_by_label("Backend").check()
@@ -183,6 +190,9 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     tagged = Talent.objects.filter(tags__name="Messe 2026", pools__name="Backend")
     assert tagged.count() == 3
     assert Talent.objects.filter(tags__name="Jobmesse Dresden").count() == 3
+    assert list(Talent.objects.filter(tags__name="Java").values_list("first_name", flat=True)) == [
+        "Anna"
+    ]
     anna = Talent.objects.get(email="anna.schmidt@example.de")
     jonas = Talent.objects.get(email__iexact="jonas.weber@example.de")
     assert (anna.available_from, anna.salary_amount) == (datetime.date(2027, 3, 1), Decimal(65000))
@@ -203,8 +213,8 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     page.get_by_role("link", name="Show the import").click()
     page.get_by_role("link", name="Undo the import").click()
     expect(page.get_by_text("The 3 talents it created are deleted")).to_be_visible()
-    expect(page.get_by_text("The tag it created is deleted, unless")).to_contain_text(
-        "Jobmesse Dresden"
+    expect(page.get_by_text("The tags it created are deleted, unless")).to_contain_text(
+        "Java, Jobmesse Dresden"
     )
     page.get_by_role("button", name="Undo the import").click()
     expect(page.get_by_role("heading", name="Undoing the import…")).to_be_visible()
@@ -212,6 +222,7 @@ def test_a_recruiter_imports_a_messy_workbook_and_undoes_it(page: Page) -> None:
     expect(page.get_by_role("heading", name="The import was undone.")).to_be_visible()
     expect(page.locator("#undo-summary")).to_contain_text("Created talents removed: 3")
     expect(page.locator("#undo-deleted-tags")).to_contain_text("Jobmesse Dresden")
+    expect(page.locator("#undo-deleted-tags")).to_contain_text("Java")
     page.get_by_role("link", name="Talents", exact=True).click()
     expect(page.get_by_text("There are no talents yet.")).to_be_visible()
     assert not Talent.objects.exists()
