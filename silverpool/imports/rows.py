@@ -4,6 +4,7 @@ or into the reasons it cannot be imported (which columns, why)."""
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -69,6 +70,29 @@ class BadRow:
 def _labelled(header: str, text: str) -> str:
     """A line of the note about a column: "Gehaltswunsch: nach Vereinbarung"."""
     return f"{header}: {text}" if header else text
+
+
+def _remarked(field: TargetField, cell: Cell, take: Callable[[Cell], None]) -> str:
+    """What of a cell that RowReader._take refused goes into the note, its value given to
+    `take` if it has one: words instead of a value ("nach Vereinbarung", "Remote"), a
+    remark after the value ("Deutschland (Remote)", "65.000 € + Bonus"), a notice period
+    instead of a date ("3 Monate Kündigungsfrist"). "" if the cell is a mistake to show."""
+    if not isinstance(cell, str):
+        return ""
+    text = values.clean_text(cell)
+    if _is_remark(field, cell):
+        return text
+    value, remark = values.remark_off(text)
+    if not remark and field == TargetField.SALARY:
+        value, remark = values.salary_remark_off(text)
+    if remark and value:
+        # _take refuses a value before it takes any of it.
+        with suppress(ValueError):
+            take(value)
+            return remark
+    if field == TargetField.AVAILABLE_FROM and values.is_notice_period(cell):
+        return text
+    return ""
 
 
 def _is_remark(field: TargetField, cell: Cell) -> bool:
@@ -186,7 +210,8 @@ class RowReader:
             try:
                 self._take(target, cell, raw, custom, urls, notes)
             except ValueError as error:
-                if remark := self._remarked(target, cell, raw, custom, urls, notes):
+                take = partial(self._take, target, raw=raw, custom=custom, urls=urls, notes=notes)
+                if remark := _remarked(target.field, cell, take):
                     notes.append(_labelled(self._header(index), remark))
                     continue
                 problems.append((self._header(index), str(error)))
@@ -252,36 +277,6 @@ class RowReader:
             fields["phone"] = phone_number.number
         note = "\n".join(notes)
         return GoodRow(row.number, fields, note, cells, source_label, further_emails, tags)
-
-    def _remarked(
-        self,
-        target: Target,
-        cell: Cell,
-        raw: dict[str, Any],
-        custom: dict[str, Any],
-        urls: list[str],
-        notes: list[str],
-    ) -> str:
-        """What of a cell that _take refused goes into the note, its value taken if it has
-        one: words instead of a value ("nach Vereinbarung", "Remote"), a remark after the
-        value ("Deutschland (Remote)", "65.000 € + Bonus"), a notice period instead of a
-        date ("3 Monate Kündigungsfrist"). "" if the cell is a mistake to show."""
-        if not isinstance(cell, str):
-            return ""
-        text = values.clean_text(cell)
-        if _is_remark(target.field, cell):
-            return text
-        value, remark = values.remark_off(text)
-        if not remark and target.field == TargetField.SALARY:
-            value, remark = values.salary_remark_off(text)
-        if remark and value:
-            # _take refuses a value before it takes any of it.
-            with suppress(ValueError):
-                self._take(target, value, raw, custom, urls, notes)
-                return remark
-        if target.field == TargetField.AVAILABLE_FROM and values.is_notice_period(cell):
-            return text
-        return ""
 
     def _take(
         self,
