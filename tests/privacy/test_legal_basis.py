@@ -3,6 +3,7 @@ starts, consent given, declined and withdrawn, the suppression list, legal holds
 postponed deadlines, and month arithmetic."""
 
 import datetime
+import re
 
 import pytest
 from time_machine import TimeMachineFixture
@@ -16,6 +17,8 @@ from silverpool.privacy.models import (
     Policy,
     Purpose,
     Suppression,
+    new_link_key,
+    new_link_keys,
 )
 from silverpool.privacy.services import (
     ConsentGrant,
@@ -338,3 +341,12 @@ def test_add_months_keeps_the_day_or_takes_the_months_last(
     day: datetime.date, months: int, expected: datetime.date
 ) -> None:
     assert add_months(day, months) == expected
+
+
+def test_link_keys_made_together_are_each_a_whole_key_and_each_another() -> None:
+    # Made in one read of the system's randomness for an import's new talents: each must
+    # be what new_link_key makes alone, a privacy link's secret of its own.
+    keys = new_link_keys(1_000)
+
+    assert len(set(keys)) == 1_000
+    assert all(re.fullmatch(r"[A-Za-z0-9_-]{32}", key) for key in [*keys, new_link_key()])

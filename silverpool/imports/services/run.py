@@ -290,6 +290,8 @@ def _write_in_thread(
 
 
 def channel_for(job: ImportJob) -> Channel:
+    """What applies to the talents of the job's rows; the tags its rows name are made
+    here where missing (_file_tags)."""
     user = job.uploaded_by
     consent = None
     if job.consent == ImportJob.Consent.RECORDED:

@@ -22,7 +22,7 @@ from ..models import (
     Purpose,
     Suppression,
     email_hash,
-    new_link_key,
+    new_link_keys,
 )
 from .policy import add_months, current_texts, get_policy
 
@@ -144,6 +144,7 @@ def open_legal_bases(
     notice_due = add_months(today, NOTICE_MONTHS)
     now = timezone.now()
     state = State.APPLICATION_HOLD if rejected_applicant else State.AWAITING_CONSENT
+    keys = new_link_keys(len(talents))
     insert_rows(
         LegalBasis,
         (
@@ -172,10 +173,10 @@ def open_legal_bases(
                 "",
                 [],
                 [],
-                new_link_key(),
+                key,
                 now,
             )
-            for talent in talents
+            for talent, key in zip(talents, keys, strict=True)
         ],
     )
 

@@ -383,9 +383,11 @@ def _create(
                 created[arrival.key] = talent
                 # One entry for the new talent, naming its pools and tags (see
                 # _apply_memberships).
-                if (own := tags.get(arrival.key)) is not None:
-                    created_data["tags"] = [tag.name for tag in own]
-                timeline.add(pk, Event.Kind.CREATED, **(extra | created_data))
+                if (own := tags.get(arrival.key)) is None:
+                    timeline.add(pk, Event.Kind.CREATED, **created_data, **extra)
+                else:
+                    named = extra | {"tags": [tag.name for tag in own]}
+                    timeline.add(pk, Event.Kind.CREATED, **created_data, **named)
                 if channel.owner is not None:
                     timeline.add(pk, Event.Kind.OWNER_CHANGED, old="", new=str(channel.owner))
             insert_rows(Talent, ["id", *TALENT_DEFAULTS], rows)
@@ -455,30 +457,34 @@ def _apply_memberships(
     have_pools, have_tags = held.pools, held.tags
     actor_id, now = timeline.actor_id, timeline.now
     memberships, links = [], []
+    # Ids read once: .pk is a property, and this loop runs for each talent of the batch.
+    pools = [(pool, pool.pk) for pool in channel.pools]
     for key, talent in touched.items():
         changed = result.updated.get(key)
-        for pool in channel.pools:
-            if (talent.pk, pool.pk) in have_pools:
+        talent_id = talent.pk
+        for pool, pool_id in pools:
+            if (talent_id, pool_id) in have_pools:
                 continue
-            memberships.append((talent.pk, pool.pk, actor_id, now))
+            memberships.append((talent_id, pool_id, actor_id, now))
             # A new talent's CREATED entry names its pools, except private ones (see _create).
             if changed is not None or pool.is_private:
                 timeline.add(
-                    talent.pk,
+                    talent_id,
                     Event.Kind.POOL_ADDED,
-                    pool_id=pool.pk,
+                    pool_id=pool_id,
                     pool=pool.name,
                     private=pool.is_private,
                 )
             if changed is not None:
-                changed.added_pools.append(pool.pk)
+                changed.added_pools.append(pool_id)
         for tag in tags.get(key, channel.tags):
-            if (talent.pk, tag.pk) in have_tags:
+            tag_id = tag.pk
+            if (talent_id, tag_id) in have_tags:
                 continue
-            links.append((talent.pk, tag.pk, actor_id, now))
+            links.append((talent_id, tag_id, actor_id, now))
             if changed is not None:
-                timeline.add(talent.pk, Event.Kind.TAG_ADDED, tag=tag.name)
-                changed.added_tags.append(tag.pk)
+                timeline.add(talent_id, Event.Kind.TAG_ADDED, tag=tag.name)
+                changed.added_tags.append(tag_id)
     insert_rows(PoolMembership, ("talent_id", "pool_id", "added_by_id", "added_at"), memberships)
     insert_rows(TalentTag, ("talent_id", "tag_id", "added_by_id", "added_at"), links)
 
