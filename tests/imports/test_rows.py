@@ -490,6 +490,27 @@ def test_a_way_of_working_in_the_country_column_goes_into_the_note(cell: str) ->
     assert row.note == f"Land: {cell.strip()}"
 
 
+@pytest.mark.parametrize(
+    ("cell", "note"),
+    [
+        ("Deutschland / Remote", "Land: Remote"),
+        ("remote, DE, AT", "Weiteres Land: AT\nLand: remote"),
+    ],
+)
+def test_a_way_of_working_beside_the_countries_goes_into_the_note(cell: str, note: str) -> None:
+    cells: dict[str, Cell] = {
+        "Land": cell,
+        "Mobil": None,
+        "Bemerkung": None,
+        "Kommentar Telefonat": None,
+    }
+    with translation.override("de"):
+        row = good(cells)
+
+    assert row.fields["country"] == "DE"
+    assert row.note == note
+
+
 def test_a_country_list_with_an_unknown_one_is_refused_whole() -> None:
     row = bad({"Land": "Deutschland/Atlantis"})
 

@@ -25,6 +25,7 @@ from silverpool.imports.values import (
     parse_salary_period,
     parse_tags,
     region_of,
+    region_off,
     salary_remark_off,
     split_postcode_city,
 )
@@ -267,6 +268,19 @@ def test_a_tag_cell_gives_the_names_of_its_tags(cell: Cell, names: tuple[str, ..
 def test_a_tag_name_too_long_is_refused_naming_it() -> None:
     with pytest.raises(ValueError, match="is too long for a tag \\(at most 80 characters\\)"):
         parse_tags("Java, " + "x" * 81)
+
+
+@pytest.mark.parametrize(
+    ("text", "countries", "way"),
+    [
+        ("Deutschland / Remote", "Deutschland", "Remote"),
+        ("remote, DE, AT", "DE, AT", "remote"),
+        ("Deutschland", "Deutschland", ""),
+        ("Remote", "Remote", ""),  # alone: is_region tells it
+    ],
+)
+def test_a_way_of_working_comes_off_a_country_cell(text: str, countries: str, way: str) -> None:
+    assert region_off(text) == (countries, way)
 
 
 def test_a_space_in_a_salary_stands_between_digits_only() -> None:

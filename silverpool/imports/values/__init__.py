@@ -26,6 +26,7 @@ from .places import (
     parse_countries,
     parse_country,
     postcode_of,
+    region_off,
     split_postcode_city,
 )
 from .tag_names import parse_tags
@@ -56,6 +57,7 @@ __all__ = [
     "parse_tags",
     "postcode_of",
     "region_of",
+    "region_off",
     "remark_off",
     "salary_remark_off",
     "split_full_name",

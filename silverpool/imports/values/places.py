@@ -146,3 +146,14 @@ def parse_countries(cell: Cell) -> tuple[str, list[str]]:
         if not parts or None in codes:
             raise
         return str(codes[0]), parts[1:]
+
+
+def region_off(text: str) -> tuple[str, str]:
+    """Of a country cell that names a way or region of working beside its countries
+    ("Deutschland / Remote", "DE, AT, remote"), the countries ("Deutschland", "DE, AT") and
+    the way ("Remote"); (text, "") if it names none, or nothing else."""
+    parts = [part for part in _COUNTRY_LIST.split(text) if part]
+    regions = [part for part in parts if is_region(part)]
+    if not regions or len(regions) == len(parts):
+        return text, ""
+    return ", ".join(part for part in parts if not is_region(part)), ", ".join(regions)
