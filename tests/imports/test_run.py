@@ -304,7 +304,11 @@ def test_pools_tags_status_and_owner_go_to_every_talent_taken_with_timeline_even
 
 
 def test_a_tags_column_gives_each_talent_its_tags_and_makes_the_missing_ones(
-    tmp_path: Path, rita: User, alice: User, small_batches: int, clock: TimeMachineFixture
+    tmp_path: Path,
+    rita: User,
+    recruiter_client: Client,
+    small_batches: int,
+    clock: TimeMachineFixture,
 ) -> None:
     messe = make_tag("Messe")
     lena = make_talent(first_name="Lena", email="lena@example.com")
@@ -340,6 +344,8 @@ def test_a_tags_column_gives_each_talent_its_tags_and_makes_the_missing_ones(
     assert anna.events.get(kind=Event.Kind.CREATED).data["tags"] == ["Messe", "Java"]
     added = lena.events.filter(kind=Event.Kind.TAG_ADDED).values_list("data__tag", flat=True)
     assert sorted(added) == ["Messe", "Senior"]
+    page = recruiter_client.get(reverse("imports:import-detail", args=[job.pk]))
+    assert "The import made these 2 tags: Java, Senior" in page.content.decode()
 
     clock.move_to(NOW + datetime.timedelta(hours=1))
     summary = services.undo_import(job, actor=rita)

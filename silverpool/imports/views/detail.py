@@ -167,6 +167,7 @@ def _context(job: ImportJob, **extra: Any) -> dict[str, Any]:
         context["can_undo"] = services.can_undo(job)
         context["has_rejected_rows"] = job.rejected_rows.exists()
         context["listed_url"] = reverse("talents:talent-list") + f"?import_job={job.pk}"
+        context["created_tags"] = _listed([tag.name for tag in job.created_tags.all()])
     return context
 
 
