@@ -46,7 +46,7 @@ FOLDED = ("salary_currency", "salary_period", "custom_values")
 # line per thing the file said beside the fields (a title, another address, a remark).
 PREVIEW_LINE_CHARS = 80
 PREVIEW_LINES = 4
-# The tag names the preview lists; of more, how many there are.
+# The tag names a sentence of the page lists; of more, how many there are.
 LISTED_TAGS = 20
 
 
