@@ -177,7 +177,7 @@ def test_a_dry_run_names_the_files_tags_and_makes_none(tmp_path: Path, rita: Use
     output = import_talents(xlsx(tmp_path / "t.xlsx", rows, headers), "--user", "rita", "--dry-run")
 
     assert "  Tags → tags\n" in output
-    assert "Tags from the file: Java, messe · new, made at the start: Java\n" in output
+    assert "Tags from the file: Java, Messe · new, made at the start: Java\n" in output
     assert not Tag.objects.filter(name="Java").exists()
 
 

@@ -322,11 +322,13 @@ def test_a_tags_column_gives_each_talent_its_tags_and_makes_the_missing_ones(
 
     job = checked(uploaded(xlsx(tmp_path / "t.xlsx", rows, headers), rita, tags=[messe]))
 
-    # The preview names them; the tags are made when the import starts.
+    # The preview names them, a tag there as it is spelt; the others are made when the
+    # import starts.
     assert (job.preview["tags"], job.preview["new_tags"]) == (
-        ["Java", "messe", "Senior"],
+        ["Java", "Messe", "Senior"],
         ["Java", "Senior"],
     )
+    assert job.preview["first"][0]["tags"] == ["Messe", "Java"]
     named = Tag.objects.filter(name__iregex=r"^(java|messe|senior)$")
     assert list(named.values_list("name", flat=True)) == ["Messe"]
     started(job)

@@ -8,7 +8,7 @@ import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.db import connection, transaction
 from django.db.models import QuerySet
@@ -229,19 +229,24 @@ def _check(
         raise UnreadableFile(
             _("Below the header (row %(row)s) there is no row to import.") % {"row": job.header_row}
         )
-    return {**counts, "first": first, "problems": problems, **_file_tags(tags)}
+    return {**counts, "first": first, "problems": problems, **_file_tags(tags, first)}
 
 
-def _file_tags(tags: dict[str, str]) -> dict[str, list[str]]:
+def _file_tags(tags: dict[str, str], first: list[dict[str, object]]) -> dict[str, list[str]]:
     """The tag names the file's rows give, and those of them this team has no tag of yet
-    (made when the import starts)."""
+    (made when the import starts). A tag the team has is named as it is spelt there, here
+    and in the `first` rows ("Java" for the file's "java"), as the talents will show it."""
     if not tags:
         return {}
     # A team has tens or hundreds of tags: compared here, in any case, as get_or_create_tag
     # finds them.
-    existing = {name.lower() for name in Tag.objects.values_list("name", flat=True)}
+    existing = {name.lower(): name for name in Tag.objects.values_list("name", flat=True)}
+    for shown in first:
+        if "tags" in shown:
+            names = cast(list[str], shown["tags"])
+            shown["tags"] = [existing.get(name.lower(), name) for name in names]
     return {
-        "tags": sorted(tags.values(), key=str.lower),
+        "tags": sorted((existing.get(key, name) for key, name in tags.items()), key=str.lower),
         "new_tags": sorted(
             (name for key, name in tags.items() if key not in existing), key=str.lower
         ),
