@@ -76,7 +76,7 @@ def _remarked(field: TargetField, cell: Cell, take: Callable[[Cell], None]) -> s
     """What of a cell that RowReader._take refused goes into the note, its value given to
     `take` if it has one: words instead of a value ("nach Vereinbarung", "Remote"), a
     remark beside the value ("Deutschland (Remote)", "65.000 € + Bonus", "Deutschland /
-    Remote"), a notice period
+    Remote", "3 Monate, frühestens 01.04.2027"), a notice period
     instead of a date ("3 Monate Kündigungsfrist"). "" if the cell is a mistake to show."""
     if not isinstance(cell, str):
         return ""
@@ -88,6 +88,8 @@ def _remarked(field: TargetField, cell: Cell, take: Callable[[Cell], None]) -> s
         value, remark = values.salary_remark_off(text)
     elif not remark and field == TargetField.COUNTRY:
         value, remark = values.region_off(text)
+    elif not remark and field == TargetField.AVAILABLE_FROM:
+        value, remark = values.notice_off(text)
     if remark and value:
         # _take refuses a value before it takes any of it.
         with suppress(ValueError):

@@ -431,6 +431,7 @@ def test_a_remark_in_brackets_after_a_value_goes_into_the_note(
             datetime.date(2027, 3, 1),
             "Verfügbar ab: 3 Monate Kündigungsfrist",
         ),
+        ("3 Monate, frühestens 01.03.2027", datetime.date(2027, 3, 1), "Verfügbar ab: 3 Monate"),
     ],
 )
 def test_a_notice_period_goes_into_the_note_beside_a_date_or_instead_of_one(

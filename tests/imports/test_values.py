@@ -15,6 +15,7 @@ from silverpool.imports.values import (
     is_no_value,
     is_notice_period,
     is_region,
+    notice_off,
     parse_countries,
     parse_currency,
     parse_date,
@@ -281,6 +282,20 @@ def test_a_tag_name_too_long_is_refused_naming_it() -> None:
 )
 def test_a_way_of_working_comes_off_a_country_cell(text: str, countries: str, way: str) -> None:
     assert region_off(text) == (countries, way)
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "notice"),
+    [
+        ("3 Monate, frühestens 01.04.2027", "frühestens 01.04.2027", "3 Monate"),
+        ("ab 1.4.2027; 6 Wochen Kündigungsfrist", "ab 1.4.2027", "6 Wochen Kündigungsfrist"),
+        ("1,5 Monate", "1,5 Monate", ""),  # no date beside it
+        ("3 Monate, 01.04.2027 oder 01.07.2027", "3 Monate, 01.04.2027 oder 01.07.2027", ""),
+        ("01.04.2027, 01.07.2027", "01.04.2027, 01.07.2027", ""),  # no notice period
+    ],
+)
+def test_a_notice_period_comes_off_the_date_beside_it(text: str, date: str, notice: str) -> None:
+    assert notice_off(text) == (date, notice)
 
 
 def test_a_space_in_a_salary_stands_between_digits_only() -> None:

@@ -16,7 +16,7 @@ from .amounts import (
     parse_salary_period,
     salary_remark_off,
 )
-from .dates import is_notice_period, parse_date
+from .dates import is_notice_period, notice_off, parse_date
 from .emails import parse_emails
 from .names import FullName, name_part, split_full_name
 from .phone_numbers import Phone, parse_phone, region_of
@@ -45,6 +45,7 @@ __all__ = [
     "is_remark",
     "name_part",
     "note_text",
+    "notice_off",
     "parse_countries",
     "parse_country",
     "parse_currency",

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from contextlib import suppress
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -217,3 +218,24 @@ def is_notice_period(cell: Cell) -> bool:
     """Whether an availability cell states a notice period instead of a date: "3 Monate
     Kündigungsfrist", "in 6 Wochen", "3 months notice"."""
     return type(cell) is str and _NOTICE_PERIOD.search(cell) is not None
+
+
+# Between a notice period and a date in one cell: "3 Monate, frühestens 01.04.2027".
+_BESIDE = re.compile(r"\s*[,;]\s+|\s*;\s*|\s+(?:oder|or|bzw\.?)\s+", re.IGNORECASE)
+
+
+def notice_off(text: str) -> tuple[str, str]:
+    """Of an availability cell that states a notice period beside a date ("3 Monate,
+    frühestens 01.04.2027"), the date's part and the notice period ("3 Monate"); (text,
+    "") if it states no notice period, or not beside one date."""
+    if not is_notice_period(text):
+        return text, ""
+    parts = [part for part in _BESIDE.split(text) if part]
+    dated = []
+    for part in parts:
+        with suppress(ValueError):
+            if parse_date(part) is not None:
+                dated.append(part)
+    if len(dated) != 1:
+        return text, ""
+    return dated[0], ", ".join(part for part in parts if part != dated[0])
