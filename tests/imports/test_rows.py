@@ -910,5 +910,5 @@ def test_a_tags_column_gives_the_rows_tags_and_refuses_a_name_too_long() -> None
     assert isinstance(refused, BadRow)
     assert (refused.column, refused.reason) == (
         "Tags",
-        f"“{'x' * 81}” is too long for a tag (at most 80 characters).",
+        f"A tag's name has at most 80 characters: “{'x' * 81}”.",
     )

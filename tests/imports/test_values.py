@@ -255,19 +255,14 @@ def test_a_way_of_working_is_told_from_a_country(cell: Cell, expected: bool) -> 
 
 @pytest.mark.parametrize(
     ("cell", "names"),
-    [
-        ("Silver medalist, Java; Remote/Hybrid", ("Silver medalist", "Java", "Remote/Hybrid")),
-        ("Java\njava | JAVA", ("Java",)),  # each once, as first written
-        (" , ", ()),
-        (None, ()),
-    ],
+    [("Silver medalist, Java; java", ("Silver medalist", "Java")), (None, ())],
 )
 def test_a_tag_cell_gives_the_names_of_its_tags(cell: Cell, names: tuple[str, ...]) -> None:
     assert parse_tags(cell) == names
 
 
 def test_a_tag_name_too_long_is_refused_naming_it() -> None:
-    with pytest.raises(ValueError, match="is too long for a tag \\(at most 80 characters\\)"):
+    with pytest.raises(ValueError, match="A tag's name has at most 80 characters: “x{81}”"):
         parse_tags("Java, " + "x" * 81)
 
 

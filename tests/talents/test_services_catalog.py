@@ -1,4 +1,8 @@
-"""Tags themselves: found whatever their case, and which of them nothing has."""
+"""Tags themselves: their names in a text, found whatever their case, and which of them
+nothing has."""
+
+import pytest
+from django.core.exceptions import ValidationError
 
 from silverpool.accounts.models import User
 from silverpool.talents import services
@@ -7,6 +11,23 @@ from silverpool.webforms.models import Form
 
 from ..webforms.factories import make_talent_form
 from .factories import make_tag, make_talent
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("Silver medalist, Java; Remote/Hybrid", ["Silver medalist", "Java", "Remote/Hybrid"]),
+        ("Java\njava | JAVA", ["Java"]),  # each once, as first written
+        (" , ", []),
+    ],
+)
+def test_a_text_of_tag_names_gives_each_name_once(text: str, names: list[str]) -> None:
+    assert services.tag_names(text) == names
+
+
+def test_a_tag_name_too_long_is_refused_naming_it() -> None:
+    with pytest.raises(ValidationError, match="at most 80 characters: “x{81}”"):
+        services.tag_names("Java, " + "x" * 81)
 
 
 def test_get_or_create_tag_finds_a_tag_whatever_its_case_and_says_when_it_made_one(

@@ -1,30 +1,17 @@
 """Tag cells: the names of a talent's tags."""
 
-import re
+from django.core.exceptions import ValidationError
 
-from django.utils.translation import gettext as _
-
-from silverpool.talents.forms.talent import TAG_NAME_LENGTH
+from silverpool.talents.services import tag_names
 
 from ..reading.table import Cell
 from .text import clean_text
 
-# Between two tags: what the export joins them with (", ") and what lists are written with.
-# Not a slash, which names have ("Remote/Hybrid").
-_TAG_LIST = re.compile(r"\s*[,;|\n]\s*")
-
 
 def parse_tags(cell: Cell) -> tuple[str, ...]:
-    """The tag names of a cell ("Silver medalist, Java; Remote"), in order, each once
-    whatever its case (the first spelling, as a tag's name is unique in any case)."""
-    names: dict[str, str] = {}
-    for name in _TAG_LIST.split(clean_text(cell)):
-        if name:
-            names.setdefault(name.lower(), name)
-    for name in names.values():
-        if len(name) > TAG_NAME_LENGTH:
-            raise ValueError(
-                _("“%(name)s” is too long for a tag (at most %(n)s characters).")
-                % {"name": name, "n": TAG_NAME_LENGTH}
-            )
-    return tuple(names.values())
+    """The tag names of a cell ("Silver medalist, Java; Remote"), as services.tag_names
+    reads a text of them; ValueError names one too long."""
+    try:
+        return tuple(tag_names(clean_text(cell)))
+    except ValidationError as error:
+        raise ValueError(error.messages[0]) from error

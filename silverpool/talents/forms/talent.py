@@ -8,14 +8,13 @@ exactly the message the API would give.
 
 from collections.abc import Collection
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.utils.text import capfirst
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
@@ -25,22 +24,14 @@ from ..models import CustomField, Pool, Status, Tag, Talent
 from ..validation import EDITABLE_FIELDS, clean_talent_fields
 
 CUSTOM_PREFIX = "custom_"
-TAG_NAME_LENGTH = cast(int, Tag._meta.get_field("name").max_length)
 
 
 class TagNamesField(forms.CharField):
     """Names of tags to create (or find, whatever their case), separated by commas: the
-    list of names, each refused if longer than a tag's name may be."""
+    list of names (services.tag_names), each refused if longer than a tag's name may be."""
 
     def clean(self, value: Any) -> list[str]:
-        names = [name.strip() for name in super().clean(value).split(",")]
-        names = [name for name in names if name]
-        if too_long := [name for name in names if len(name) > TAG_NAME_LENGTH]:
-            raise ValidationError(
-                gettext("A tag's name has at most %(n)d characters: “%(name)s”.")
-                % {"n": TAG_NAME_LENGTH, "name": too_long[0]}
-            )
-        return names
+        return services.tag_names(super().clean(value))
 
 
 def _label(name: str) -> Any:

@@ -30,6 +30,7 @@ from .catalog import (
     get_or_create_tag,
     save_pool,
     save_tag,
+    tag_names,
     unused_tags,
 )
 from .documents import (
@@ -108,6 +109,7 @@ __all__ = [
     "save_search",
     "save_status",
     "save_tag",
+    "tag_names",
     "set_owner",
     "set_status",
     "stalled_extractions",

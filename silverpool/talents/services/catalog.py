@@ -1,6 +1,8 @@
 """Pools and tags themselves: create, rename, change, delete."""
 
+import re
 from collections.abc import Iterable, Sequence
+from typing import cast
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -11,6 +13,27 @@ from ...accounts.models import User
 from ..models import Event, Pool, PoolMembership, SavedSearch, Tag, TalentTag
 from .derived import refresh_restriction
 from .events import record_events
+
+TAG_NAME_LENGTH = cast(int, Tag._meta.get_field("name").max_length)
+# Between two tag names in a text: what lists are written with, and what the export joins
+# them with (", "). Not a slash, which names have ("Remote/Hybrid").
+_TAG_LIST = re.compile(r"\s*[,;|\n]\s*")
+
+
+def tag_names(text: str) -> list[str]:
+    """The tag names of a text ("Silver medalist, Java; Remote"), in order, each once
+    whatever its case (the first spelling: a tag's name is unique in any case).
+    ValidationError names one that is longer than a tag's name may be."""
+    names: dict[str, str] = {}
+    for name in _TAG_LIST.split(text.strip()):
+        if name:
+            names.setdefault(name.lower(), name)
+    if too_long := [name for name in names.values() if len(name) > TAG_NAME_LENGTH]:
+        raise ValidationError(
+            _("A tag's name has at most %(n)d characters: “%(name)s”.")
+            % {"n": TAG_NAME_LENGTH, "name": too_long[0]}
+        )
+    return list(names.values())
 
 
 def _clean_name(name: str, max_length: int) -> str:
@@ -73,7 +96,7 @@ def delete_pool(pool: Pool, *, actor: User) -> int:
 @transaction.atomic
 def save_tag(tag: Tag | None, *, name: str) -> Tag:
     tag = tag or Tag()
-    tag.name = _clean_name(name, 80)
+    tag.name = _clean_name(name, TAG_NAME_LENGTH)
     _save_unique(tag)
     return tag
 
