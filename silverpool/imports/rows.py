@@ -72,24 +72,29 @@ def _labelled(header: str, text: str) -> str:
     return f"{header}: {text}" if header else text
 
 
+# How a field's value and a remark beside it without brackets come apart (value, remark):
+# "65.000 € + Bonus", "Deutschland / Remote", "3 Monate, frühestens 01.04.2027".
+_REMARKS_BESIDE: dict[TargetField, Callable[[str], tuple[str, str]]] = {
+    TargetField.SALARY: values.salary_remark_off,
+    TargetField.COUNTRY: values.region_off,
+    TargetField.AVAILABLE_FROM: values.notice_off,
+}
+
+
 def _remarked(field: TargetField, cell: Cell, take: Callable[[Cell], None]) -> str:
     """What of a cell that RowReader._take refused goes into the note, its value given to
     `take` if it has one: words instead of a value ("nach Vereinbarung", "Remote"), a
-    remark beside the value ("Deutschland (Remote)", "65.000 € + Bonus", "Deutschland /
-    Remote", "3 Monate, frühestens 01.04.2027"), a notice period
-    instead of a date ("3 Monate Kündigungsfrist"). "" if the cell is a mistake to show."""
+    remark beside the value ("Deutschland (Remote)", and _REMARKS_BESIDE's), a notice
+    period instead of a date ("3 Monate Kündigungsfrist"). "" if the cell is a mistake to
+    show."""
     if not isinstance(cell, str):
         return ""
     text = values.clean_text(cell)
     if _is_remark(field, cell):
         return text
     value, remark = values.remark_off(text)
-    if not remark and field == TargetField.SALARY:
-        value, remark = values.salary_remark_off(text)
-    elif not remark and field == TargetField.COUNTRY:
-        value, remark = values.region_off(text)
-    elif not remark and field == TargetField.AVAILABLE_FROM:
-        value, remark = values.notice_off(text)
+    if not remark and (remark_off := _REMARKS_BESIDE.get(field)):
+        value, remark = remark_off(text)
     if remark and value:
         # _take refuses a value before it takes any of it.
         with suppress(ValueError):
